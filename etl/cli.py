@@ -1,0 +1,279 @@
+"""The ``peolc`` command: build, load, inspect and query the warehouse.
+
+Every command takes ``--db PATH`` (or the ``PEOLC_DB`` environment variable) to choose
+the warehouse; the default is ``data/peolc.duckdb``. Errors go to stderr as a title and
+the places to look (file, line, column, what was expected); the exit status is non-zero.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from peolc import __version__
+from peolc.config import ENV_VAR, warehouse_path
+from peolc.errors import PeolcError
+
+app = typer.Typer(
+    name="peolc",
+    help="Palliative and end of life care needs warehouse: load data, build the demo, "
+    "inspect and query it.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True, soft_wrap=True)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help=f"Warehouse file (default: ${ENV_VAR}, else data/peolc.duckdb).",
+        show_default=False,
+    ),
+]
+
+
+class Kind(StrEnum):
+    fingertips = "fingertips"
+    icb_extract = "icb-extract"
+    deaths = "deaths"
+    qof = "qof"
+    lookups = "lookups"
+    imd = "imd"
+    population = "population"
+    boundaries = "boundaries"
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+@contextmanager
+def _progress(enabled: bool = True) -> Iterator[Progress]:
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True, disable=not enabled) as progress:
+        yield progress
+
+
+def _fail(error: PeolcError) -> None:
+    err.print(f"[bold red]error:[/] {error.title}", highlight=False)
+    if error.detail:
+        err.print(error.detail, highlight=False, markup=False)
+    raise typer.Exit(code=1)
+
+
+@app.command()
+def load(
+    kind: Annotated[Kind, typer.Argument(help="What the files are.")],
+    files: Annotated[list[Path], typer.Argument(help="One or more files of that kind.")],
+    db: DbOption = None,
+    lenient: Annotated[
+        bool,
+        typer.Option(
+            "--lenient",
+            help="Load the good rows and keep each bad row in the rejects table, "
+            "instead of failing on the first file with problems.",
+        ),
+    ] = False,
+) -> None:
+    """Load FILES of KIND into the warehouse, all or nothing.
+
+    A file whose exact bytes were loaded before is skipped. Rows with problems fail the
+    load (nothing changes) unless --lenient is given.
+    """
+    from etl.loading import load_files
+
+    target = warehouse_path(db)
+    started = time.perf_counter()
+    try:
+        with _progress() as progress:
+            task = progress.add_task(f"loading {len(files)} file(s)", total=None)
+            summaries = load_files(
+                target,
+                kind.value,
+                files,
+                lenient=lenient,
+                progress=lambda text: progress.update(task, description=text),
+            )
+    except PeolcError as e:
+        _fail(e)
+        return
+    for s in summaries:
+        status = "skipped" if s.skipped else f"{s.rows_loaded:,} rows loaded"
+        if s.rows_rejected:
+            status += f", {s.rows_rejected:,} rejected"
+        out.print(f"{s.file_name}: {status}", highlight=False)
+        for note in s.notes:
+            out.print(f"  note: {note}", highlight=False)
+    out.print(f"warehouse: {target} ({time.perf_counter() - started:.1f} s)", highlight=False)
+
+
+@app.command()
+def demo(
+    db: DbOption = None,
+    seed: Annotated[
+        int, typer.Option(help="Random seed; the same seed gives the same data.")
+    ] = 2024,
+    years: Annotated[int, typer.Option(help="Years of deaths to generate (ending 2023).")] = 5,
+    scale: Annotated[
+        float,
+        typer.Option(help="Fraction of national size (1.0 = about 560,000 deaths a year)."),
+    ] = 1.0,
+    keep_files: Annotated[
+        Path | None,
+        typer.Option(help="Also keep the generated input files in this folder."),
+    ] = None,
+) -> None:
+    """Build a synthetic warehouse at national scale (labelled synthetic everywhere).
+
+    The generator writes its data in the documented file layouts and loads them through
+    the same loaders as real data, replacing whatever the warehouse held.
+    """
+    from etl.demo.build import build_demo
+
+    target = warehouse_path(db)
+    started = time.perf_counter()
+    try:
+        with _progress() as progress:
+            task = progress.add_task("generating synthetic data", total=None)
+            build_demo(
+                target,
+                seed=seed,
+                years=years,
+                scale=scale,
+                keep_files=keep_files,
+                progress=lambda text: progress.update(task, description=text),
+            )
+    except PeolcError as e:
+        _fail(e)
+        return
+    size = target.stat().st_size / 1e6
+    out.print(
+        f"demo warehouse (SYNTHETIC data, seed {seed}) built in "
+        f"{time.perf_counter() - started:.1f} s: {target} ({size:,.0f} MB)",
+        highlight=False,
+    )
+
+
+@app.command("open-data")
+def open_data(
+    folder: Annotated[Path, typer.Argument(help="A folder laid out like ../shared/data.")],
+    db: DbOption = None,
+) -> None:
+    """Build a warehouse from the official open files in FOLDER (replacing the warehouse).
+
+    Looks for the boundaries/, lookups/, qof/, imd/, population/ and fingertips/ files
+    described in docs/data-formats.md; reports each file loaded and anything missing.
+    """
+    from etl.open_data import build_open_data
+
+    target = warehouse_path(db)
+    started = time.perf_counter()
+    try:
+        with _progress() as progress:
+            task = progress.add_task("loading open data", total=None)
+            summaries = build_open_data(
+                target, folder, progress=lambda text: progress.update(task, description=text)
+            )
+    except PeolcError as e:
+        _fail(e)
+        return
+    for s in summaries:
+        out.print(f"{s.kind:<11} {s.file_name}: {s.rows_loaded:,} rows", highlight=False)
+        for note in s.notes:
+            out.print(f"  note: {note}", highlight=False)
+    out.print(f"warehouse: {target} ({time.perf_counter() - started:.1f} s)", highlight=False)
+
+
+@app.command()
+def info(db: DbOption = None) -> None:
+    """Show the warehouse: origin (demo or real), tables with row counts, and the load log."""
+    from queries import warehouse_info
+
+    try:
+        meta, tables, log = warehouse_info.describe(warehouse_path(db))
+    except PeolcError as e:
+        _fail(e)
+        return
+    out.print(f"warehouse: {warehouse_path(db)}", highlight=False)
+    for key, value in meta.items():
+        out.print(f"  {key}: {value}", highlight=False)
+    counts = Table("table", "rows", title="Tables")
+    for name, rows in tables:
+        counts.add_row(name, f"{rows:,}")
+    out.print(counts)
+    loads = Table("id", "kind", "file", "read", "loaded", "rejected", "loaded at", title="Load log")
+    for row in log:
+        loads.add_row(*(str(v) for v in row))
+    out.print(loads)
+
+
+@app.command()
+def show(
+    place: Annotated[str, typer.Argument(help="ONS or ODS code of a place, current or previous.")],
+    db: DbOption = None,
+    year: Annotated[int | None, typer.Option(help="Year of deaths (default: latest).")] = None,
+    output: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = (
+        OutputFormat.table
+    ),
+) -> None:
+    """Print the Overview's headline figures for PLACE, as the dashboard shows them."""
+    from queries import overview
+
+    try:
+        figures = overview.headline(warehouse_path(db), place, year)
+    except PeolcError as e:
+        _fail(e)
+        return
+    rows = figures.rows()
+    if output is OutputFormat.json:
+        sys.stdout.write(json.dumps(figures.as_dict(), indent=2) + "\n")
+    elif output is OutputFormat.csv:
+        sys.stdout.write("measure,value,note\n")
+        for measure, value, note in rows:
+            sys.stdout.write(f'"{measure}",{value},"{note}"\n')
+    else:
+        table = Table("measure", "value", "note", title=figures.title())
+        for measure, value, note in rows:
+            table.add_row(measure, value, note)
+        out.print(table)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        out.print(f"peolc {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=version_callback, is_eager=True, help="Show version."),
+    ] = False,
+) -> None:
+    """Palliative and end of life care needs warehouse."""
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

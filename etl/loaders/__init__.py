@@ -1,0 +1,1 @@
+"""One module per input kind: its layouts and how staged rows go into the warehouse."""

@@ -1,0 +1,198 @@
+"""Look at an input file before loading it: what it really is, and what its header says.
+
+Analysts' exports arrive with BOMs, in Latin-1 or UTF-16, gzipped or as Excel workbooks
+under a ``.csv`` name, with semicolons for commas. Sniffing by content (never by file
+name) lets each loader read what the file is, or say exactly why it cannot.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import hashlib
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from peolc.errors import LoadError
+
+SNIFF_BYTES = 1 << 20
+DELIMITERS = (",", ";", "\t", "|")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """What a file is: its bytes' fingerprint, format, text encoding and header."""
+
+    path: Path
+    sha256: str
+    size: int
+    format: str  # "csv", "csv.gz", "xlsx", "geojson"
+    encoding: str  # "utf-8", "utf-16", "latin-1" (csv only)
+    delimiter: str
+    header: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 22), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def normalise_name(name: str) -> str:
+    """Header names compared without case, spaces or punctuation ("Lower CI 95.0 limit")."""
+    return re.sub(r"[^0-9a-z]", "", name.lower())
+
+
+def _is_xlsx(head: bytes, path: Path) -> bool:
+    if not head.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+def _text_encoding(head: bytes, name: str) -> tuple[str, list[str]]:
+    """Pick the encoding from a BOM, else UTF-8 if the first megabyte decodes, else Latin-1."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", [f"{name} is UTF-16; read as such"]
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8", []
+    if len(head) >= 4 and head[1] == 0 and head[3] == 0 and head[0] != 0:
+        raise LoadError(
+            f"{name} looks like UTF-16 without a byte-order mark.",
+            f"{name}, line 1: expected UTF-8, UTF-16 with a BOM, or Latin-1 text. "
+            "Re-save it as 'CSV UTF-8' from Excel.",
+        )
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        return "utf-8", []
+    except UnicodeDecodeError as e:
+        line = head[: e.start].count(b"\n") + 1
+        return "latin-1", [
+            f"{name} is not UTF-8 (byte 0x{head[e.start]:02x} on line {line}); read as Latin-1"
+        ]
+
+
+def _first_line(text: str) -> str:
+    """The header record, allowing quoted newlines inside header names."""
+    reader = csv.reader(io.StringIO(text))
+    try:
+        return ",".join(next(reader))
+    except (StopIteration, csv.Error):
+        return ""
+
+
+def _header_fields(text: str, delimiter: str) -> list[str]:
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        return next(reader)
+    except StopIteration:
+        return []
+    except csv.Error:
+        return []
+
+
+def _decode_head(head: bytes, encoding: str) -> str:
+    decoder = codecs.getincrementaldecoder("utf-16" if encoding == "utf-16" else encoding)
+    return decoder(errors="replace").decode(head, final=False).lstrip("\ufeff")
+
+
+def sniff(path: Path) -> SourceFile:
+    """Fingerprint and classify ``path``; raise LoadError if it is empty or unreadable."""
+    path = Path(path)
+    if not path.exists():
+        raise LoadError(f"{path} does not exist.", "Check the path and try again.")
+    if path.is_dir():
+        raise LoadError(f"{path} is a folder, not a file.")
+    size = path.stat().st_size
+    name = path.name
+    if size == 0:
+        raise LoadError(f"{name} is empty.", f"{name}, line 1: expected a header row.")
+    with open(path, "rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    sha = sha256_of(path)
+    notes: list[str] = []
+    if _is_xlsx(head, path):
+        return SourceFile(path, sha, size, "xlsx", "utf-8", ",", (), ())
+    if head.startswith(b"PK\x03\x04"):
+        raise LoadError(
+            f"{name} is a zip archive, not a CSV or Excel workbook.",
+            "Unzip it and load the files inside.",
+        )
+    fmt = "csv"
+    if head.startswith(b"\x1f\x8b"):
+        fmt = "csv.gz"
+        notes.append(f"{name} is gzip-compressed; decompressed while reading")
+        with gzip.open(path, "rb") as handle:
+            try:
+                head = handle.read(SNIFF_BYTES)
+            except (OSError, EOFError) as e:
+                raise LoadError(f"{name} is a damaged gzip file.", str(e)) from e
+    stripped = head.lstrip()
+    if stripped.startswith(b"{") and b'"type"' in head[:4096] and b"Feature" in head[:65536]:
+        return SourceFile(path, sha, size, "geojson", "utf-8", ",", (), tuple(notes))
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        if head[1:2] != b"\x00":
+            raise LoadError(
+                f"{name} is a binary file, not CSV text.",
+                f"{name}: expected comma-separated text with a header row.",
+            )
+    encoding, enc_notes = _text_encoding(head, name)
+    notes.extend(enc_notes)
+    text = _decode_head(head, encoding)
+    if not text.strip():
+        raise LoadError(f"{name} is empty.", f"{name}, line 1: expected a header row.")
+    delimiter, fields = _best_delimiter(text)
+    if delimiter != ",":
+        notes.append(f"{name} uses {delimiter!r} between fields; read as such")
+    return SourceFile(
+        path, sha, size, fmt, encoding, delimiter, tuple(f.strip() for f in fields), tuple(notes)
+    )
+
+
+def _best_delimiter(text: str) -> tuple[str, list[str]]:
+    """The delimiter that splits the header into the most fields (comma on ties)."""
+    best = (",", _header_fields(text, ","))
+    for delimiter in DELIMITERS[1:]:
+        fields = _header_fields(text, delimiter)
+        if len(fields) > len(best[1]):
+            best = (delimiter, fields)
+    return best
+
+
+def data_lines(source: SourceFile, rows: list[int], header_line: int = 1) -> dict[int, int]:
+    """Map 1-based data-row numbers to the physical line each record starts on.
+
+    Only called when problems are reported, so it may read the whole file in Python:
+    quoted newlines make row number and line number differ.
+    """
+    wanted = set(rows)
+    found: dict[int, int] = {}
+    csv.field_size_limit(1 << 30)
+    opener = gzip.open if source.format == "csv.gz" else open
+    with opener(source.path, "rt", encoding=source.encoding, newline="") as handle:
+        reader = csv.reader(handle, delimiter=source.delimiter)
+        line_before = 0
+        for index, _ in enumerate(reader):
+            start = line_before + 1
+            line_before = reader.line_num
+            if index == 0:
+                continue
+            if index in wanted:
+                found[index] = start + header_line - 1
+                if len(found) == len(wanted):
+                    break
+    return found

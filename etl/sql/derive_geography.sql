@@ -1,0 +1,208 @@
+-- derive_geography: rebuild the areas people pick, their aliases, ancestors and base
+-- units, and the IMD decile of every LSOA, from geography as published (geo_name,
+-- geo_link, imd_lsoa). Run after any load that changes geography.
+-- params:  none
+-- returns: nothing; replaces dim_area, area_alias, area_ancestor, area_base, lsoa_imd
+-- Codes change between years (ICB E54000052 became E54000063); ODS codes do not, so an
+-- area is identified by its ODS code where it has one and takes the code and name of
+-- its latest vintage. England only: Welsh, Scottish and NI codes are left out.
+
+create or replace temp table g_names as
+with named as (
+    select
+        area_code,
+        level,
+        area_name,
+        vintage,
+        coalesce(
+            nullif(ods_code, ''),
+            case when level = 'sub_icb'
+                then nullif(regexp_extract(area_name, ' - ([0-9A-Z]{3})$', 1), '') end
+        ) as ods
+    from geo_name
+    where area_code like 'E%' or level in ('practice', 'pcn')
+),
+ods_by_name as (
+    -- boundary files carry no ODS code: borrow it from a same-named area of that level
+    select level, lower(area_name) as name_key, any_value(ods) as ods
+    from named
+    where ods is not null and level in ('nhs_region', 'icb')
+    group by level, lower(area_name)
+)
+select
+    n.area_code,
+    n.level,
+    n.area_name,
+    n.vintage,
+    coalesce(n.ods, b.ods) as ods
+from named as n
+left join ods_by_name as b
+    on b.level = n.level and b.name_key = lower(n.area_name);
+
+create or replace temp table g_canon as
+select
+    level,
+    coalesce(ods, area_code) as area_key,
+    arg_max(area_code, vintage) as current_code,
+    arg_max(area_name, vintage) as area_name,
+    any_value(ods) as ods,
+    max(vintage) as vintage
+from g_names
+group by level, coalesce(ods, area_code);
+
+create or replace temp table g_alias as
+select distinct
+    n.area_code as alias,
+    c.current_code as area_code,
+    n.level,
+    case when n.area_code = c.current_code then 'code' else 'previous_code' end as alias_kind
+from g_names as n
+join g_canon as c
+    on c.level = n.level and c.area_key = coalesce(n.ods, n.area_code)
+union
+select ods, current_code, level, 'ods_code'
+from g_canon
+where ods is not null and ods <> current_code;
+
+-- published links, translated to current codes; the latest vintage wins per child
+create or replace temp table g_links as
+with translated as (
+    select
+        c.area_code as child,
+        l.child_level,
+        p.area_code as parent,
+        l.parent_level,
+        l.vintage
+    from geo_link as l
+    join g_alias as c on c.alias = l.child_code and c.level = l.child_level
+    join g_alias as p on p.alias = l.parent_code and p.level = l.parent_level
+),
+majority as (
+    -- a PCN belongs to the sub-ICB of most of its practices; a county/UA to its LADs' region
+    select pcn.parent as child, 'pcn' as child_level, sub.parent, 'sub_icb' as parent_level,
+        max(pcn.vintage) as vintage, count(*) as weight
+    from translated as pcn
+    join translated as sub
+        on sub.child = pcn.child and sub.child_level = 'practice' and sub.parent_level = 'sub_icb'
+    where pcn.child_level = 'practice' and pcn.parent_level = 'pcn'
+    group by pcn.parent, sub.parent
+    union all
+    select cty.parent, 'cty_ua', rgn.parent, 'region', max(cty.vintage), count(*)
+    from translated as cty
+    join translated as rgn
+        on rgn.child = cty.child and rgn.child_level = 'lad' and rgn.parent_level = 'region'
+    where cty.child_level = 'lad' and cty.parent_level = 'cty_ua'
+    group by cty.parent, rgn.parent
+),
+candidates as (
+    select child, child_level, parent, parent_level, vintage, 1000000 as weight from translated
+    union all
+    select child, child_level, parent, parent_level, vintage, weight from majority
+    union all
+    select current_code, level, 'E92000001', 'england', vintage, 1000000
+    from g_canon
+    where level in ('nhs_region', 'region')
+)
+select child, child_level, parent, parent_level
+from candidates
+where child <> parent or child_level <> parent_level
+qualify row_number() over (
+    partition by child, child_level, parent_level
+    order by vintage desc, weight desc, parent
+) = 1;
+
+delete from dim_area;
+insert into dim_area
+with main_parent as (
+    select
+        child,
+        child_level,
+        parent,
+        case
+            when child_level = 'practice' and parent_level = 'pcn' then 1
+            when child_level = 'pcn' and parent_level = 'sub_icb' then 1
+            when child_level = 'sub_icb' and parent_level = 'icb' then 1
+            when child_level = 'icb' and parent_level = 'nhs_region' then 1
+            when child_level = 'lad' and parent_level = 'cty_ua' and child <> parent then 1
+            when child_level = 'lad' and parent_level = 'region' then 2
+            when child_level = 'cty_ua' and parent_level = 'region' then 1
+            when parent_level = 'england' then 1
+        end as rank
+    from g_links
+)
+select
+    c.current_code,
+    c.level,
+    c.area_name,
+    c.ods,
+    (select p.parent from main_parent as p
+     where p.child = c.current_code and p.child_level = c.level and p.rank is not null
+     order by p.rank limit 1) as parent_code,
+    c.vintage
+from g_canon as c
+where c.level in ('nhs_region', 'icb', 'sub_icb', 'pcn', 'practice', 'region', 'cty_ua', 'lad')
+union all
+select 'E92000001', 'england', 'England', null, null, coalesce(max(vintage), 0)
+from g_canon;
+
+delete from area_alias;
+insert into area_alias
+select alias, area_code, level, alias_kind
+from g_alias
+where level <> 'lsoa'
+union all
+select 'E92000001', 'E92000001', 'england', 'code';
+
+create or replace temp table g_closure as
+with recursive up(node, node_level, ancestor, ancestor_level) as (
+    select current_code, level, current_code, level
+    from g_canon
+    where level in ('lsoa', 'nhs_region', 'icb', 'sub_icb', 'pcn', 'practice', 'region', 'cty_ua', 'lad')
+    union
+    select up.node, up.node_level, l.parent, l.parent_level
+    from up
+    join g_links as l on l.child = up.ancestor and l.child_level = up.ancestor_level
+)
+select * from up;
+
+delete from area_ancestor;
+insert into area_ancestor
+select node, node_level, ancestor, ancestor_level
+from g_closure
+where node_level <> 'lsoa'
+union all
+select 'E92000001', 'england', 'E92000001', 'england';
+
+delete from area_base;
+insert into area_base
+select distinct ancestor, ancestor_level, node_level, node
+from g_closure
+where node_level in ('lsoa', 'lad', 'practice')
+    and ancestor_level <> 'lsoa';
+
+delete from lsoa_imd;
+insert into lsoa_imd
+with direct as (
+    select lsoa11_code as lsoa_code, imd_decile, 'IMD 2019 decile of the LSOA (2011 code)' as method
+    from imd_lsoa
+),
+by_msoa as (
+    select
+        regexp_replace(lsoa11_name, '[A-Z]$', '') as msoa_name,
+        cast(round(median(imd_decile)) as tinyint) as imd_decile
+    from imd_lsoa
+    group by 1
+),
+best_fit as (
+    select
+        n.area_code as lsoa_code,
+        m.imd_decile,
+        'IMD 2019 median decile of the 2011 LSOAs in its MSOA (2021 code, best fit)' as method
+    from (select distinct area_code, area_name from g_names where level = 'lsoa') as n
+    join by_msoa as m on m.msoa_name = regexp_replace(n.area_name, '[A-Z]$', '')
+    where n.area_code not in (select lsoa_code from direct)
+)
+select lsoa_code, imd_decile, cast((imd_decile + 1) // 2 as tinyint), method from direct
+union all
+select distinct on (lsoa_code) lsoa_code, imd_decile, cast((imd_decile + 1) // 2 as tinyint), method
+from best_fit;

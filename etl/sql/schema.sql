@@ -1,0 +1,238 @@
+-- schema: every table of the peolc-needs warehouse (DuckDB), created if missing.
+-- params:  none
+-- returns: nothing; idempotent DDL run by etl.warehouse on every write transaction.
+-- Units and keys are documented in data/README.md; keep the two in step.
+
+-- build facts: schema_version, build_id, built_at, tool_version, data_origin, demo_seed
+create table if not exists warehouse_meta (
+    key varchar primary key,
+    value varchar not null
+);
+
+create sequence if not exists load_id_seq start 1;
+
+-- one row per file loaded (or skipped because the same bytes were loaded before)
+create table if not exists load_log (
+    load_id integer primary key,
+    file_name varchar not null,
+    sha256 varchar not null,
+    kind varchar not null,
+    layout varchar not null,
+    rows_read bigint not null,
+    rows_loaded bigint not null,
+    rows_rejected bigint not null,
+    loaded_at timestamp not null,
+    tool_version varchar not null,
+    synthetic boolean not null,
+    notes varchar
+);
+
+-- row-level problems kept by a lenient load (--lenient); a strict load keeps none
+create table if not exists load_reject (
+    load_id integer not null,
+    file_name varchar not null,
+    line bigint,
+    column_name varchar,
+    value varchar,
+    reason varchar not null
+);
+
+-- ICD-10 ranges that define cause groups and palliative need (Etkind et al. 2017)
+create table if not exists ref_cause_group (
+    code_first varchar not null,
+    code_last varchar not null,
+    cause_group varchar not null,
+    condition varchar not null
+);
+
+------------------------------------------------------------------------------------
+-- Geography as published: names, links between levels and LSOAs, by vintage year.
+------------------------------------------------------------------------------------
+
+-- a named area as one source published it (code, level, name, ODS code, vintage)
+create table if not exists geo_name (
+    area_code varchar not null,
+    level varchar not null,
+    area_name varchar not null,
+    ods_code varchar,
+    vintage smallint not null,
+    load_id integer not null
+);
+
+-- child -> parent links as published (lsoa -> sub_icb, lad -> cty_ua, practice -> pcn, ...)
+create table if not exists geo_link (
+    child_code varchar not null,
+    child_level varchar not null,
+    parent_code varchar not null,
+    parent_level varchar not null,
+    vintage smallint not null,
+    load_id integer not null
+);
+
+-- Index of Multiple Deprivation 2019 by LSOA 2011 (decile 1 = most deprived)
+create table if not exists imd_lsoa (
+    lsoa11_code varchar primary key,
+    lsoa11_name varchar not null,
+    lad19_code varchar,
+    imd_rank integer not null,
+    imd_decile tinyint not null,
+    load_id integer not null
+);
+
+-- area boundaries, WGS84 (EPSG:4326), simplified for display, as GeoJSON geometry text
+create table if not exists geo_boundary (
+    area_code varchar not null,
+    level varchar not null,
+    area_name varchar not null,
+    vintage smallint not null,
+    geometry_json varchar not null,
+    synthetic boolean not null,
+    load_id integer not null
+);
+
+------------------------------------------------------------------------------------
+-- Derived geography: rebuilt by etl/sql/derive_geography.sql after geography loads.
+------------------------------------------------------------------------------------
+
+-- every current area people can pick, one row per (level, area_code)
+create table if not exists dim_area (
+    area_code varchar not null,
+    level varchar not null,
+    area_name varchar not null,
+    ods_code varchar,
+    parent_code varchar,
+    vintage smallint not null,
+    primary key (level, area_code)
+);
+
+-- any code a person might type (current ONS, ODS, previous ONS) -> the current area
+create table if not exists area_alias (
+    alias varchar not null,
+    area_code varchar not null,
+    level varchar not null,
+    alias_kind varchar not null
+);
+
+-- every area's ancestors on both hierarchies, itself included (practice -> ... -> england)
+create table if not exists area_ancestor (
+    area_code varchar not null,
+    level varchar not null,
+    ancestor_code varchar not null,
+    ancestor_level varchar not null
+);
+
+-- base units of each area: LSOAs (residents), LADs (residents), practices (patients)
+create table if not exists area_base (
+    area_code varchar not null,
+    level varchar not null,
+    base_kind varchar not null,
+    base_code varchar not null
+);
+
+-- IMD decile for every LSOA code in use (2011 codes direct, 2021 codes best-fit)
+create table if not exists lsoa_imd (
+    lsoa_code varchar primary key,
+    imd_decile tinyint not null,
+    imd_quintile tinyint not null,
+    method varchar not null
+);
+
+------------------------------------------------------------------------------------
+-- Facts.
+------------------------------------------------------------------------------------
+
+-- record-level deaths (restricted data; layout in docs/data-formats.md)
+create table if not exists fact_death (
+    record_id varchar not null,
+    date_of_death date not null,
+    date_of_registration date not null,
+    year smallint not null,                -- calendar year of registration
+    age smallint not null,                 -- completed years
+    sex varchar not null,                  -- M / F
+    ethnic_group varchar not null,
+    lsoa_code varchar,                     -- usual residence, LSOA 2021 (or 2011)
+    practice_code varchar,                 -- registered GP practice (ODS)
+    usual_residence varchar not null,
+    place_of_death varchar not null,
+    underlying_cause varchar not null,     -- ICD-10 without the dot, e.g. C349
+    contributory_causes varchar,           -- ICD-10 codes separated by ';'
+    cause_group varchar not null,
+    palliative_need boolean not null,
+    on_palliative_register boolean not null, -- on the GP palliative care register before death
+    palliative_register_date date,         -- date added to the register (if known)
+    days_on_register integer,              -- date_of_death - palliative_register_date
+    advance_care_plan boolean not null,
+    epaccs_record boolean not null,
+    emergency_admissions_90d smallint not null,
+    load_id integer not null
+);
+
+-- QOF registers and list sizes by practice and financial year (year = start, 2022 = 2022-23)
+create table if not exists fact_qof (
+    year smallint not null,
+    practice_code varchar not null,
+    group_code varchar not null,           -- PC = palliative care register
+    register integer not null,
+    list_type varchar not null,            -- TOTAL, 18OV, ... (the denominator's age band)
+    list_size integer not null,
+    load_id integer not null
+);
+
+-- population by base unit (lsoa / lad: residents; practice: registered patients)
+create table if not exists fact_population (
+    year smallint not null,                -- mid-year (residents) or extract year (patients)
+    base_kind varchar not null,
+    base_code varchar not null,
+    sex varchar not null,                  -- M / F
+    age_band varchar not null,             -- ESP2013 five-year band, 90+ open
+    population integer not null,
+    load_id integer not null
+);
+
+-- Fingertips indicator metadata, as far as the API CSV carries it
+create table if not exists fingertips_indicator (
+    indicator_id integer primary key,
+    indicator_name varchar not null,
+    load_id integer not null
+);
+
+-- Fingertips indicator values (API CSV layout, one row per published row)
+create table if not exists fact_indicator (
+    indicator_id integer not null,
+    area_code varchar not null,            -- as published, with Fingertips' 'n' prefix removed
+    area_name varchar,
+    area_type varchar,
+    parent_code varchar,
+    period varchar not null,
+    period_sortable integer,
+    sex varchar not null,
+    age varchar not null,
+    category_type varchar not null,        -- '' for the whole population
+    category varchar not null,
+    value double,
+    lower_95 double,
+    upper_95 double,
+    lower_998 double,
+    upper_998 double,
+    count double,
+    denominator double,
+    value_note varchar,
+    recent_trend varchar,
+    compared_to_england varchar,
+    compared_to_parent varchar,
+    parent_type_label varchar,             -- the '…' of 'Compared to … value or percentiles'
+    load_id integer not null
+);
+
+-- ICB dashboard extract measures (long layout; docs/data-formats.md)
+create table if not exists fact_measure (
+    period varchar not null,
+    area_code varchar not null,
+    area_type varchar not null,
+    measure varchar not null,
+    breakdown varchar not null,            -- 'all' for the whole population
+    breakdown_value varchar not null,
+    numerator double,
+    denominator double,
+    load_id integer not null
+);
