@@ -111,6 +111,7 @@ class Transaction:
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create missing tables; refuse a warehouse written by another schema version."""
     con.execute(sql_text(SQL_DIR, "schema"))
+    con.execute(sql_text(SQL_DIR, "macros"))
     row = con.execute("select value from warehouse_meta where key = 'schema_version'").fetchone()
     if row is None:
         con.execute(

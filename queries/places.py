@@ -1,0 +1,85 @@
+"""Places: resolving codes people type, listing the places of a level, their lineage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from peolc.errors import QueryError
+from peolc.vocabulary import ENGLAND_CODE, LEVEL_BY_KEY, LEVEL_KEYS
+from queries.runner import run
+
+Db = Path | str | None
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place people can pick: its current code, level and name."""
+
+    code: str
+    level: str
+    name: str
+
+    @property
+    def level_label(self) -> str:
+        return LEVEL_BY_KEY[self.level].label
+
+    @property
+    def is_england(self) -> bool:
+        return self.level == "england"
+
+
+ENGLAND = Place(ENGLAND_CODE, "england", "England")
+
+
+def resolve(code: str, db: Db = None, level: str | None = None) -> Place:
+    """The place a code stands for (current or previous ONS code, or ODS code).
+
+    A unitary authority is both a county/UA and a district; ``level`` picks one, else the
+    first in the order of ``peolc.vocabulary.LEVELS``.
+    """
+    if level is not None and level not in LEVEL_KEYS:
+        raise QueryError(f"Unknown level {level!r}.", "Expected one of: " + ", ".join(LEVEL_KEYS))
+    found = run("resolve_place", db, code=code)
+    if level is not None:
+        found = found.filter(pl.col("level") == level)
+    if found.is_empty():
+        raise QueryError(
+            f"No place has the code {code!r}.",
+            "Use an ONS code (E54000050), an ODS code (QHM, A81001) or a previous code "
+            "from before a boundary change; `peolc info` shows what is loaded.",
+        )
+    row = found.row(0, named=True)
+    return Place(str(row["area_code"]), str(row["level"]), str(row["area_name"]))
+
+
+def areas(level: str, db: Db = None) -> pl.DataFrame:
+    """Every place of ``level`` (code, name, ODS code, parent), ordered by name."""
+    if level not in LEVEL_KEYS:
+        raise QueryError(f"Unknown level {level!r}.", "Expected one of: " + ", ".join(LEVEL_KEYS))
+    return run("areas", db, level=level)
+
+
+def lineage(place: Place, db: Db = None) -> pl.DataFrame:
+    """The place and its ancestors (code, level, name)."""
+    return run("area_lineage", db, area_code=place.code, level=place.level)
+
+
+def years(db: Db = None) -> dict[str, list[int]]:
+    """Years covered by each source: deaths, population, qof, indicators."""
+    frame = run("years", db)
+    covered: dict[str, list[int]] = {}
+    for source, year in frame.iter_rows():
+        covered.setdefault(str(source), []).append(int(year))
+    return covered
+
+
+def latest_year(db: Db = None) -> int | None:
+    """The latest year of deaths, else of population, else of QOF (None if empty)."""
+    covered = years(db)
+    for source in ("deaths", "population", "qof", "indicators"):
+        if covered.get(source):
+            return max(covered[source])
+    return None

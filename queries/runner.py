@@ -1,0 +1,186 @@
+"""Run the SQL files in ``queries/`` read-only and return polars frames.
+
+Each version of the warehouse file is opened once per process as a *snapshot*: an
+in-memory DuckDB with the file attached READ_ONLY (so DuckDB's per-path instance cache
+can never hand back a stale file after a load swaps a new one in), external file access
+switched off, and the configuration locked. Queries run on per-call cursors, so many
+Streamlit sessions can share a snapshot. Results are cached in a bounded LRU keyed on the
+snapshot's ``build_id`` (written by every load), the query name and its parameters: a
+new load means new keys, never a stale answer.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from peolc.config import warehouse_path
+from peolc.errors import QueryError, WarehouseMissing
+from peolc.sqlfiles import sql_text
+
+QUERIES_DIR = Path(__file__).parent
+SCHEMA_VERSION = "1"
+CACHE_ENTRIES = 512
+
+Params = dict[str, object]
+
+
+@dataclass
+class Snapshot:
+    """One opened version of the warehouse file."""
+
+    path: Path
+    ident: tuple[int, int, int, int]
+    con: duckdb.DuckDBPyConnection
+    build_id: str
+    meta: dict[str, str]
+    users: int = 0
+    retired: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def release(self) -> None:
+        with self.lock:
+            self.users -= 1
+            close = self.retired and self.users == 0
+        if close:
+            self.con.close()
+
+
+_snapshots: dict[Path, Snapshot] = {}
+_snapshots_lock = threading.Lock()
+_cache: OrderedDict[tuple[str, str, tuple[tuple[str, object], ...]], pl.DataFrame] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _ident(path: Path) -> tuple[int, int, int, int]:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise WarehouseMissing(
+            "No warehouse has been built yet.",
+            f"There is no file at {path}. Build the demo with `make run` or `peolc demo`, "
+            "or load real data with `peolc open-data ../shared/data`.",
+        ) from None
+    return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def _open(path: Path, ident: tuple[int, int, int, int]) -> Snapshot:
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("attach $path as w (read_only)", {"path": str(path)})
+        con.execute("use w")
+        con.execute("set enable_external_access = false")
+        con.execute("set lock_configuration = true")
+        meta = dict(con.execute("select key, value from warehouse_meta").fetchall())
+    except duckdb.Error as e:
+        con.close()
+        raise QueryError(
+            "The warehouse file could not be opened.",
+            f"{path}: {e}. Rebuild it with `peolc demo` or `peolc open-data`.",
+        ) from e
+    if meta.get("schema_version") != SCHEMA_VERSION:
+        con.close()
+        raise QueryError(
+            "The warehouse was built by a different version of peolc-needs.",
+            f"{path} has schema version {meta.get('schema_version')}; this dashboard reads "
+            f"{SCHEMA_VERSION}. Rebuild it with `peolc demo` or `peolc open-data`.",
+        )
+    return Snapshot(path, ident, con, meta.get("build_id", ""), meta)
+
+
+@contextmanager
+def snapshot(db: Path | str | None = None) -> Iterator[Snapshot]:
+    """The current version of the warehouse, held open while the block runs."""
+    path = warehouse_path(db)
+    ident = _ident(path)
+    with _snapshots_lock:
+        current = _snapshots.get(path)
+        if current is None or current.ident != ident:
+            fresh = _open(path, ident)
+            if current is not None:
+                with current.lock:
+                    current.retired = True
+                    idle = current.users == 0
+                if idle:
+                    current.con.close()
+            _snapshots[path] = current = fresh
+        with current.lock:
+            current.users += 1
+    try:
+        yield current
+    finally:
+        current.release()
+
+
+def _freeze(params: Params) -> tuple[tuple[str, object], ...]:
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+
+
+def run(name: str, db: Path | str | None = None, **params: object) -> pl.DataFrame:
+    """Run ``queries/<name>.sql`` with bound ``params``; cached per warehouse build."""
+    with snapshot(db) as snap:
+        key = (snap.build_id, name, _freeze(params))
+        with _cache_lock:
+            hit = _cache.get(key)
+            if hit is not None:
+                _cache.move_to_end(key)
+                return hit
+        cursor = snap.con.cursor()
+        try:
+            cursor.execute("use w")
+            frame = cursor.sql(sql_text(QUERIES_DIR, name), params=params).pl()
+        except duckdb.Error as e:
+            raise QueryError(f"The warehouse could not answer '{name}'.", str(e)) from e
+        finally:
+            cursor.close()
+    with _cache_lock:
+        _cache[key] = frame
+        while len(_cache) > CACHE_ENTRIES:
+            _cache.popitem(last=False)
+    return frame
+
+
+def run_uncached(name: str, db: Path | str | None = None, **params: object) -> pl.DataFrame:
+    """As ``run`` but always asks DuckDB (benchmarks measure warm DuckDB this way)."""
+    with snapshot(db) as snap:
+        cursor = snap.con.cursor()
+        try:
+            cursor.execute("use w")
+            return cursor.sql(sql_text(QUERIES_DIR, name), params=params).pl()
+        except duckdb.Error as e:
+            raise QueryError(f"The warehouse could not answer '{name}'.", str(e)) from e
+        finally:
+            cursor.close()
+
+
+def meta(db: Path | str | None = None) -> dict[str, str]:
+    """The warehouse's build facts (origin, build id, built at, demo seed...)."""
+    with snapshot(db) as snap:
+        return dict(snap.meta)
+
+
+def clear_cache() -> None:
+    """Forget cached results and close idle snapshots (tests, benchmarks)."""
+    with _cache_lock:
+        _cache.clear()
+    with _snapshots_lock:
+        for snap in list(_snapshots.values()):
+            with snap.lock:
+                snap.retired = True
+                idle = snap.users == 0
+            if idle:
+                snap.con.close()
+        _snapshots.clear()
+
+
+def query_names() -> list[str]:
+    """Every SQL file in queries/ (tests check their headers and parameters)."""
+    return sorted(p.stem for p in QUERIES_DIR.glob("*.sql"))
