@@ -1,13 +1,43 @@
 -- macros: table macros that attribute facts to an area, created in every warehouse.
 -- params:  none (macro arguments: a = area code, lvl = level key from peolc.vocabulary)
--- returns: nothing; (re)defines area_deaths, area_population and area_qof, which the
---          SQL in queries/ calls so that every page attributes facts the same way.
+-- returns: nothing; (re)defines the view death_facts and the macros area_deaths,
+--          area_population and area_qof, which the SQL in queries/ uses so that every
+--          page counts and attributes facts the same way.
+
+-- every death with its IMD decile/quintile, broad age band, and one 0/1 flag per measure
+-- numerator (n_*); queries sum them with columns('^n_(.*)') so each is defined once here
+create or replace view death_facts as
+select
+    d.*,
+    i.imd_decile,
+    i.imd_quintile,
+    case
+        when d.age < 65 then '0-64'
+        when d.age < 75 then '65-74'
+        when d.age < 85 then '75-84'
+        else '85+'
+    end as age_band,
+    cast(d.place_of_death = 'home' as integer) as n_home,
+    cast(d.place_of_death = 'care_home' as integer) as n_care_home,
+    cast(d.place_of_death = 'hospital' as integer) as n_hospital,
+    cast(d.place_of_death = 'hospice' as integer) as n_hospice,
+    cast(d.place_of_death = 'elsewhere' as integer) as n_elsewhere,
+    cast(d.place_of_death in ('home', 'care_home') as integer) as n_usual_residence,
+    cast(d.on_palliative_register as integer) as n_on_register,
+    cast(d.palliative_need as integer) as n_with_need,
+    cast(d.palliative_need and d.on_palliative_register as integer) as n_need_identified,
+    cast(d.advance_care_plan as integer) as n_advance_care_plan,
+    cast(d.epaccs_record as integer) as n_epaccs,
+    cast(d.emergency_admissions_90d >= 1 as integer) as n_admitted_90d,
+    cast(d.emergency_admissions_90d >= 3 as integer) as n_admitted_3plus_90d
+from fact_death as d
+left join lsoa_imd as i on i.lsoa_code = d.lsoa_code;
 
 -- deaths of an area: every death for England; by registered practice for PCNs and
 -- practices; by LSOA of usual residence for every other level (Fingertips' convention)
 create or replace macro area_deaths(a, lvl) as table
 select d.*
-from fact_death as d
+from death_facts as d
 where lvl = 'england'
     or (
         lvl in ('pcn', 'practice')
