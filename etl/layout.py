@@ -79,6 +79,9 @@ class Layout:
     sheet: str | None = None  # for Excel workbooks: the sheet that holds the data
     description: str = ""
     header_patterns: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    # False: always stage on the checked path. Set it when the loader's insert reshapes
+    # rows, so the target table lacks the layout's columns and ``violations`` cannot run.
+    fast: bool = True
 
     def column(self, name: str) -> Column:
         for col in self.columns:

@@ -19,13 +19,15 @@ from typing import Any
 import duckdb
 
 from etl import geography
-from etl.layout import HeaderMatch, choose_layout
+from etl.layout import HeaderMatch, Layout, choose_layout
 from etl.loaders.base import Loader
 from etl.sources import SourceFile, sniff
 from etl.staging import (
+    FAST_READS,
     Staged,
     fast_eligible,
     raise_for_problems,
+    retry_fast,
     stage_checked,
     stage_fast,
     violations,
@@ -62,13 +64,23 @@ class _Diagnose(Exception):
     """The fast path found problems; explain them with the checked path."""
 
 
+def _layouts(loader: Loader, header: tuple[str, ...]) -> tuple[Layout, ...]:
+    """The loader's layouts, as fitted to this header by ``layouts_for`` if it has one.
+
+    A loader whose layout depends on the file (ONS wide year columns, population_2011,
+    population_2022, ...) returns its layouts in the same order with those columns added.
+    """
+    fit = getattr(loader, "layouts_for", None)
+    return loader.layouts if fit is None else tuple(fit(header))
+
+
 def _match(loader: Loader, source: SourceFile) -> HeaderMatch:
     if source.format == "xlsx":
         last: LoadError | None = None
-        for layout in loader.layouts:
+        for index, layout in enumerate(loader.layouts):
             try:
                 header = xlsx_header(source, layout.sheet)
-                return choose_layout(source.name, header, (layout,))
+                return choose_layout(source.name, header, (_layouts(loader, header)[index],))
             except LoadError as e:
                 last = e
         assert last is not None
@@ -78,7 +90,12 @@ def _match(loader: Loader, source: SourceFile) -> HeaderMatch:
             f"{source.name} is GeoJSON, not a {loader.kind} file.",
             "Load boundaries with: peolc load boundaries FILE.geojson",
         )
-    return choose_layout(source.name, source.header, loader.layouts)
+    return choose_layout(source.name, source.header, _layouts(loader, source.header))
+
+
+def match_source(kind: str, source: SourceFile) -> HeaderMatch:
+    """The layout of ``kind`` that ``source`` fits; LoadError naming what is missing if none."""
+    return _match(loader_for(kind), source)
 
 
 def _record_rejects(tx: Transaction, load_id: int, source: SourceFile, staged: Staged) -> None:
@@ -126,16 +143,22 @@ def _stage_and_insert(
     lenient: bool,
 ) -> tuple[Staged, int]:
     con = tx.con
-    if loader.fast and not lenient and fast_eligible(source):
-        con.execute("begin")
-        try:
-            stage_fast(con, source, match)
-            loaded = loader.insert(con, match, source, load_id)
-            if violations(con, match.layout, loader.target_table, load_id):
-                raise _Diagnose
-            return Staged(loaded, [], 0), loaded
-        except (duckdb.Error, _Diagnose):
-            con.execute("rollback")
+    if loader.fast and match.layout.fast and not lenient and fast_eligible(source):
+        for sniff_dialect, parallel in FAST_READS:
+            con.execute("begin")
+            try:
+                stage_fast(con, source, match, sniff=sniff_dialect, parallel=parallel)
+                loaded = loader.insert(con, match, source, load_id)
+                if violations(con, match.layout, loader.target_table, load_id):
+                    raise _Diagnose
+                return Staged(loaded, [], 0), loaded
+            except _Diagnose:
+                con.execute("rollback")
+                break
+            except duckdb.Error as e:
+                con.execute("rollback")
+                if not retry_fast(e):
+                    break
     con.execute("begin")
     staged = stage_checked(con, source, match)
     if not lenient:
@@ -186,6 +209,10 @@ def load_source(
         summary.rows_read = staged.rows_read
         summary.rows_loaded = loaded
         summary.rows_rejected = staged.problem_rows
+        summary.notes.extend(staged.notes)
+        load_notes = getattr(loader, "load_notes", None)
+        if load_notes is not None:
+            summary.notes.extend(load_notes(tx.con, layout_name, load_id))
         if staged.problems:
             summary.notes.append(f"{staged.problem_rows} rows rejected (see load_reject)")
         _log(tx, load_id, source, kind, layout_name, summary, synthetic)
@@ -244,4 +271,12 @@ def describe_error(error: BaseException) -> tuple[str, str]:
     return f"Unexpected {type(error).__name__}", str(error)
 
 
-__all__: list[Any] = ["KINDS", "load_files", "load_source", "loader_for", "describe_error"]
+__all__: list[Any] = [
+    "KINDS",
+    "describe_error",
+    "load_files",
+    "load_source",
+    "loader_for",
+    "mark_origin",
+    "match_source",
+]

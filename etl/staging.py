@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import polars as pl
@@ -53,6 +53,7 @@ class Staged:
     rows_read: int
     problems: list[Problem]
     problem_rows: int
+    notes: list[str] = field(default_factory=list)  # for the load log (custom loaders)
 
 
 def _file_columns(match: HeaderMatch) -> list[str]:
@@ -297,6 +298,19 @@ def _lines_for(source: SourceFile, rows: list[int], rows_read: int) -> dict[int,
 # ----------------------------------------------------------------------------------
 
 
+# (sniff, parallel) settings of stage_fast, tried in this order
+FAST_READS: tuple[tuple[bool, bool], ...] = ((True, True), (False, True), (False, False))
+_RETRY_FAST = (
+    "Error when sniffing file",
+    "does not support null_padding in conjunction with quoted new lines",
+)
+
+
+def retry_fast(error: duckdb.Error) -> bool:
+    """True if ``error`` is one that the next of ``FAST_READS`` may not meet."""
+    return any(text in str(error) for text in _RETRY_FAST)
+
+
 def fast_eligible(source: SourceFile) -> bool:
     """Fast reads need plain or gzipped UTF-8 CSV (DuckDB's relation reader)."""
     return source.format in ("csv", "csv.gz") and source.encoding == "utf-8"
@@ -308,8 +322,22 @@ def _fast_type(col: Column) -> str:
     return col.sql_type
 
 
-def stage_fast(con: duckdb.DuckDBPyConnection, source: SourceFile, match: HeaderMatch) -> None:
-    """Create view ``src_rows`` over a typed read of the CSV (raises on the first bad value)."""
+def stage_fast(
+    con: duckdb.DuckDBPyConnection,
+    source: SourceFile,
+    match: HeaderMatch,
+    *,
+    sniff: bool = True,
+    parallel: bool = True,
+) -> None:
+    """Create view ``src_rows`` over a typed read of the CSV (raises on the first bad value).
+
+    Short rows (a trailing empty field left out, as Fingertips exports do) are padded
+    with nulls. Such rows defeat DuckDB's dialect sniffer, and its parallel reader cannot
+    pad rows when values hold quoted newlines: ``FAST_READS`` lists the settings to try
+    in turn, and ``retry_fast`` says whether an error is one the next settings avoid.
+    (The sniffer is worth keeping where it works: it learns date formats like 31/12/2023.)
+    """
     layout = match.layout
     types = {}
     for i, target in enumerate(match.targets):
@@ -323,13 +351,19 @@ def stage_fast(con: duckdb.DuckDBPyConnection, source: SourceFile, match: Header
         columns=types,
         na_values=list(layout.null_markers),
         compression="gzip" if source.format == "csv.gz" else "none",
+        null_padding=True,
+        parallel=parallel,
+        auto_detect=sniff,
     )
     absent = [c for c in layout.columns if c.name not in match.present]
     selected = ", ".join(
         [ident(c.name) for c in layout.columns if c.name in match.present]
         + [f"cast(null as {c.sql_type}) as {ident(c.name)}" for c in absent]
     )
-    rel.select(selected).create_view("src_rows", replace=True)
+    # A temporary view, as on the checked path: the relation API's create_view writes to
+    # the main schema, where an earlier temp ``src_rows`` would shadow it (stale rows).
+    con.execute("drop view if exists temp.main.src_rows")
+    con.register("src_rows", rel.select(selected))
 
 
 def violations(con: duckdb.DuckDBPyConnection, layout: Layout, table: str, load_id: int) -> int:

@@ -16,7 +16,13 @@ SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
 
 
 class Loader(Protocol):
-    """A kind of input: which layouts it reads and how it inserts staged rows."""
+    """A kind of input: which layouts it reads and how it inserts staged rows.
+
+    Optional methods the orchestrator uses when present: ``layouts_for(header)`` (layouts
+    fitted to a file's header, same order as ``layouts``), ``load_notes(con, layout, load_id)``
+    (sentences for the load log after the insert) and ``load_custom(con, source, load_id,
+    lenient)`` (non-tabular files: stage and insert in one go).
+    """
 
     kind: str
     layouts: tuple[Layout, ...]
@@ -76,4 +82,10 @@ def count_loaded(con: duckdb.DuckDBPyConnection, table: str, load_id: int) -> in
         f"select count(*) from {table} where load_id = $load_id",  # noqa: S608 - our table names
         {"load_id": load_id},
     ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def count_staged(con: duckdb.DuckDBPyConnection) -> int:
+    """Rows in the staged view ``src_rows`` (for loaders whose output is reshaped)."""
+    row = con.execute("select count(*) from src_rows").fetchone()
     return int(row[0]) if row else 0

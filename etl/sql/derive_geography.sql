@@ -17,7 +17,7 @@ with named as (
         coalesce(
             nullif(ods_code, ''),
             case when level = 'sub_icb'
-                then nullif(regexp_extract(area_name, ' - ([0-9A-Z]{3})$', 1), '') end
+                then nullif(regexp_extract(area_name, ' - ([0-9A-Z]{3}|[0-9A-Z]{5})$', 1), '') end
         ) as ods
     from geo_name
     where area_code like 'E%' or level in ('practice', 'pcn')
@@ -40,15 +40,27 @@ left join ods_by_name as b
     on b.level = n.level and b.name_key = lower(n.area_name);
 
 create or replace temp table g_canon as
-select
-    level,
-    coalesce(ods, area_code) as area_key,
-    arg_max(area_code, vintage) as current_code,
-    arg_max(area_name, vintage) as area_name,
-    any_value(ods) as ods,
-    max(vintage) as vintage
-from g_names
-group by level, coalesce(ods, area_code);
+with grouped as (
+    select
+        level,
+        coalesce(ods, area_code) as area_key,
+        arg_max(area_code, vintage) as current_code,
+        arg_max(area_name, vintage) as area_name,
+        any_value(ods) as ods,
+        max(vintage) as vintage
+    from g_names
+    group by level, coalesce(ods, area_code)
+),
+newest as (
+    select level, max(vintage) as vintage from g_names group by level
+)
+-- Local-authority areas have no ODS code to follow across reorganisations: one missing
+-- from the newest vintage of its level was abolished (e.g. the Cumbria, North Yorkshire
+-- and Somerset districts in April 2023, still in the 2022 LSOA11 lookup).
+select g.*
+from grouped as g
+join newest as n on n.level = g.level
+where g.level not in ('lad', 'cty_ua', 'region') or g.vintage = n.vintage;
 
 create or replace temp table g_alias as
 select distinct
@@ -201,8 +213,31 @@ best_fit as (
     from (select distinct area_code, area_name from g_names where level = 'lsoa') as n
     join by_msoa as m on m.msoa_name = regexp_replace(n.area_name, '[A-Z]$', '')
     where n.area_code not in (select lsoa_code from direct)
+),
+by_lad as (
+    -- LSOAs of new 2021 MSOAs (growth areas) match no 2011 MSOA name: fall back to the
+    -- median decile of the unchanged LSOAs of their local authority
+    select l.parent as lad_code, cast(round(median(i.imd_decile)) as tinyint) as imd_decile
+    from g_links as l
+    join imd_lsoa as i on i.lsoa11_code = l.child
+    where l.child_level = 'lsoa' and l.parent_level = 'lad'
+    group by l.parent
+),
+lad_fit as (
+    select
+        n.area_code as lsoa_code,
+        m.imd_decile,
+        'IMD 2019 median decile of the unchanged LSOAs in its local authority (2021 code, '
+            || 'new MSOA: coarse fit)' as method
+    from (select distinct area_code from g_names where level = 'lsoa') as n
+    join g_links as l on l.child = n.area_code and l.child_level = 'lsoa' and l.parent_level = 'lad'
+    join by_lad as m on m.lad_code = l.parent
+    where n.area_code not in (select lsoa_code from direct)
+        and n.area_code not in (select lsoa_code from best_fit)
 )
 select lsoa_code, imd_decile, cast((imd_decile + 1) // 2 as tinyint), method from direct
 union all
 select distinct on (lsoa_code) lsoa_code, imd_decile, cast((imd_decile + 1) // 2 as tinyint), method
-from best_fit;
+from best_fit
+union all
+select lsoa_code, imd_decile, cast((imd_decile + 1) // 2 as tinyint), method from lad_fit;
