@@ -1,0 +1,221 @@
+"""ONS geography lookups (geographr's snake_case exports, or the ONS column names).
+
+Each layout names areas of a few levels and links them. One SQL file loads them all:
+the loader maps the layout's columns onto the roles ``load_lookups.sql`` reads (a
+view built from our own constants), and binds each level's vintage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from etl.layout import Column, HeaderMatch, Layout
+from etl.loaders.base import Loader, count_staged, run_sql
+from etl.sources import SourceFile
+from etl.staging import ident
+
+ROLES = (
+    "lsoa_code", "lsoa_name", "sub_icb_code", "sub_icb_name", "sub_icb_ods", "icb_code",
+    "icb_name", "icb_ods", "lad_code", "lad_name", "cty_ua_code", "cty_ua_name",
+    "region_code", "region_name",
+)  # fmt: skip
+
+_CODES = {
+    "lsoa": ("[EW]01[0-9]{6}", "an LSOA code such as E01012392"),
+    "sub_icb": ("E38[0-9]{6}", "a sub-ICB location code such as E38000068"),
+    "icb": ("E54[0-9]{6}", "an ICB code such as E54000008"),
+    "lad": ("[EWSN][0-9]{8}", "a local authority district code such as E06000001"),
+    "cty_ua": ("[EWSN][0-9]{8}", "a county or unitary authority code such as E10000006"),
+    "region": ("E12[0-9]{6}", "a region code such as E12000001"),
+}
+
+
+def _code(name: str, level: str, *aliases: str) -> Column:
+    pattern, expected = _CODES[level]
+    return Column(
+        name,
+        aliases=aliases,
+        invalid_if=f"not regexp_full_match({{c}}, '{pattern}')",
+        expected=expected,
+    )
+
+
+def _ods(name: str, *aliases: str) -> Column:
+    return Column(
+        name,
+        aliases=aliases,
+        invalid_if="not regexp_full_match({c}, '[0-9A-Z]{3}|[0-9A-Z]{5}')",
+        expected="an ODS code of 3 or 5 characters such as 01F, QYG or M2L0M",
+    )
+
+
+@dataclass(frozen=True)
+class LookupLayout:
+    """A lookup layout, the role each of its columns plays, and each level's vintage."""
+
+    layout: Layout
+    roles: dict[str, str]  # role -> layout column
+    vintages: dict[str, int]  # level -> vintage (year of the geography)
+
+
+def _layout(name: str, description: str, key: str, *columns: Column) -> Layout:
+    return Layout(
+        name=name,
+        kind="lookups",
+        description=description,
+        key=(key,),
+        columns=columns,
+        fast=False,  # reshaped into geo_name and geo_link
+    )
+
+
+LOOKUPS: tuple[LookupLayout, ...] = (
+    LookupLayout(
+        _layout(
+            "lsoa21-sicbl24-icb24",
+            "LSOA 2021 → sub-ICB → ICB lookup (2024)",
+            "lsoa21_code",
+            _code("lsoa21_code", "lsoa", "LSOA21CD"),
+            Column("lsoa21_name", aliases=("LSOA21NM",)),
+            _code("sicbl24_code", "sub_icb", "SICBL24CD"),
+            Column("sicbl24_name", aliases=("SICBL24NM",)),
+            _ods("sicbl24_code_nhs", "SICBL24CDH"),
+            _code("icb24_code", "icb", "ICB24CD"),
+            Column("icb24_name", aliases=("ICB24NM",)),
+            _ods("icb24_code_nhs", "ICB24CDH"),
+        ),
+        {
+            "lsoa_code": "lsoa21_code",
+            "lsoa_name": "lsoa21_name",
+            "sub_icb_code": "sicbl24_code",
+            "sub_icb_name": "sicbl24_name",
+            "sub_icb_ods": "sicbl24_code_nhs",
+            "icb_code": "icb24_code",
+            "icb_name": "icb24_name",
+            "icb_ods": "icb24_code_nhs",
+        },
+        {"lsoa": 2021, "sub_icb": 2024, "icb": 2024},
+    ),
+    LookupLayout(
+        _layout(
+            "lsoa11-sicbl22-icb22-lad22",
+            "LSOA 2011 → sub-ICB → ICB, LAD lookup (2022)",
+            "lsoa11_code",
+            _code("lsoa11_code", "lsoa", "LSOA11CD"),
+            Column("lsoa11_name", aliases=("LSOA11NM",)),
+            _code("sicbl22_code", "sub_icb", "SICBL22CD"),
+            Column("sicbl22_name", aliases=("SICBL22NM",)),
+            _ods("sicbl22_code_h", "SICBL22CDH"),
+            _code("icb22_code", "icb", "ICB22CD"),
+            Column("icb22_name", aliases=("ICB22NM",)),
+            _ods("icb22_code_h", "ICB22CDH"),
+            _code("ltla22_code", "lad", "LAD22CD"),
+            Column("ltla22_name", aliases=("LAD22NM",)),
+        ),
+        {
+            "lsoa_code": "lsoa11_code",
+            "lsoa_name": "lsoa11_name",
+            "sub_icb_code": "sicbl22_code",
+            "sub_icb_name": "sicbl22_name",
+            "sub_icb_ods": "sicbl22_code_h",
+            "icb_code": "icb22_code",
+            "icb_name": "icb22_name",
+            "icb_ods": "icb22_code_h",
+            "lad_code": "ltla22_code",
+            "lad_name": "ltla22_name",
+        },
+        {"lsoa": 2011, "sub_icb": 2022, "icb": 2022, "lad": 2022},
+    ),
+    LookupLayout(
+        _layout(
+            "lsoa21-ward24-lad24",
+            "LSOA 2021 → ward → LAD lookup (2024)",
+            "lsoa21_code",
+            _code("lsoa21_code", "lsoa", "LSOA21CD"),
+            Column("lsoa21_name", aliases=("LSOA21NM",)),
+            _code("ltla24_code", "lad", "LAD24CD"),
+            Column("ltla24_name", aliases=("LAD24NM",)),
+        ),
+        {
+            "lsoa_code": "lsoa21_code",
+            "lsoa_name": "lsoa21_name",
+            "lad_code": "ltla24_code",
+            "lad_name": "ltla24_name",
+        },
+        {"lsoa": 2021, "lad": 2024},
+    ),
+    LookupLayout(
+        _layout(
+            "lad24-region24",
+            "LAD → region lookup (2024)",
+            "ltla24_code",
+            _code("ltla24_code", "lad", "LAD24CD"),
+            Column("ltla24_name", aliases=("LAD24NM",)),
+            _code("region24_code", "region", "RGN24CD"),
+            Column("region24_name", aliases=("RGN24NM",)),
+        ),
+        {
+            "lad_code": "ltla24_code",
+            "lad_name": "ltla24_name",
+            "region_code": "region24_code",
+            "region_name": "region24_name",
+        },
+        {"lad": 2024, "region": 2024},
+    ),
+    LookupLayout(
+        _layout(
+            "lad23-ctyua23",
+            "LAD → county/UA lookup (2023)",
+            "ltla23_code",
+            _code("ltla23_code", "lad", "LAD23CD"),
+            Column("ltla23_name", aliases=("LAD23NM",)),
+            _code("utla23_code", "cty_ua", "CTYUA23CD", "UTLA23CD"),
+            Column("utla23_name", aliases=("CTYUA23NM", "UTLA23NM")),
+        ),
+        {
+            "lad_code": "ltla23_code",
+            "lad_name": "ltla23_name",
+            "cty_ua_code": "utla23_code",
+            "cty_ua_name": "utla23_name",
+        },
+        {"lad": 2023, "cty_ua": 2023},
+    ),
+)
+_BY_NAME = {lookup.layout.name: lookup for lookup in LOOKUPS}
+
+
+def _roles_view(con: duckdb.DuckDBPyConnection, lookup: LookupLayout) -> None:
+    """Temp view ``lookup_rows``: ``src_rows`` with every role column (null if absent)."""
+    selected = ", ".join(
+        f"{ident(lookup.roles[role])} as {role}" if role in lookup.roles else f"null as {role}"
+        for role in ROLES
+    )
+    con.execute(f"create or replace temp view lookup_rows as select {selected} from src_rows")  # noqa: S608 - our constants
+
+
+class LookupsLoader:
+    kind = "lookups"
+    layouts: tuple[Layout, ...] = tuple(lookup.layout for lookup in LOOKUPS)
+    target_table = "geo_name"
+    fast = False
+    geography = True
+
+    def insert(
+        self, con: duckdb.DuckDBPyConnection, match: HeaderMatch, source: SourceFile, load_id: int
+    ) -> int:
+        lookup = _BY_NAME[match.layout.name]
+        _roles_view(con, lookup)
+        vintage = {level: lookup.vintages.get(level) for level in _CODES}
+        run_sql(
+            con,
+            "load_lookups",
+            load_id=load_id,
+            layout=lookup.layout.name,
+            **{f"{level}_vintage": year for level, year in vintage.items()},
+        )
+        return count_staged(con)
+
+
+LOADER: Loader = LookupsLoader()

@@ -1,0 +1,56 @@
+-- load_qof_mapping: name practices, PCNs, sub-ICBs, ICBs and NHS regions, and link each
+-- to its parent, from the staged QOF organisational mapping (view src_rows).
+-- params:  $load_id (int), $year (int: financial-year start = vintage), $layout (text)
+-- returns: nothing; names and links of vintage $year from earlier loads of the same
+--          layout are replaced. Links: practice -> pcn, practice -> sub_icb,
+--          sub_icb -> icb, icb -> nhs_region. PCN codes are ODS codes (no ONS code).
+-- reads:   src_rows, load_log
+delete from geo_name
+where vintage = $year
+    and load_id in (select load_id from load_log where kind = 'qof' and layout = $layout);
+
+delete from geo_link
+where vintage = $year
+    and load_id in (select load_id from load_log where kind = 'qof' and layout = $layout);
+
+insert into geo_name
+with staged as (
+    select * from src_rows
+),
+names as (
+    select region_ons_code as area_code, 'nhs_region' as level, region_name as area_name,
+        upper(region_ods_code) as ods_code
+    from staged
+    union
+    select icb_ons_code, 'icb', icb_name, upper(icb_ods_code) from staged
+    union
+    select sub_icb_ons_code, 'sub_icb', sub_icb_name, upper(sub_icb_ods_code) from staged
+    union
+    select upper(pcn_ods_code), 'pcn', coalesce(pcn_name, pcn_ods_code), upper(pcn_ods_code)
+    from staged
+    where pcn_ods_code is not null
+    union
+    select upper(practice_code), 'practice', practice_name, upper(practice_code) from staged
+)
+select area_code, level, area_name, ods_code, $year as vintage, $load_id as load_id
+from names;
+
+insert into geo_link
+with staged as (
+    select * from src_rows
+),
+links as (
+    select upper(practice_code) as child_code, 'practice' as child_level,
+        upper(pcn_ods_code) as parent_code, 'pcn' as parent_level
+    from staged
+    where pcn_ods_code is not null
+    union
+    select upper(practice_code), 'practice', sub_icb_ons_code, 'sub_icb' from staged
+    union
+    select sub_icb_ons_code, 'sub_icb', icb_ons_code, 'icb' from staged
+    union
+    select icb_ons_code, 'icb', region_ons_code, 'nhs_region' from staged
+)
+select child_code, child_level, parent_code, parent_level, $year as vintage,
+    $load_id as load_id
+from links;
