@@ -194,7 +194,8 @@ def open_data(
         _fail(e)
         return
     for s in summaries:
-        out.print(f"{s.kind:<11} {s.file_name}: {s.rows_loaded:,} rows", highlight=False)
+        status = "not loaded" if s.skipped else f"{s.rows_loaded:,} rows"
+        out.print(f"{s.kind:<11} {s.file_name}: {status}", highlight=False)
         for note in s.notes:
             out.print(f"  note: {note}", highlight=False)
     out.print(f"warehouse: {target} ({time.perf_counter() - started:.1f} s)", highlight=False)

@@ -27,6 +27,7 @@ LAD_GEOGRAPHIES = (
     "local authority district",
 )
 SMALL_AREA_GEOGRAPHIES = ("lsoa",)
+_KEPT = {"lad": "England local authority districts", "lsoa": "LSOAs", "practice": "GP practices"}
 
 _YEAR_COLUMN = re.compile(r"population([0-9]{4})")
 _PLACEHOLDER = "population_YYYY"
@@ -85,7 +86,12 @@ GP_LAYOUT = Layout(
             expected="a date such as 01APR2023 or 2023-04-01",
         ),
         Column("type", expected="the kind of organisation, e.g. GP"),
-        Column("sub_icb_code", required=False, nullable=True, aliases=("CCG_CODE",)),
+        Column(
+            "sub_icb_code",
+            required=False,
+            nullable=True,
+            aliases=("CCG_CODE", "SUB_ICB_LOCATION_CODE"),
+        ),
         Column(
             "ons_sub_icb_code",
             required=False,
@@ -157,10 +163,10 @@ class PopulationLoader:
             "order by base_kind",
             {"id": load_id},
         ).fetchall()
-        kept = "; ".join(f"{n:,} {kind} areas, years {years}" for kind, n, years in rows)
-        if layout == MYE_LAYOUT.name:
-            return [f"kept England LAD (and LSOA) rows: {kept}; other geographies left out"]
-        return [f"kept GP practice rows (TYPE = GP, males and females): {kept}"]
+        kept = "; ".join(f"{n:,} {_KEPT[kind]} (years {years})" for kind, n, years in rows)
+        if layout == GP_LAYOUT.name:
+            return [f"kept {kept}: TYPE = GP, males and females; 90_94 and 95+ summed as 90+"]
+        return [f"kept {kept}; other geographies (totals, other UK nations) left out"]
 
 
 LOADER: Loader = PopulationLoader()
