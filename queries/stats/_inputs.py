@@ -21,10 +21,9 @@ FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.intp]
 BoolArray: TypeAlias = npt.NDArray[np.bool_]
 TextArray: TypeAlias = npt.NDArray[np.object_]
-#: Anything a statistics function accepts as a column of numbers.
-Numbers: TypeAlias = (
-    float | int | None | Sequence[float | int | None] | npt.NDArray[Any] | pl.Series
-)
+#: Anything a statistics function accepts as a column of numbers. Cells that are not
+#: finite numbers (None, NaN, text) become NaN.
+Numbers: TypeAlias = float | int | None | Sequence[object] | npt.NDArray[Any] | pl.Series
 #: Group keys: one key per row (a Series, array or list) or several key columns (a frame).
 Groups: TypeAlias = pl.Series | pl.DataFrame | Sequence[object] | npt.NDArray[Any]
 

@@ -38,10 +38,11 @@ def proportion_ci(
 
     Source: Wilson (1927); Newcombe & Altman in *Statistics with Confidence* (2000);
     PHEindicatormethods `phe_proportion` and Fingertips technical guidance. Units: those of
-    the proportion times `multiplier`. count = 0 gives a lower limit of 0 and count =
-    denominator an upper limit of 1 (times the multiplier); the limits are clipped to that
-    range to remove rounding dust. NaN when either input is missing, the count is negative
-    or above the denominator, or the denominator is not positive.
+    the proportion times `multiplier`. count = 0 gives a lower limit of exactly 0 and
+    count = denominator an upper limit of exactly 1 (times the multiplier), where the
+    formula would leave rounding dust of 1e-16; limits are clipped to [0, 1]. NaN when
+    either input is missing, the count is negative or above the denominator, or the
+    denominator is not positive.
     """
     x = as_float(count)
     n = as_float(denominator)
@@ -52,8 +53,10 @@ def proportion_ci(
         root = z * np.sqrt(z**2 + 4 * x * (1 - (x / n)))
         lower = (2 * x + z**2 - root) / 2 / (n + z**2)
         upper = (2 * x + z**2 + root) / 2 / (n + z**2)
-    lower = np.where(valid, np.clip(lower, 0.0, 1.0), np.nan) * multiplier
-    upper = np.where(valid, np.clip(upper, 0.0, 1.0), np.nan) * multiplier
+    lower = np.where(x == 0, 0.0, np.clip(lower, 0.0, 1.0))
+    upper = np.where(x == n, 1.0, np.clip(upper, 0.0, 1.0))
+    lower = np.where(valid, lower, np.nan) * multiplier
+    upper = np.where(valid, upper, np.nan) * multiplier
     return np.asarray(lower, np.float64), np.asarray(upper, np.float64)
 
 
