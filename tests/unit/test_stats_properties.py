@@ -19,12 +19,14 @@ from queries.stats import (
     NHS_DIGITAL_RULE,
     benchmark,
     dsr,
+    funnel_grid,
     funnel_limits,
     funnel_significance,
     is_disclosive,
     isr,
     proportion_ci,
     rate_ci,
+    sii,
     suppress,
     suppress_frame,
 )
@@ -213,3 +215,6 @@ def test_dirty_cells_never_raise(cells: list[tuple[object, object]]) -> None:
     result = dsr(first, second, standard_population=[1.0] * len(cells))
     assert result.value.shape == (1,)
     isr(first, second, [1.0] * len(cells), [10.0] * len(cells))
+    funnel_grid(first, second)
+    slopes = sii(first, second, first, se=second, repetitions=200)
+    assert slopes.sii.shape == (1,)
