@@ -7,6 +7,7 @@ the places to look (file, line, column, what was expected); the exit status is n
 
 from __future__ import annotations
 
+import csv
 import json
 import sys
 import time
@@ -245,9 +246,10 @@ def show(
     if output is OutputFormat.json:
         sys.stdout.write(json.dumps(figures.as_dict(), indent=2) + "\n")
     elif output is OutputFormat.csv:
-        sys.stdout.write("measure,value,note\n")
-        for measure, value, note in rows:
-            sys.stdout.write(f'"{measure}",{value},"{note}"\n')
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["key", "measure", "value", "display", "lower_95", "upper_95", "note"])
+        for t in figures.tiles:
+            writer.writerow([t.key, t.label, t.value, t.display, t.lower, t.upper, t.note])
     else:
         table = Table("measure", "value", "note", title=figures.title())
         for measure, value, note in rows:

@@ -1,0 +1,176 @@
+"""Death measures for a place: values with intervals, benchmarks, trends, peers, breakdowns.
+
+Raw counts come from the ``death_measures*.sql`` files; everything shown is made safe by
+``queries.disclosure`` (rounded, suppressed, percentages from the rounded figures) and
+compared with a benchmark the way Fingertips does (95% interval against the benchmark
+value, with the measure's polarity). Frames are long: one row per (group, measure).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from peolc.vocabulary import ENGLAND_CODE, PEER_PARENT_LEVEL
+from queries import disclosure
+from queries.measures import MEASURE_BY_KEY, MEASURES, SETTING_KEYS, Measure
+from queries.places import Place, lineage
+from queries.runner import run
+from queries.stats import benchmark, sii
+
+Db = Path | str | None
+ORDERED_DIMENSIONS = ("imd_quintile", "imd_decile")
+
+
+def _long(raw: pl.DataFrame, ids: list[str], measures: tuple[Measure, ...]) -> pl.DataFrame:
+    """Wide counts (one column per numerator) to one row per id and measure."""
+    if raw.is_empty():
+        schema = {c: raw.schema[c] for c in ids}
+        schema |= {"measure": pl.String, "family": pl.String, "numerator": pl.Int64,
+                   "denominator": pl.Int64}
+        return pl.DataFrame(schema=schema)
+    parts = [
+        raw.select(
+            *ids,
+            pl.lit(m.key).alias("measure"),
+            pl.lit("setting" if m.key in SETTING_KEYS else m.key).alias("family"),
+            pl.col(m.numerator).cast(pl.Int64).alias("numerator"),
+            pl.col(m.denominator).cast(pl.Int64).alias("denominator"),
+        )
+        for m in measures
+    ]
+    return pl.concat(parts)
+
+
+def _with_benchmark(frame: pl.DataFrame, reference: pl.DataFrame) -> pl.DataFrame:
+    """Join the comparator's value per measure and label each row as Fingertips would."""
+    joined = frame.join(
+        reference.select("measure", pl.col("value").alias("benchmark_value")),
+        on="measure",
+        how="left",
+    )
+    labels: list[str] = []
+    for measure_key, part in joined.group_by("measure", maintain_order=True):
+        polarity = MEASURE_BY_KEY[str(measure_key[0])].polarity
+        labels.extend(
+            benchmark(
+                part["lower"].to_numpy(), part["upper"].to_numpy(),
+                part["benchmark_value"].to_numpy(), polarity,  # type: ignore[arg-type]
+            ).tolist()
+        )
+    ordered = pl.concat([part for _, part in joined.group_by("measure", maintain_order=True)])
+    return ordered.with_columns(pl.Series("benchmark", labels, dtype=pl.String))
+
+
+def comparator(place: Place, compare: str, db: Db = None) -> Place:
+    """The place to compare with: England, or the place's parent on its hierarchy."""
+    if compare != "parent" or place.is_england:
+        return Place(ENGLAND_CODE, "england", "England")
+    parent_level = {
+        "nhs_region": "england", "icb": "nhs_region", "sub_icb": "icb", "pcn": "sub_icb",
+        "practice": "pcn", "region": "england", "cty_ua": "region", "lad": "cty_ua",
+    }[place.level]
+    rows = lineage(place, db).filter(pl.col("ancestor_level") == parent_level)
+    if rows.is_empty() and place.level == "lad":
+        rows = lineage(place, db).filter(pl.col("ancestor_level") == "region")
+    if rows.is_empty():
+        return Place(ENGLAND_CODE, "england", "England")
+    row = rows.row(0, named=True)
+    return Place(row["ancestor_code"], row["ancestor_level"], row["ancestor_name"])
+
+
+def values(place: Place, year: int, dimension: str = "all", db: Db = None) -> pl.DataFrame:
+    """Every measure for ``place`` in ``year``, split by ``dimension``; made safe.
+
+    Columns: group_value, measure, family, numerator, denominator (rounded, null where
+    hidden), numerator_shown, denominator_shown, value (%), lower, upper, lower_998,
+    upper_998. Settings of one group are siblings (they add up to its deaths); for a
+    split, the groups of one measure are siblings too (they add up to the place's total).
+    """
+    raw = run("death_measures", db, area_code=place.code, level=place.level, year=year,
+              dimension=dimension)
+    long = _long(raw, ["group_value"], MEASURES)
+    siblings = ["family", "group_value"] if dimension == "all" else ["measure"]
+    return disclosure.proportions(long, "numerator", "denominator", place.level,
+                                  group_by=siblings)
+
+
+def summary(place: Place, year: int, compare: str = "england", db: Db = None) -> pl.DataFrame:
+    """Every measure for the place (not split) with the comparator's value and label."""
+    own = values(place, year, "all", db)
+    other = comparator(place, compare, db)
+    reference = values(other, year, "all", db)
+    result = _with_benchmark(own, reference)
+    return result.with_columns(
+        pl.lit(other.name).alias("comparator"),
+        pl.col("measure").replace_strict({m.key: m.label for m in MEASURES}).alias("label"),
+    )
+
+
+def trend(place: Place, db: Db = None) -> pl.DataFrame:
+    """Every measure for the place, each year, with intervals; made safe."""
+    raw = run("death_measures_trend", db, area_code=place.code, level=place.level)
+    long = _long(raw, ["year"], MEASURES)
+    return disclosure.proportions(long, "numerator", "denominator", place.level,
+                                  group_by=["family", "year"])
+
+
+def peers(place: Place, year: int, compare: str = "england", db: Db = None) -> pl.DataFrame:
+    """The measures for every peer of the place (same level, same parent), made safe.
+
+    Peers: all ICBs for an ICB, the sub-ICBs of its region for a sub-ICB, and so on
+    (``peolc.vocabulary.PEER_PARENT_LEVEL``). Benchmarked against England or the parent.
+    """
+    parent_level = PEER_PARENT_LEVEL.get(place.level)
+    if parent_level is None:
+        return pl.DataFrame()
+    parent_rows = lineage(place, db).filter(pl.col("ancestor_level") == parent_level)
+    parent = (
+        Place(ENGLAND_CODE, "england", "England")
+        if parent_rows.is_empty()
+        else Place(*parent_rows.select("ancestor_code", "ancestor_level", "ancestor_name").row(0))
+    )
+    raw = run("death_measures_peers", db, peer_level=place.level, parent_code=parent.code,
+              parent_level=parent.level, year=year)
+    long = _long(raw.drop_nulls("deaths"), ["area_code", "area_name"], MEASURES)
+    shown = disclosure.proportions(long, "numerator", "denominator", place.level,
+                                   group_by=["family", "area_code"])
+    reference = values(comparator(place, compare, db), year, "all", db)
+    return _with_benchmark(shown, reference).with_columns(
+        (pl.col("area_code") == place.code).alias("is_selected"),
+        pl.lit(parent.name).alias("peer_group"),
+    )
+
+
+def inequality(frame: pl.DataFrame, measure: str, dimension: str) -> dict[str, float] | None:
+    """Slope and relative index of inequality for one measure across IMD groups.
+
+    ``frame`` is ``values(...)`` split by an IMD dimension. Quantile 1 is the most
+    deprived, so a positive SII means the measure is higher in the least deprived areas.
+    Returns None when the split is not ordered or a group is suppressed or empty.
+    """
+    if dimension not in ORDERED_DIMENSIONS:
+        return None
+    rows = frame.filter((pl.col("measure") == measure) & (pl.col("group_value") != "unknown"))
+    rows = rows.with_columns(pl.col("group_value").cast(pl.Int32)).sort("group_value")
+    expected = 5 if dimension == "imd_quintile" else 10
+    if rows.height != expected or rows["numerator"].null_count() or rows["denominator"].null_count():
+        return None
+    result = sii(
+        rows["group_value"].to_numpy(),
+        rows["denominator"].to_numpy(),
+        count=rows["numerator"].to_numpy(),
+        value_type="proportion",
+        multiplier=100,
+        confidence=0.95,
+        repetitions=10_000,
+    )
+    return {
+        "sii": float(result.sii[0]),
+        "sii_lower": float(result.sii_lower[0, 0]),
+        "sii_upper": float(result.sii_upper[0, 0]),
+        "rii": float(result.rii[0]),
+        "rii_lower": float(result.rii_lower[0, 0]),
+        "rii_upper": float(result.rii_upper[0, 0]),
+    }

@@ -1,0 +1,177 @@
+"""The Overview's headline figures for a place and year (dashboard tiles, ``peolc show``).
+
+One function builds them for both the dashboard and the CLI, so an analyst scripting
+``peolc show E54000050 --format csv`` gets exactly the numbers the tiles show: counts
+after disclosure control, percentages from the rounded counts, Wilson 95% limits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from queries import disclosure, places
+from queries.measures import MEASURE_BY_KEY
+from queries.runner import meta, run
+from queries.stats import proportion_ci
+
+Db = Path | str | None
+
+POPULATION_BASIS = {
+    "lsoa": "residents (small-area estimates)",
+    "lad": "residents (ONS mid-year estimates)",
+    "practice": "registered patients",
+}
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One headline figure: what it is, the number shown, its interval and its source."""
+
+    key: str
+    label: str
+    display: str
+    value: float | None
+    lower: float | None
+    upper: float | None
+    numerator: int | None
+    denominator: int | None
+    note: str
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The headline tiles for one place and year."""
+
+    place: places.Place
+    year: int | None
+    tiles: tuple[Tile, ...]
+    synthetic: bool
+
+    def title(self) -> str:
+        label = f"{self.place.name} ({self.place.code}, {self.place.level_label})"
+        period = f", {self.year}" if self.year else ""
+        return label + period + (" - SYNTHETIC DEMO DATA" if self.synthetic else "")
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        return [(t.label, t.display, t.note) for t in self.tiles]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "place": {"code": self.place.code, "level": self.place.level,
+                      "name": self.place.name},
+            "year": self.year,
+            "synthetic": self.synthetic,
+            "figures": [asdict(t) for t in self.tiles],
+        }
+
+    def tile(self, key: str) -> Tile:
+        for t in self.tiles:
+            if t.key == key:
+                return t
+        raise KeyError(key)
+
+
+def _fy(year: object) -> str:
+    """A QOF financial year label from its starting year: 2022 -> '2022-23'."""
+    start = int(year)  # type: ignore[call-overload]
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def _int(value: object) -> int | None:
+    return None if value is None else int(value)  # type: ignore[call-overload]
+
+
+def _count_tile(key: str, label: str, count: int | None, note: str, level: str) -> Tile:
+    """A count of people with a condition or who died: under disclosure control.
+
+    Populations and list sizes are published in full by ONS and NHS England and are not
+    disclosive, so they are passed with level 'england' (shown exactly).
+    """
+    shown = disclosure.count(count, level)
+    return Tile(key, label, shown.display, shown.value, None, None, shown.value, None, note)
+
+
+def _share_tile(
+    key: str, label: str, count: int | None, total: int | None, note: str, level: str
+) -> Tile:
+    num = disclosure.count(count, level)
+    den = disclosure.count(total, level)
+    if num.value is None or den.value is None or den.value == 0:
+        display = "*" if num.suppressed else "n/a"
+        return Tile(key, label, display, None, None, None, num.value, den.value, note)
+    lower, upper = proportion_ci(num.value, den.value, multiplier=100)
+    value = 100 * num.value / den.value
+    return Tile(
+        key,
+        label,
+        f"{value:.1f}%",
+        value,
+        float(lower),
+        float(upper),
+        num.value,
+        den.value,
+        note + f" ({num.display} of {den.display}; 95% CI {float(lower):.1f}-{float(upper):.1f})",
+    )
+
+
+def headline(db: Db, place_code: str, year: int | None = None, level: str | None = None) -> Headline:
+    """Headline tiles for the place a code stands for, in ``year`` (default: latest)."""
+    place = places.resolve(place_code, db, level)
+    year = year or places.latest_year(db)
+    synthetic = meta(db).get("data_origin") in ("demo", "mixed")
+    if year is None:
+        return Headline(place, None, (), synthetic)
+    row = run("overview_headline", db, area_code=place.code, level=place.level, year=year)
+    values = row.row(0, named=True) if not row.is_empty() else {}
+    deaths = _int(values.get("deaths"))
+    basis = POPULATION_BASIS.get(str(values.get("population_basis")), "")
+    pop_year = values.get("population_year")
+    population, population_note = _int(values.get("population")), f"{basis}, {pop_year}"
+    qof_year = values.get("qof_year")
+    if population is None and values.get("list_size") is not None:
+        population = _int(values.get("list_size"))
+        population_note = f"registered patients (QOF list size, {_fy(qof_year)})"
+    elif population is None:
+        population_note = "no population data loaded"
+    tiles = [
+        _count_tile("population", "Population", population, population_note, "england"),
+        _count_tile(
+            "deaths",
+            "Deaths in the year",
+            deaths or None,
+            f"deaths registered in {year}" if deaths else "no record-level deaths loaded",
+            place.level,
+        ),
+    ]
+    for setting in ("home", "care_home", "hospital", "hospice"):
+        tiles.append(
+            _share_tile(
+                f"share_{setting}",
+                MEASURE_BY_KEY[setting].label,
+                _int(values.get(f"deaths_{setting}")),
+                deaths or None,
+                f"% of deaths in {year}",
+                place.level,
+            )
+        )
+    tiles.append(
+        _count_tile(
+            "register",
+            "Palliative care register",
+            _int(values.get("register")),
+            f"QOF PC register, {_fy(qof_year)}" if qof_year else "no QOF data loaded",
+            place.level,
+        )
+    )
+    tiles.append(
+        _share_tile(
+            "share_on_register",
+            "Decedents on the register before death",
+            _int(values.get("deaths_on_register")),
+            deaths or None,
+            f"% of deaths in {year}",
+            place.level,
+        )
+    )
+    return Headline(place, year, tuple(tiles), synthetic)
