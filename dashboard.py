@@ -1,0 +1,38 @@
+"""peolc-needs dashboard: entry point and navigation.
+
+Run with ``streamlit run dashboard.py`` (``make run`` builds the demo warehouse first).
+The entry script draws what every page shares (banner, place picker) and then runs the
+chosen page inside an error boundary; pages only present what ``queries`` returns.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import banner, errors, selection
+
+st.set_page_config(
+    page_title="PEoLC population needs",
+    page_icon=":material/health_and_safety:",
+    layout="wide",
+)
+
+PAGES = [
+    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+]
+
+
+def draw_shared() -> None:
+    """What every page shows above its own content."""
+    banner.show()
+    selection.sidebar()
+
+
+def main() -> None:
+    navigation = st.navigation(PAGES, position="top")
+    ready = errors.guarded(draw_shared)
+    if ready:
+        errors.guarded(navigation.run)
+
+
+main()
