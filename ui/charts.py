@@ -1,0 +1,337 @@
+"""Plotly figures shared by the pages, in Fingertips' conventions.
+
+Benchmark colours are Fingertips' (``queries.stats.BENCHMARK_COLOURS``) and always come
+with their words (legend, hover) and a bar pattern, so nobody has to tell green from
+amber; other series use the Okabe-Ito colour-blind-safe palette. Every figure draws its
+95% confidence interval where one exists. ``show`` adds the PNG export button.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from queries.stats import BENCHMARK_COLOURS, BENCHMARK_TEXT
+
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
+             "#000000")
+SETTING_COLOURS = {
+    "home": "#0072B2",
+    "care_home": "#009E73",
+    "hospital": "#D55E00",
+    "hospice": "#CC79A7",
+    "elsewhere": "#999999",
+}
+BENCHMARK_PATTERNS = {
+    "better": "",
+    "similar": ".",
+    "worse": "x",
+    "higher": "/",
+    "lower": "\\",
+    "not compared": "",
+}
+ENGLAND_LINE = "#000000"
+FONT = "Arial, sans-serif"
+
+
+def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        font={"family": FONT, "size": 13},
+        plot_bgcolor="white",
+        legend={"orientation": "h", "y": -0.15, "x": 0},
+        hoverlabel={"font": {"family": FONT}},
+    )
+    fig.update_xaxes(gridcolor="#E5E5E5", zeroline=False)
+    fig.update_yaxes(gridcolor="#E5E5E5", zeroline=False)
+    return fig
+
+
+def show(fig: go.Figure, name: str, key: str) -> None:
+    """Draw a figure with a PNG download in its toolbar (named after the chart)."""
+    st.plotly_chart(
+        fig,
+        key=key,
+        config={
+            "displaylogo": False,
+            "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2},
+            "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+        },
+    )
+
+
+def benchmark_bars(
+    frame: pl.DataFrame,
+    *,
+    category: str,
+    title: str,
+    benchmark_name: str,
+    benchmark_value: float | None,
+    highlight: str | None = None,
+    unit: str = "%",
+) -> go.Figure:
+    """Horizontal bars with 95% intervals, coloured and patterned by benchmark label.
+
+    ``frame`` needs ``category``, value, lower, upper and benchmark columns (rows with a
+    null value are left out and listed in the hover of nothing: pages say so in text).
+    """
+    fig = go.Figure()
+    data = frame.filter(pl.col("value").is_not_null())
+    for label, colour in BENCHMARK_COLOURS.items():
+        part = data.filter(pl.col("benchmark") == label)
+        if part.is_empty():
+            continue
+        names = part[category].to_list()
+        fig.add_trace(
+            go.Bar(
+                x=part["value"].to_list(),
+                y=names,
+                orientation="h",
+                name=BENCHMARK_TEXT[label].format(benchmark=benchmark_name),
+                marker={
+                    "color": colour,
+                    "pattern": {"shape": BENCHMARK_PATTERNS[label], "fgcolor": "#333333"},
+                    "line": {
+                        "color": ["#000000" if n == highlight else colour for n in names],
+                        "width": [3 if n == highlight else 0.5 for n in names],
+                    },
+                },
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": (part["upper"] - part["value"]).to_list(),
+                    "arrayminus": (part["value"] - part["lower"]).to_list(),
+                    "color": "#333333",
+                    "thickness": 1.2,
+                },
+                hovertemplate="%{y}: %{x:.1f}" + unit + "<extra>%{fullData.name}</extra>",
+            )
+        )
+    if benchmark_value is not None:
+        fig.add_vline(
+            x=benchmark_value,
+            line={"color": ENGLAND_LINE, "dash": "dash", "width": 1.5},
+            annotation_text=f"{benchmark_name} {benchmark_value:.1f}{unit}",
+            annotation_position="top",
+        )
+    order = data.sort("value")[category].to_list()
+    fig.update_yaxes(categoryorder="array", categoryarray=order, automargin=True)
+    fig.update_xaxes(title=unit if unit != "%" else "% (95% confidence interval)", rangemode="tozero")
+    height = max(320, 60 + 22 * len(order))
+    return _layout(fig, title, height)
+
+
+def trend(
+    series: Sequence[tuple[str, pl.DataFrame]],
+    *,
+    title: str,
+    x: str = "year",
+    unit: str = "%",
+) -> go.Figure:
+    """Lines with shaded 95% intervals, one per (name, frame with x/value/lower/upper)."""
+    fig = go.Figure()
+    for i, (name, frame) in enumerate(series):
+        colour = ENGLAND_LINE if name == "England" else OKABE_ITO[i % len(OKABE_ITO)]
+        data = frame.sort(x)
+        xs = data[x].to_list()
+        lower, upper = data["lower"].to_list(), data["upper"].to_list()
+        if any(v is not None for v in upper):
+            fig.add_trace(
+                go.Scatter(
+                    x=xs + xs[::-1],
+                    y=upper + lower[::-1],
+                    fill="toself",
+                    fillcolor=colour,
+                    opacity=0.15,
+                    line={"width": 0},
+                    hoverinfo="skip",
+                    showlegend=False,
+                )
+            )
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=data["value"].to_list(),
+                name=name,
+                mode="lines+markers",
+                line={"color": colour, "width": 2.5, "dash": "dash" if name == "England" else "solid"},
+                customdata=list(zip(lower, upper, strict=True)),
+                hovertemplate=(
+                    f"{name} %{{x}}: %{{y:.1f}}{unit}"
+                    "<br>95% CI %{customdata[0]:.1f} to %{customdata[1]:.1f}<extra></extra>"
+                ),
+            )
+        )
+    fig.update_xaxes(dtick=1, title=None)
+    fig.update_yaxes(title=unit if unit != "%" else "%", rangemode="tozero")
+    return _layout(fig, title)
+
+
+def stacked_shares(frame: pl.DataFrame, *, category: str, title: str) -> go.Figure:
+    """100% stacked horizontal bars of places of death (measure, value per category)."""
+    fig = go.Figure()
+    labels = {"home": "Home", "care_home": "Care home", "hospital": "Hospital",
+              "hospice": "Hospice", "elsewhere": "Elsewhere"}
+    for key, label in labels.items():
+        part = frame.filter(pl.col("measure") == key)
+        fig.add_trace(
+            go.Bar(
+                x=part["value"].to_list(),
+                y=part[category].to_list(),
+                orientation="h",
+                name=label,
+                marker={"color": SETTING_COLOURS[key]},
+                hovertemplate=f"%{{y}}: {label} %{{x:.1f}}%<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(title="% of deaths", range=[0, 100])
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    return _layout(fig, title, max(300, 80 + 40 * frame[category].n_unique()))
+
+
+def pyramid(place: pl.DataFrame, england: pl.DataFrame | None, *, title: str) -> go.Figure:
+    """Population pyramid as % of the population; England drawn as an outline."""
+    fig = go.Figure()
+    for sex, sign, colour in (("M", -1, "#0072B2"), ("F", 1, "#E69F00")):
+        part = place.filter(pl.col("sex") == sex)
+        fig.add_trace(
+            go.Bar(
+                x=(part["percent"] * sign).to_list(),
+                y=part["age_band"].to_list(),
+                orientation="h",
+                name="Males" if sex == "M" else "Females",
+                marker={"color": colour},
+                customdata=part["percent"].to_list(),
+                hovertemplate="%{y}: %{customdata:.2f}%<extra>%{fullData.name}</extra>",
+            )
+        )
+        if england is not None:
+            ref = england.filter(pl.col("sex") == sex)
+            fig.add_trace(
+                go.Scatter(
+                    x=(ref["percent"] * sign).to_list(),
+                    y=ref["age_band"].to_list(),
+                    mode="lines",
+                    line={"color": ENGLAND_LINE, "width": 2, "shape": "hvh"},
+                    name="England",
+                    showlegend=sex == "M",
+                    customdata=ref["percent"].to_list(),
+                    hovertemplate="England %{y}: %{customdata:.2f}%<extra></extra>",
+                )
+            )
+    limit = max(float(place["percent"].max() or 0), float(england["percent"].max() or 0)
+                if england is not None else 0) * 1.1
+    ticks = [round(v, 1) for v in (-limit, -limit / 2, 0, limit / 2, limit)]
+    fig.update_layout(barmode="overlay", bargap=0.05)
+    fig.update_xaxes(range=[-limit, limit], tickvals=ticks, ticktext=[f"{abs(t):.1f}%" for t in ticks],
+                     title="% of population")
+    fig.update_yaxes(categoryorder="array", categoryarray=place["age_band"].unique(maintain_order=True).to_list())
+    return _layout(fig, title, 520)
+
+
+def funnel(
+    points: pl.DataFrame,
+    limits: pl.DataFrame,
+    *,
+    title: str,
+    x_title: str,
+    y_title: str,
+    centre: float,
+) -> go.Figure:
+    """Funnel plot: points (denominator, value, name, flag) and 95%/99.8% control limits."""
+    fig = go.Figure()
+    styles = {"95": ("#E69F00", "dash"), "998": ("#D55E00", "dot")}
+    for level, (colour, dash) in styles.items():
+        for side in ("lower", "upper"):
+            fig.add_trace(
+                go.Scatter(
+                    x=limits["denominator"].to_list(),
+                    y=limits[f"{side}_{level}"].to_list(),
+                    mode="lines",
+                    line={"color": colour, "dash": dash, "width": 1.5},
+                    name=f"{'95' if level == '95' else '99.8'}% limits",
+                    showlegend=side == "lower",
+                    hoverinfo="skip",
+                )
+            )
+    fig.add_hline(y=centre, line={"color": ENGLAND_LINE, "width": 1.5},
+                  annotation_text=f"Average {centre:.1f}%", annotation_position="top left")
+    colours = {"above": "#0072B2", "below": "#D55E00", "within": "#999999"}
+    names = {"above": "Above 99.8% limit", "below": "Below 99.8% limit", "within": "Within limits"}
+    for flag, colour in colours.items():
+        part = points.filter(pl.col("flag") == flag)
+        if part.is_empty():
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=part["denominator"].to_list(),
+                y=part["value"].to_list(),
+                mode="markers",
+                marker={"color": colour, "size": 7, "line": {"width": 0.5, "color": "#333"},
+                        "symbol": {"above": "triangle-up", "below": "triangle-down",
+                                   "within": "circle"}[flag]},
+                name=names[flag],
+                text=part["name"].to_list(),
+                hovertemplate="%{text}<br>%{y:.1f}% of %{x:,}<extra></extra>",
+            )
+        )
+    fig.update_xaxes(title=x_title)
+    fig.update_yaxes(title=y_title, rangemode="tozero")
+    return _layout(fig, title, 480)
+
+
+def choropleth(
+    features: pl.DataFrame,
+    values: pl.DataFrame,
+    *,
+    title: str,
+    colour_label: str,
+    highlight: str | None = None,
+) -> go.Figure:
+    """A map of areas (features: area_code, area_name, geometry_json) shaded by value."""
+    geojson = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "id": code, "properties": {"name": name},
+             "geometry": json.loads(geometry)}
+            for code, name, geometry in features.select(
+                "area_code", "area_name", "geometry_json"
+            ).iter_rows()
+        ],
+    }
+    data = features.select("area_code", "area_name").join(values, on="area_code", how="left")
+    fig = go.Figure(
+        go.Choropleth(
+            geojson=geojson,
+            locations=data["area_code"].to_list(),
+            z=data["value"].to_list(),
+            text=data["area_name"].to_list(),
+            colorscale="Cividis",
+            marker={"line": {"color": "#FFFFFF", "width": 0.5}},
+            colorbar={"title": {"text": colour_label}},
+            hovertemplate="%{text}: %{z:.1f}<extra></extra>",
+        )
+    )
+    if highlight is not None:
+        chosen = [f for f in geojson["features"] if f["id"] == highlight]  # type: ignore[index]
+        if chosen:
+            fig.add_trace(
+                go.Choropleth(
+                    geojson={"type": "FeatureCollection", "features": chosen},
+                    locations=[highlight],
+                    z=[0],
+                    colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+                    showscale=False,
+                    marker={"line": {"color": "#000000", "width": 3}},
+                    hoverinfo="skip",
+                )
+            )
+    fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
+    return _layout(fig, title, 560)
