@@ -129,6 +129,13 @@ def _polygonal(geometry: Any) -> Any:
     return shapely.multipolygons(polygons) if polygons else shapely.Polygon()
 
 
+def _text(value: object) -> str | None:
+    """A property as trimmed text; None for null, NaN (how pandas reads null) or blank."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    return str(value).strip() or None
+
+
 def _features(
     frame: Any, source: SourceFile, found: Detected, notes: list[str]
 ) -> tuple[list[dict[str, object]], list[Problem], int]:
@@ -150,7 +157,7 @@ def _features(
             shown = None if value is None else str(value)
             problems.append(Problem(source.name, at, column, shown, reason))
 
-        code = str(code).strip() if code is not None and str(code).strip() else None
+        code, name = _text(code), _text(name)
         if code is None:
             problem(found.code_property, None, "a feature without an area code")
             continue
@@ -168,7 +175,7 @@ def _features(
             problem(found.code_property, code, f"repeats the code of feature {first_seen[code]}")
             continue
         first_seen[code] = feature
-        if name is None or not str(name).strip():
+        if name is None:
             problem(found.name_property, None, "a value is required; expected the area's name")
             continue
         if geometry is None or geometry.is_empty:
@@ -181,7 +188,7 @@ def _features(
         if geometry.is_empty:
             problem("geometry", None, "expected a Polygon or MultiPolygon")
             continue
-        rows.append({"area_code": code, "area_name": str(name).strip(), "geometry": geometry})
+        rows.append({"area_code": code, "area_name": name, "geometry": geometry})
     if outside:
         notes.append(f"{outside} features outside England left out")
     if repaired:

@@ -17,7 +17,7 @@ from peolc.errors import LoadError
 
 PRACTICE = Column(
     "practice_code",
-    invalid_if="not regexp_full_match({c}, '[A-Z][0-9]{5}')",
+    invalid_if="not regexp_full_match(upper({c}), '[A-Z][0-9]{5}')",
     expected="a GP practice ODS code such as A81001",
 )
 
@@ -30,7 +30,7 @@ PREVALENCE_LAYOUT = Layout(
         PRACTICE,
         Column(
             "group_code",
-            invalid_if="not regexp_full_match({c}, '[A-Z0-9]{1,10}')",
+            invalid_if="not regexp_full_match(upper({c}), '[A-Z0-9]{1,10}')",
             expected="a QOF register code such as PC",
         ),
         # published as a float ("38.0"); DOUBLE lets DuckDB's typed reader take it as is

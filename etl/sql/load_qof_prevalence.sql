@@ -12,7 +12,9 @@ with staged as (
     select
         upper(practice_code) as practice_code,
         upper(group_code) as group_code,
-        cast(register as integer) as register,
+        -- a fraction becomes null, which the not-null column refuses: the fast path then
+        -- falls back to the checked one, which names the line
+        case when register = round(register) then cast(register as integer) end as register,
         upper(list_type) as list_type,
         list_size
     from src_rows

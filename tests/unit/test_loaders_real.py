@@ -1,0 +1,370 @@
+"""Every real open file loads, with the row counts MANIFEST.md gives, and derives England.
+
+Two warehouses per module: one loaded kind by kind with ``load_files`` (what an analyst
+runs), one built by ``peolc open-data`` (what the dashboard reads).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from etl.cli import app
+from etl.loading import load_files
+from etl.open_data import build_open_data
+from peolc.errors import LoadSummary
+
+SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+pytestmark = pytest.mark.skipif(
+    not SHARED_DATA.is_dir(), reason="needs ../shared/data (the open files)"
+)
+
+KIND_FILES: dict[str, list[str]] = {
+    "boundaries": sorted(p.name for p in (SHARED_DATA / "boundaries").glob("*.geojson")),
+    "lookups": sorted(p.name for p in (SHARED_DATA / "lookups").glob("*.csv")),
+    "qof": ["MAPPING_NHS_GEOGRAPHIES_2223.csv", "PREVALENCE_2223.csv"],
+    "imd": ["File_1_-_IMD2019_Index_of_Multiple_Deprivation.xlsx"],
+    "population": ["mye22final.xlsx"],
+    "fingertips": sorted(p.name for p in (SHARED_DATA / "fingertips").glob("*.csv")),
+}
+FOLDER = {kind: kind for kind in KIND_FILES}
+
+# rows read and loaded per file (MANIFEST.md); population: 296 LADs x 2 sexes x 19 bands x 2 years
+EXPECTED_ROWS: dict[str, tuple[int, int]] = {
+    "icb_2023_apr_en_bsc.geojson": (42, 42),
+    "sicbl_2023_apr_en_bsc.geojson": (106, 106),
+    "nhser_2024_jan_en_bsc.geojson": (7, 7),
+    "lad_2024_may_uk_bsc.geojson": (361, 296),
+    "ctyua_2023_dec_uk_bsc.geojson": (218, 153),
+    "rgn_2023_dec_en_buc.geojson": (9, 9),
+    "lsoa21_sicbl24_icb24_geographr.csv": (33_755, 33_755),
+    "lsoa11_sicbl22_icb22_lad22_geographr.csv": (32_844, 32_844),
+    "lsoa21_ward24_lad24_geographr.csv": (35_672, 35_672),
+    "lad23_ctyua23_geographr.csv": (318, 318),
+    "lad24_region24_geographr.csv": (296, 296),
+    "PREVALENCE_2223.csv": (133_938, 133_938),
+    "MAPPING_NHS_GEOGRAPHIES_2223.csv": (6_378, 6_378),
+    "File_1_-_IMD2019_Index_of_Multiple_Deprivation.xlsx": (32_844, 32_844),
+    "mye22final.xlsx": (73_528, 296 * 2 * 19 * 2),
+    "indicators-CountyUA.data.csv": (852, 852),
+    "gm_schoolsdash_neets.csv": (10, 10),
+    "trafford_deaths_usual_place_65plus_tidy.csv": (5_248, 5_248),
+}
+
+TABLES = (
+    "geo_name", "geo_link", "geo_boundary", "imd_lsoa", "fact_qof", "fact_population",
+    "fingertips_indicator", "fact_indicator", "dim_area", "area_alias", "area_ancestor",
+    "area_base", "lsoa_imd",
+)  # fmt: skip
+
+
+def paths(kind: str, root: Path = SHARED_DATA) -> list[Path]:
+    return [root / FOLDER[kind] / name for name in KIND_FILES[kind]]
+
+
+def digest(db: Path, table: str) -> str:
+    """Contents of ``table`` without load ids (a re-load gets new ones)."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        columns = [r[0] for r in con.execute(f"describe {table}").fetchall()]
+        keep = ", ".join(c for c in columns if c != "load_id")
+        rows = con.execute(f"select {keep} from {table} order by all").fetchall()
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str) -> object:
+    row = con.execute(sql).fetchone()
+    assert row is not None
+    return row[0]
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, LoadSummary]]:
+    """A warehouse with every real file loaded kind by kind through ``load_files``."""
+    db = tmp_path_factory.mktemp("loaded") / "w.duckdb"
+    summaries: dict[str, LoadSummary] = {}
+    for kind in KIND_FILES:
+        for summary in load_files(db, kind, paths(kind)):
+            summaries[summary.file_name] = summary
+    return db, summaries
+
+
+@pytest.fixture(scope="module")
+def open_data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, float]]:
+    db = tmp_path_factory.mktemp("open") / "w.duckdb"
+    started = time.perf_counter()
+    build_open_data(db, SHARED_DATA)
+    yield db, time.perf_counter() - started
+
+
+@pytest.fixture
+def con(open_data: tuple[Path, float]) -> Iterator[duckdb.DuckDBPyConnection]:
+    with duckdb.connect(str(open_data[0]), read_only=True) as connection:
+        yield connection
+
+
+# ------------------------------------------------------------------------------------
+# every file, kind by kind
+# ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("file_name", sorted(EXPECTED_ROWS))
+def test_row_counts_match_the_manifest(
+    loaded: tuple[Path, dict[str, LoadSummary]], file_name: str
+) -> None:
+    summary = loaded[1][file_name]
+    assert (summary.rows_read, summary.rows_loaded) == EXPECTED_ROWS[file_name]
+    assert summary.rows_rejected == 0
+
+
+def test_qof_palliative_care_totals(loaded: tuple[Path, dict[str, LoadSummary]]) -> None:
+    with duckdb.connect(str(loaded[0]), read_only=True) as con:
+        row = con.execute(
+            "select count(*), sum(register), sum(list_size), min(year), max(year) "
+            "from fact_qof where group_code = 'PC'"
+        ).fetchone()
+    assert row == (6_378, 290_433, 62_378_057, 2022, 2022)
+
+
+def test_population_keeps_england_districts(loaded: tuple[Path, dict[str, LoadSummary]]) -> None:
+    with duckdb.connect(str(loaded[0]), read_only=True) as con:
+        rows = con.execute(
+            "select year, count(distinct base_code), count(distinct age_band), sum(population) "
+            "from fact_population where base_kind = 'lad' group by year order by year"
+        ).fetchall()
+        outside = scalar(con, "select count(*) from fact_population where base_code not like 'E0%'")
+    # ONS mid-2022: England 57,106,398 (2011 back-cast on 2023 boundaries: 53,107,169)
+    assert rows == [(2011, 296, 19, 53_107_169), (2022, 296, 19, 57_106_398)]
+    assert outside == 0
+
+
+def test_fingertips_quirks(loaded: tuple[Path, dict[str, LoadSummary]]) -> None:
+    with duckdb.connect(str(loaded[0]), read_only=True) as con:
+        names = dict(con.execute("select * exclude (load_id) from fingertips_indicator").fetchall())
+        api = con.execute(
+            "select count(*), count(lower_95), count(lower_998), any_value(parent_type_label), "
+            "count(*) filter (where category_type <> '') from fact_indicator "
+            "where indicator_id = 93356"
+        ).fetchone()
+        tidy = con.execute(
+            "select count(*), count(value), min(period_sortable), max(period_sortable), "
+            "string_agg(distinct compared_to_england, ',' order by compared_to_england) "
+            "from fact_indicator where indicator_id = 92727"
+        ).fetchone()
+        missing = con.execute(
+            "select area_code, period from fact_indicator "
+            "where indicator_id = 92727 and value is null order by period"
+        ).fetchall()
+    # the quoted newline inside the name is folded away
+    assert names[93356] == "Campylobacter incidence rate/100,000"
+    assert names[92727] == "% of deaths in usual place of residence, people aged 65+"
+    # category rows (60 deprivation deciles) carry no CIs; 99.8% limits are empty
+    assert api is not None and api[0] == 852 and api[3] == "Region" and api[4] == 60
+    assert api[1] < 852 and api[2] < api[1]
+    # the 3 NA values stay as rows with no value (Isles of Scilly)
+    assert tidy == (5_248, 5_245, 20010000, 20160000, "Better,Not compared,Similar,Worse")
+    assert missing == [("E06000053", "2005"), ("E06000053", "2009"), ("E06000053", "2014")]
+    assert "assigned from its name" in " ".join(
+        loaded[1]["trafford_deaths_usual_place_65plus_tidy.csv"].notes
+    )
+
+
+def test_boundaries_are_england_wgs84_and_small(
+    loaded: tuple[Path, dict[str, LoadSummary]],
+) -> None:
+    with duckdb.connect(str(loaded[0]), read_only=True) as con:
+        levels = con.execute(
+            "select level, vintage, count(*) from geo_boundary group by all order by all"
+        ).fetchall()
+        size = scalar(con, "select sum(length(geometry_json)) from geo_boundary")
+        outside = scalar(con, "select count(*) from geo_boundary where area_code not like 'E%'")
+        sample = scalar(con, "select geometry_json from geo_boundary where area_code = 'E07000085'")
+    assert levels == [
+        ("cty_ua", 2023, 153),
+        ("icb", 2023, 42),
+        ("lad", 2024, 296),
+        ("nhs_region", 2024, 7),
+        ("region", 2023, 9),
+        ("sub_icb", 2023, 106),
+    ]
+    assert outside == 0
+    assert 1_000_000 < int(str(size)) < 5_000_000  # a few MB for all levels
+    import shapely
+
+    repaired = shapely.from_geojson(str(sample))
+    assert repaired.is_valid and repaired.geom_type in ("Polygon", "MultiPolygon")
+    minx, miny, maxx, maxy = repaired.bounds
+    assert -2 < minx < maxx < 0 and 50 < miny < maxy < 52  # East Hampshire, in degrees
+    notes = " ".join(loaded[1]["lad_2024_may_uk_bsc.geojson"].notes)
+    assert "65 features outside England" in notes and "E07000085, E07000228" in notes
+
+
+def test_loading_the_same_files_again_changes_nothing(
+    loaded: tuple[Path, dict[str, LoadSummary]],
+) -> None:
+    db = loaded[0]
+    before = {t: digest(db, t) for t in TABLES}
+    raw = db.read_bytes()
+    for kind in KIND_FILES:
+        assert all(s.skipped for s in load_files(db, kind, paths(kind)))
+    assert db.read_bytes() == raw
+    assert {t: digest(db, t) for t in TABLES} == before
+
+
+def test_reissued_files_replace_rather_than_add(
+    loaded: tuple[Path, dict[str, LoadSummary]], tmp_path: Path
+) -> None:
+    """The same data in new bytes (CRLF line ends) replaces the earlier load's rows."""
+    db = tmp_path / "w.duckdb"
+    shutil.copyfile(loaded[0], db)
+    before = {t: digest(db, t) for t in TABLES}
+    for kind in ("lookups", "qof", "fingertips", "boundaries"):
+        copies = []
+        for path in paths(kind):
+            copy = tmp_path / kind / path.name
+            copy.parent.mkdir(exist_ok=True)
+            copy.write_bytes(path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+            copies.append(copy)
+        assert not any(s.skipped for s in load_files(db, kind, copies))
+    assert {t: digest(db, t) for t in TABLES} == before
+
+
+# ------------------------------------------------------------------------------------
+# peolc open-data: the derived geography
+# ------------------------------------------------------------------------------------
+
+
+def test_open_data_builds_quickly(open_data: tuple[Path, float]) -> None:
+    db, seconds = open_data
+    assert seconds < 120
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert scalar(con, "select value from warehouse_meta where key = 'data_origin'") == "real"
+        assert scalar(con, "select count(*) from load_log") == len(EXPECTED_ROWS)
+
+
+def test_areas_per_level(con: duckdb.DuckDBPyConnection) -> None:
+    counts = dict(con.execute("select level, count(*) from dim_area group by level").fetchall())
+    assert counts == {
+        "england": 1,
+        "nhs_region": 7,
+        "icb": 42,
+        "sub_icb": 106,
+        "pcn": 1_268,
+        "practice": 6_378,
+        "region": 9,
+        "cty_ua": 153,
+        "lad": 296,
+    }
+    assert scalar(con, "select count(*) from dim_area where area_code not like 'E%' "
+                  "and level not in ('practice', 'pcn')") == 0  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "level"),
+    [
+        ("E54000052", "E54000063", "icb"),
+        ("E54000053", "E54000064", "icb"),
+        ("E38000246", "E38000264", "sub_icb"),
+        ("E38000248", "E38000265", "sub_icb"),
+        ("E40000007", "E40000013", "nhs_region"),
+        ("E40000010", "E40000014", "nhs_region"),
+    ],
+)
+def test_old_codes_resolve_to_current_areas(
+    con: duckdb.DuckDBPyConnection, old: str, new: str, level: str
+) -> None:
+    found = con.execute(
+        "select area_code, level, alias_kind from area_alias where alias = $old", {"old": old}
+    ).fetchall()
+    assert found == [(new, level, "previous_code")]
+
+
+def test_ods_codes_resolve(con: duckdb.DuckDBPyConnection) -> None:
+    found = dict(
+        con.execute(
+            "select alias, area_code from area_alias "
+            "where alias in ('QXU', '92A', 'Y61', 'M2L0M') and alias_kind = 'ods_code'"
+        ).fetchall()
+    )
+    assert found == {"QXU": "E54000063", "92A": "E38000264", "Y61": "E40000013",
+                     "M2L0M": "E38000257"}  # fmt: skip
+
+
+def test_every_practice_reaches_england(con: duckdb.DuckDBPyConnection) -> None:
+    levels = dict(
+        con.execute(
+            "select ancestor_level, count(distinct area_code) from area_ancestor "
+            "where level = 'practice' group by ancestor_level"
+        ).fetchall()
+    )
+    assert levels == {
+        "practice": 6_378, "pcn": 6_378, "sub_icb": 6_378, "icb": 6_378,
+        "nhs_region": 6_378, "england": 6_378,
+    }  # fmt: skip
+
+
+def test_every_area_has_its_parent(con: duckdb.DuckDBPyConnection) -> None:
+    orphans = con.execute(
+        "select level, count(*) from dim_area where parent_code is null and level <> 'england' "
+        "group by level"
+    ).fetchall()
+    assert orphans == []
+    # every LAD sits in one region and one county/UA; ICB boundaries match dim_area
+    assert (
+        scalar(
+            con,
+            "select count(*) from dim_area d where level = 'lad' and (select count(*) "
+            "from area_ancestor a where a.area_code = d.area_code and a.level = 'lad' "
+            "and a.ancestor_level in ('region', 'cty_ua')) <> 2",
+        )
+        == 0
+    )
+    assert (
+        scalar(
+            con,
+            "select count(*) from geo_boundary b left join dim_area d "
+            "on d.area_code = b.area_code and d.level = b.level where d.area_code is null",
+        )
+        == 0
+    )
+
+
+def test_every_2021_lsoa_has_an_imd_decile(con: duckdb.DuckDBPyConnection) -> None:
+    methods = dict(
+        con.execute(
+            "with lsoa21 as (select distinct area_code from geo_name "
+            "where level = 'lsoa' and vintage = 2021 and area_code like 'E%') "
+            "select coalesce(i.method, 'none'), count(*) from lsoa21 l "
+            "left join lsoa_imd i on i.lsoa_code = l.area_code group by 1"
+        ).fetchall()
+    )
+    direct = methods.pop("IMD 2019 decile of the LSOA (2011 code)")
+    best_fit = {k: v for k, v in methods.items() if "best fit" in k}
+    coarse = {k: v for k, v in methods.items() if "coarse fit" in k}
+    assert "none" not in methods
+    assert sum(methods.values()) + direct == 33_755
+    # about 95% of 2021 LSOAs kept their 2011 code; 1,544 match a 2011 MSOA by name;
+    # 401 are in MSOAs new in 2021 and take their local authority's median
+    assert direct == 31_810
+    assert sum(best_fit.values()) == 1_544
+    assert sum(coarse.values()) == 401
+
+
+def test_cli_reports_files_it_does_not_read(tmp_path: Path) -> None:
+    folder = tmp_path / "open"
+    (folder / "fingertips").mkdir(parents=True)
+    (folder / "notes").mkdir()
+    shutil.copy(SHARED_DATA / "fingertips" / "gm_schoolsdash_neets.csv", folder / "fingertips")
+    (folder / "fingertips" / "readme.csv").write_text("what,is,this\n1,2,3\n")
+    (folder / "notes" / "todo.txt").write_text("nothing\n")
+    result = CliRunner().invoke(app, ["open-data", str(folder), "--db", str(tmp_path / "w.db")])
+    assert result.exit_code == 0, result.output
+    assert "gm_schoolsdash_neets.csv: 10 rows" in result.output
+    assert "fingertips/readme.csv: not loaded" in result.output
+    assert "notes/todo.txt: not loaded" in result.output
