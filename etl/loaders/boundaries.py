@@ -136,10 +136,29 @@ def _text(value: object) -> str | None:
     return str(value).strip() or None
 
 
+def _wrong(
+    code: str, name: str | None, geometry: Any, found: Detected, first_seen: dict[str, int]
+) -> tuple[str, str | None, str] | None:
+    """(column, value, reason) of what is wrong with an English feature, or None."""
+    if not re.fullmatch(found.level.code_pattern, code):
+        level = found.level
+        return found.code_property, code, f"expected a {level.level} code such as {level.example}"
+    if code in first_seen:
+        return found.code_property, code, f"repeats the code of feature {first_seen[code]}"
+    if name is None:
+        return found.name_property, None, "a value is required; expected the area's name"
+    if geometry is None or geometry.is_empty:
+        return "geometry", None, "the feature has no geometry"
+    return None
+
+
 def _features(
     frame: Any, source: SourceFile, found: Detected, notes: list[str]
 ) -> tuple[list[dict[str, object]], list[Problem], int]:
-    """England's features as rows to insert, the problems found, and features read."""
+    """England's features as rows to insert, the problems found, and features read.
+
+    A problem's line is the feature's number in the file, counting from 1.
+    """
     import shapely
 
     rows: list[dict[str, object]] = []
@@ -149,46 +168,27 @@ def _features(
     outside = 0
     codes = frame[found.code_property].tolist()
     names = frame[found.name_property].tolist()
-    geometries = frame.geometry.values
-    for index, (code, name, geometry) in enumerate(zip(codes, names, geometries, strict=True)):
-        feature = index + 1
-
-        def problem(column: str | None, value: object, reason: str, at: int = feature) -> None:
-            shown = None if value is None else str(value)
-            problems.append(Problem(source.name, at, column, shown, reason))
-
-        code, name = _text(code), _text(name)
+    features = zip(codes, names, frame.geometry.values, strict=True)
+    for number, (raw_code, raw_name, geometry) in enumerate(features, start=1):
+        code, name = _text(raw_code), _text(raw_name)
         if code is None:
-            problem(found.code_property, None, "a feature without an area code")
+            reason = "a feature without an area code"
+            problems.append(Problem(source.name, number, found.code_property, None, reason))
             continue
         if not code.startswith("E"):
             outside += 1
             continue
-        if not re.fullmatch(found.level.code_pattern, code):
-            problem(
-                found.code_property,
-                code,
-                f"expected a {found.level.level} code such as {found.level.example}",
-            )
-            continue
-        if code in first_seen:
-            problem(found.code_property, code, f"repeats the code of feature {first_seen[code]}")
-            continue
-        first_seen[code] = feature
-        if name is None:
-            problem(found.name_property, None, "a value is required; expected the area's name")
-            continue
-        if geometry is None or geometry.is_empty:
-            problem("geometry", None, "the feature has no geometry")
-            continue
-        if not geometry.is_valid:
+        wrong = _wrong(code, name, geometry, found, first_seen)
+        first_seen.setdefault(code, number)
+        if wrong is None and not geometry.is_valid:
             geometry = shapely.make_valid(geometry)
             repaired.append(code)
-        geometry = _polygonal(geometry)
-        if geometry.is_empty:
-            problem("geometry", None, "expected a Polygon or MultiPolygon")
+        if wrong is None and _polygonal(geometry).is_empty:
+            wrong = ("geometry", None, "expected a Polygon or MultiPolygon")
+        if wrong is not None:
+            problems.append(Problem(source.name, number, *wrong))
             continue
-        rows.append({"area_code": code, "area_name": name, "geometry": geometry})
+        rows.append({"area_code": code, "area_name": name, "geometry": _polygonal(geometry)})
     if outside:
         notes.append(f"{outside} features outside England left out")
     if repaired:
