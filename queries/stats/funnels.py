@@ -174,14 +174,20 @@ def funnel_significance(
 
 def _floor_neat(x: float) -> float:
     """Round 95% of x down to its leading digit, as the package does for the axis start."""
-    digits = len(str(math.floor(x * 0.95))) - 1
-    return 0.0 if x == 0 else math.floor(x * 0.95 / 10**digits) * 10**digits
+    try:
+        digits = len(str(math.floor(x * 0.95))) - 1
+        return 0.0 if x == 0 else float(math.floor(x * 0.95 / 10**digits) * 10**digits)
+    except OverflowError:  # beyond any real population: no neat rounding
+        return x
 
 
 def _ceiling_neat(x: float) -> float:
     """Round 105% of x up to two significant figures, as the package does for the axis end."""
-    digits = len(str(math.ceil(x * 1.05))) - 2
-    return 0.0 if x == 0 else math.ceil(x * 1.05 / 10**digits) * 10**digits
+    try:
+        digits = len(str(math.ceil(x * 1.05))) - 2
+        return 0.0 if x == 0 else float(math.ceil(x * 1.05 / 10**digits) * 10**digits)
+    except OverflowError:
+        return x
 
 
 def funnel_grid(
