@@ -158,8 +158,11 @@ def sii(
     ok_row = (pop > 0) & np.isfinite(yt) & (sd >= 0) & np.isfinite(q)
     if value_type == "proportion" and lower_cl is not None and upper_cl is not None:
         ok_row &= ~((lo < 0) | (lo > 1) | (hi < 0) | (hi > 1))
+    positions = [_positions(level, repetitions) for level in levels]
+    kth = sorted({p for pair in positions for p in pair})
+    by_group = np.split(np.argsort(index, kind="stable"), np.cumsum(np.bincount(index))[:-1])
     for g, key in enumerate(keys):
-        rows = np.flatnonzero(index == g)
+        rows = by_group[g]
         rows = rows[np.argsort(q[rows], kind="stable")]
         if not (5 <= n_quantiles <= 100 and rows.size == n_quantiles and ok_row[rows].all()):
             continue
@@ -177,11 +180,8 @@ def sii(
         start, slope, ratio = _summaries(np.array([b0]), np.array([b1]), *model)
         out["intercept"][g], out["sii"][g], out["rii"][g] = start[0], slope[0], ratio[0]
         sims = _simulate(rng, yt[rows], sd[rows], solver, model, repetitions)
-        sim_sii, sim_rii = np.sort(sims[0]), np.sort(sims[1])
-        for j, level in enumerate(levels):
-            top = level + (1 - level) / 2
-            low_pos = min(max(round(repetitions * (1 - top)), 1), repetitions) - 1
-            high_pos = min(max(round(repetitions * top), 1), repetitions) - 1
+        sim_sii, sim_rii = np.partition(sims[0], kth), np.partition(sims[1], kth)
+        for j, (low_pos, high_pos) in enumerate(positions):
             lims["sl"][g, j], lims["su"][g, j] = sim_sii[low_pos], sim_sii[high_pos]
             lims["rl"][g, j], lims["ru"][g, j] = sim_rii[low_pos], sim_rii[high_pos]
     return SiiResult(
@@ -195,6 +195,14 @@ def sii(
         rii_lower=lims["rl"],
         rii_upper=lims["ru"],
     )
+
+
+def _positions(level: float, repetitions: int) -> tuple[int, int]:
+    """0-based order statistics for a level: round(R(1 − p)) and round(Rp), p = c + (1 − c)/2."""
+    top = level + (1 - level) / 2
+    low = min(max(round(repetitions * (1 - top)), 1), repetitions) - 1
+    high = min(max(round(repetitions * top), 1), repetitions) - 1
+    return low, high
 
 
 def _summaries(
