@@ -113,16 +113,18 @@ def suppress(
     keys, index = (None, None) if groups is None else group_index(groups, x.size)
     total_hidden = np.zeros(0 if keys is None else len(keys), dtype=np.bool_)
     if index is not None and rule.secondary:
+        order = np.argsort(index, kind="stable")
+        by_group = np.split(order, np.cumsum(np.bincount(index))[:-1])
         for g in np.unique(index[hidden]):
-            rows = np.flatnonzero(index == g)
+            rows = by_group[g]
             known = rows[np.isfinite(x[rows])]
             while _unsafe(x[known[hidden[known]]], rule):
                 free = known[~hidden[known]]
                 if free.size == 0:
                     total_hidden[g] = True
                     break
-                order = np.lexsort((free, x[free], x[free] == 0))
-                pick = free[order[0]]
+                smallest = np.lexsort((free, x[free], x[free] == 0))[0]
+                pick = free[smallest]
                 hidden[pick] = secondary[pick] = True
     rounded = round_count(x, rule)
     values = np.where(hidden | np.isnan(x), np.nan, rounded)

@@ -216,7 +216,8 @@ def funnel_grid(
     start = 0.0 if high > 2 * low else _floor_neat(low)
     end = _ceiling_neat(high)
     grid = [max(1.0, start)]
-    for j in range(2, points + 1):
-        step = (end / grid[-1]) ** (1 / (points + 1 - j)) * grid[-1]
-        grid.append(max(float(round(step)), grid[-1] + 1))
+    with np.errstate(all="ignore"):  # absurd denominators near the float limit give inf
+        for j in range(2, points + 1):
+            step = (end / grid[-1]) ** (1 / (points + 1 - j)) * grid[-1]
+            grid.append(max(float(np.round(step)), grid[-1] + 1))
     return funnel_limits(np.array(grid), baseline, statistic=statistic, multiplier=multiplier)
