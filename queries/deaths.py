@@ -26,9 +26,13 @@ ORDERED_DIMENSIONS = ("imd_quintile", "imd_decile")
 def _long(raw: pl.DataFrame, ids: list[str], measures: tuple[Measure, ...]) -> pl.DataFrame:
     """Wide counts (one column per numerator) to one row per id and measure."""
     if raw.is_empty():
-        schema = {c: raw.schema[c] for c in ids}
-        schema |= {"measure": pl.String, "family": pl.String, "numerator": pl.Int64,
-                   "denominator": pl.Int64}
+        schema: dict[str, pl.DataType] = {c: raw.schema[c] for c in ids}
+        schema |= {
+            "measure": pl.String(),
+            "family": pl.String(),
+            "numerator": pl.Int64(),
+            "denominator": pl.Int64(),
+        }
         return pl.DataFrame(schema=schema)
     parts = [
         raw.select(
@@ -55,8 +59,10 @@ def _with_benchmark(frame: pl.DataFrame, reference: pl.DataFrame) -> pl.DataFram
         polarity = MEASURE_BY_KEY[str(measure_key[0])].polarity
         labels.extend(
             benchmark(
-                part["lower"].to_numpy(), part["upper"].to_numpy(),
-                part["benchmark_value"].to_numpy(), polarity,  # type: ignore[arg-type]
+                part["lower"].to_numpy(),
+                part["upper"].to_numpy(),
+                part["benchmark_value"].to_numpy(),
+                polarity,  # type: ignore[arg-type]
             ).tolist()
         )
     ordered = pl.concat([part for _, part in joined.group_by("measure", maintain_order=True)])
@@ -68,8 +74,14 @@ def comparator(place: Place, compare: str, db: Db = None) -> Place:
     if compare != "parent" or place.is_england:
         return Place(ENGLAND_CODE, "england", "England")
     parent_level = {
-        "nhs_region": "england", "icb": "nhs_region", "sub_icb": "icb", "pcn": "sub_icb",
-        "practice": "pcn", "region": "england", "cty_ua": "region", "lad": "cty_ua",
+        "nhs_region": "england",
+        "icb": "nhs_region",
+        "sub_icb": "icb",
+        "pcn": "sub_icb",
+        "practice": "pcn",
+        "region": "england",
+        "cty_ua": "region",
+        "lad": "cty_ua",
     }[place.level]
     rows = lineage(place, db).filter(pl.col("ancestor_level") == parent_level)
     if rows.is_empty() and place.level == "lad":
@@ -88,12 +100,17 @@ def values(place: Place, year: int, dimension: str = "all", db: Db = None) -> pl
     upper_998. Settings of one group are siblings (they add up to its deaths); for a
     split, the groups of one measure are siblings too (they add up to the place's total).
     """
-    raw = run("death_measures", db, area_code=place.code, level=place.level, year=year,
-              dimension=dimension)
+    raw = run(
+        "death_measures",
+        db,
+        area_code=place.code,
+        level=place.level,
+        year=year,
+        dimension=dimension,
+    )
     long = _long(raw, ["group_value"], MEASURES)
     siblings = ["family", "group_value"] if dimension == "all" else ["measure"]
-    return disclosure.proportions(long, "numerator", "denominator", place.level,
-                                  group_by=siblings)
+    return disclosure.proportions(long, "numerator", "denominator", place.level, group_by=siblings)
 
 
 def summary(place: Place, year: int, compare: str = "england", db: Db = None) -> pl.DataFrame:
@@ -112,8 +129,9 @@ def trend(place: Place, db: Db = None) -> pl.DataFrame:
     """Every measure for the place, each year, with intervals; made safe."""
     raw = run("death_measures_trend", db, area_code=place.code, level=place.level)
     long = _long(raw, ["year"], MEASURES)
-    return disclosure.proportions(long, "numerator", "denominator", place.level,
-                                  group_by=["family", "year"])
+    return disclosure.proportions(
+        long, "numerator", "denominator", place.level, group_by=["family", "year"]
+    )
 
 
 def peers(place: Place, year: int, compare: str = "england", db: Db = None) -> pl.DataFrame:
@@ -131,11 +149,18 @@ def peers(place: Place, year: int, compare: str = "england", db: Db = None) -> p
         if parent_rows.is_empty()
         else Place(*parent_rows.select("ancestor_code", "ancestor_level", "ancestor_name").row(0))
     )
-    raw = run("death_measures_peers", db, peer_level=place.level, parent_code=parent.code,
-              parent_level=parent.level, year=year)
+    raw = run(
+        "death_measures_peers",
+        db,
+        peer_level=place.level,
+        parent_code=parent.code,
+        parent_level=parent.level,
+        year=year,
+    )
     long = _long(raw.drop_nulls("deaths"), ["area_code", "area_name"], MEASURES)
-    shown = disclosure.proportions(long, "numerator", "denominator", place.level,
-                                   group_by=["family", "area_code"])
+    shown = disclosure.proportions(
+        long, "numerator", "denominator", place.level, group_by=["family", "area_code"]
+    )
     reference = values(comparator(place, compare, db), year, "all", db)
     return _with_benchmark(shown, reference).with_columns(
         (pl.col("area_code") == place.code).alias("is_selected"),
@@ -155,7 +180,11 @@ def inequality(frame: pl.DataFrame, measure: str, dimension: str) -> dict[str, f
     rows = frame.filter((pl.col("measure") == measure) & (pl.col("group_value") != "unknown"))
     rows = rows.with_columns(pl.col("group_value").cast(pl.Int32)).sort("group_value")
     expected = 5 if dimension == "imd_quintile" else 10
-    if rows.height != expected or rows["numerator"].null_count() or rows["denominator"].null_count():
+    if (
+        rows.height != expected
+        or rows["numerator"].null_count()
+        or rows["denominator"].null_count()
+    ):
         return None
     result = sii(
         rows["group_value"].to_numpy(),

@@ -58,8 +58,7 @@ class Headline:
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "place": {"code": self.place.code, "level": self.place.level,
-                      "name": self.place.name},
+            "place": {"code": self.place.code, "level": self.place.level, "name": self.place.name},
             "year": self.year,
             "synthetic": self.synthetic,
             "figures": [asdict(t) for t in self.tiles],
@@ -115,7 +114,9 @@ def _share_tile(
     )
 
 
-def headline(db: Db, place_code: str, year: int | None = None, level: str | None = None) -> Headline:
+def headline(
+    db: Db, place_code: str, year: int | None = None, level: str | None = None
+) -> Headline:
     """Headline tiles for the place a code stands for, in ``year`` (default: latest)."""
     place = places.resolve(place_code, db, level)
     year = year or places.latest_year(db)

@@ -136,7 +136,7 @@ def run(name: str, db: Path | str | None = None, **params: object) -> pl.DataFra
         cursor = snap.con.cursor()
         try:
             cursor.execute("use w")
-            frame = cursor.sql(sql_text(QUERIES_DIR, name), params=params).pl()
+            frame: pl.DataFrame = cursor.sql(sql_text(QUERIES_DIR, name), params=params).pl()
         except duckdb.Error as e:
             raise QueryError(f"The warehouse could not answer '{name}'.", str(e)) from e
         finally:
@@ -154,7 +154,8 @@ def run_uncached(name: str, db: Path | str | None = None, **params: object) -> p
         cursor = snap.con.cursor()
         try:
             cursor.execute("use w")
-            return cursor.sql(sql_text(QUERIES_DIR, name), params=params).pl()
+            result: pl.DataFrame = cursor.sql(sql_text(QUERIES_DIR, name), params=params).pl()
+            return result
         except duckdb.Error as e:
             raise QueryError(f"The warehouse could not answer '{name}'.", str(e)) from e
         finally:

@@ -9,7 +9,9 @@ from queries.runner import meta, run
 Db = Path | str | None
 
 
-def describe(db: Db = None) -> tuple[dict[str, str], list[tuple[str, int]], list[tuple[object, ...]]]:
+def describe(
+    db: Db = None,
+) -> tuple[dict[str, str], list[tuple[str, int]], list[tuple[object, ...]]]:
     """(meta, [(table, rows)], load log rows: id, kind, file, read, loaded, rejected, at)."""
     tables = [(str(t), int(n)) for t, n in run("warehouse_tables", db).iter_rows()]
     log = run("load_log", db).select(

@@ -29,8 +29,10 @@ def show() -> bool:
         )
         return True
     if origin == "real":
-        st.info(f"Real data, last loaded {built} UTC. See Data & methods for sources.",
-                icon=":material/database:")
+        st.info(
+            f"Real data, last loaded {built} UTC. See Data & methods for sources.",
+            icon=":material/database:",
+        )
         return False
     st.info("The warehouse is empty: load data with `peolc open-data` or build the demo.")
     return False

@@ -17,8 +17,7 @@ import streamlit as st
 
 from queries.stats import BENCHMARK_COLOURS, BENCHMARK_TEXT
 
-OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
-             "#000000")
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 SETTING_COLOURS = {
     "home": "#0072B2",
     "care_home": "#009E73",
@@ -122,7 +121,9 @@ def benchmark_bars(
         )
     order = data.sort("value")[category].to_list()
     fig.update_yaxes(categoryorder="array", categoryarray=order, automargin=True)
-    fig.update_xaxes(title=unit if unit != "%" else "% (95% confidence interval)", rangemode="tozero")
+    fig.update_xaxes(
+        title=unit if unit != "%" else "% (95% confidence interval)", rangemode="tozero"
+    )
     height = max(320, 60 + 22 * len(order))
     return _layout(fig, title, height)
 
@@ -160,7 +161,11 @@ def trend(
                 y=data["value"].to_list(),
                 name=name,
                 mode="lines+markers",
-                line={"color": colour, "width": 2.5, "dash": "dash" if name == "England" else "solid"},
+                line={
+                    "color": colour,
+                    "width": 2.5,
+                    "dash": "dash" if name == "England" else "solid",
+                },
                 customdata=list(zip(lower, upper, strict=True)),
                 hovertemplate=(
                     f"{name} %{{x}}: %{{y:.1f}}{unit}"
@@ -176,8 +181,13 @@ def trend(
 def stacked_shares(frame: pl.DataFrame, *, category: str, title: str) -> go.Figure:
     """100% stacked horizontal bars of places of death (measure, value per category)."""
     fig = go.Figure()
-    labels = {"home": "Home", "care_home": "Care home", "hospital": "Hospital",
-              "hospice": "Hospice", "elsewhere": "Elsewhere"}
+    labels = {
+        "home": "Home",
+        "care_home": "Care home",
+        "hospital": "Hospital",
+        "hospice": "Hospice",
+        "elsewhere": "Elsewhere",
+    }
     for key, label in labels.items():
         part = frame.filter(pl.col("measure") == key)
         fig.add_trace(
@@ -226,13 +236,19 @@ def pyramid(place: pl.DataFrame, england: pl.DataFrame | None, *, title: str) ->
                     hovertemplate="England %{y}: %{customdata:.2f}%<extra></extra>",
                 )
             )
-    limit = max(float(place["percent"].max() or 0), float(england["percent"].max() or 0)
-                if england is not None else 0) * 1.1
+    peaks = [place["percent"].max(), None if england is None else england["percent"].max()]
+    limit = max(float(p) for p in peaks if isinstance(p, int | float)) * 1.1
     ticks = [round(v, 1) for v in (-limit, -limit / 2, 0, limit / 2, limit)]
     fig.update_layout(barmode="overlay", bargap=0.05)
-    fig.update_xaxes(range=[-limit, limit], tickvals=ticks, ticktext=[f"{abs(t):.1f}%" for t in ticks],
-                     title="% of population")
-    fig.update_yaxes(categoryorder="array", categoryarray=place["age_band"].unique(maintain_order=True).to_list())
+    fig.update_xaxes(
+        range=[-limit, limit],
+        tickvals=ticks,
+        ticktext=[f"{abs(t):.1f}%" for t in ticks],
+        title="% of population",
+    )
+    fig.update_yaxes(
+        categoryorder="array", categoryarray=place["age_band"].unique(maintain_order=True).to_list()
+    )
     return _layout(fig, title, 520)
 
 
@@ -261,8 +277,12 @@ def funnel(
                     hoverinfo="skip",
                 )
             )
-    fig.add_hline(y=centre, line={"color": ENGLAND_LINE, "width": 1.5},
-                  annotation_text=f"Average {centre:.1f}%", annotation_position="top left")
+    fig.add_hline(
+        y=centre,
+        line={"color": ENGLAND_LINE, "width": 1.5},
+        annotation_text=f"Average {centre:.1f}%",
+        annotation_position="top left",
+    )
     colours = {"above": "#0072B2", "below": "#D55E00", "within": "#999999"}
     names = {"above": "Above 99.8% limit", "below": "Below 99.8% limit", "within": "Within limits"}
     for flag, colour in colours.items():
@@ -274,9 +294,16 @@ def funnel(
                 x=part["denominator"].to_list(),
                 y=part["value"].to_list(),
                 mode="markers",
-                marker={"color": colour, "size": 7, "line": {"width": 0.5, "color": "#333"},
-                        "symbol": {"above": "triangle-up", "below": "triangle-down",
-                                   "within": "circle"}[flag]},
+                marker={
+                    "color": colour,
+                    "size": 7,
+                    "line": {"width": 0.5, "color": "#333"},
+                    "symbol": {
+                        "above": "triangle-up",
+                        "below": "triangle-down",
+                        "within": "circle",
+                    }[flag],
+                },
                 name=names[flag],
                 text=part["name"].to_list(),
                 hovertemplate="%{text}<br>%{y:.1f}% of %{x:,}<extra></extra>",
@@ -299,8 +326,12 @@ def choropleth(
     geojson = {
         "type": "FeatureCollection",
         "features": [
-            {"type": "Feature", "id": code, "properties": {"name": name},
-             "geometry": json.loads(geometry)}
+            {
+                "type": "Feature",
+                "id": code,
+                "properties": {"name": name},
+                "geometry": json.loads(geometry),
+            }
             for code, name, geometry in features.select(
                 "area_code", "area_name", "geometry_json"
             ).iter_rows()

@@ -70,8 +70,13 @@ def offer(
     left, right, _ = st.columns([1, 1, 6])
     with left:
         st.download_button(
-            "CSV", files.csv, files.csv_name, "text/csv", key=f"{key}-csv",
-            icon=":material/download:", on_click="ignore",
+            "CSV",
+            files.csv,
+            files.csv_name,
+            "text/csv",
+            key=f"{key}-csv",
+            icon=":material/download:",
+            on_click="ignore",
         )
     with right:
         st.download_button(

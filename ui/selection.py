@@ -56,9 +56,12 @@ def _area_labels(level: str) -> dict[str, str]:
 def sidebar() -> Selection:
     """Draw the picker in the sidebar and return (and remember) the selection."""
     if "url_notes" not in st.session_state:
+        seeded: dict[str, object] = {}
         st.session_state["url_notes"] = url_state.prepare(
-            st.query_params.to_dict(), st.session_state, _resolver
+            st.query_params.to_dict(), seeded, _resolver
         )
+        for key, value in seeded.items():
+            st.session_state[key] = value
     for note in st.session_state["url_notes"]:
         st.sidebar.warning(note)
     levels = [k for k in LEVEL_KEYS if k == "england" or not places.areas(k).is_empty()]
@@ -81,7 +84,9 @@ def sidebar() -> Selection:
             help="Type to search by name or code.",
         )
         covered = places.years()
-        year_options = sorted(covered.get("deaths") or covered.get("population") or [], reverse=True)
+        year_options = sorted(
+            covered.get("deaths") or covered.get("population") or [], reverse=True
+        )
         year = st.selectbox(
             "Year",
             year_options,

@@ -25,8 +25,16 @@ def test_loads_the_project_layout_and_derives_cause_groups(tmp_path: Path) -> No
     [summary] = load_files(db, "deaths", [csv])
     assert summary.rows_read == 200 and summary.rows_loaded == 200
     with duckdb.connect(str(db), read_only=True) as con:
-        groups = dict(con.execute("select underlying_cause, any_value(cause_group) from fact_death group by 1").fetchall())
-        need = dict(con.execute("select cause_group, bool_and(palliative_need) from fact_death group by 1").fetchall())
+        groups = dict(
+            con.execute(
+                "select underlying_cause, any_value(cause_group) from fact_death group by 1"
+            ).fetchall()
+        )
+        need = dict(
+            con.execute(
+                "select cause_group, bool_and(palliative_need) from fact_death group by 1"
+            ).fetchall()
+        )
     assert groups == {
         "C349": "cancer",
         "I251": "organ_failure",
@@ -52,7 +60,9 @@ def test_reissued_records_replace_earlier_ones(tmp_path: Path) -> None:
     load_files(db, "deaths", [write_deaths(tmp_path / "a.csv", 100, seed=1)])
     load_files(db, "deaths", [write_deaths(tmp_path / "b.csv", 100, seed=2)])
     with duckdb.connect(str(db), read_only=True) as con:
-        count, distinct = con.execute("select count(*), count(distinct record_id) from fact_death").fetchone()  # type: ignore[misc]
+        count, distinct = con.execute(
+            "select count(*), count(distinct record_id) from fact_death"
+        ).fetchone()  # type: ignore[misc]
     assert count == distinct == 100
 
 
@@ -90,7 +100,9 @@ def test_lenient_load_keeps_good_rows_and_records_rejects(tmp_path: Path) -> Non
     [summary] = load_files(db, "deaths", [csv], lenient=True)
     assert (summary.rows_read, summary.rows_rejected, summary.rows_loaded) == (100, 2, 98)
     with duckdb.connect(str(db), read_only=True) as con:
-        rejects = con.execute("select line, column_name, value from load_reject order by line").fetchall()
+        rejects = con.execute(
+            "select line, column_name, value from load_reject order by line"
+        ).fetchall()
     assert rejects == [
         (10, "place_of_death", "hopsital"),
         (20, "date_of_death", "2023-02-30"),

@@ -36,6 +36,12 @@ def test_header_names_file_params_and_returns(path: Path) -> None:
 
 @pytest.mark.parametrize("path", SQL_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_sql_is_lowercase(path: Path) -> None:
-    body = [ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.lstrip().startswith("--")]
-    shouting = [ln for ln in body for kw in (" SELECT ", " FROM ", " WHERE ", " JOIN ") if kw in f" {ln} "]
+    body = [
+        ln
+        for ln in path.read_text(encoding="utf-8").splitlines()
+        if not ln.lstrip().startswith("--")
+    ]
+    shouting = [
+        ln for ln in body for kw in (" SELECT ", " FROM ", " WHERE ", " JOIN ") if kw in f" {ln} "
+    ]
     assert not shouting, f"{path.name}: keywords in upper case: {shouting[:3]}"
