@@ -1,0 +1,48 @@
+"""Overview: the tiles show exactly the query layer's figures, for a place at every level."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from queries import overview, places
+from tests.apptest.helpers import assert_clean, open_link, texts
+
+LEVELS = ("england", "nhs_region", "icb", "sub_icb", "pcn", "practice", "region", "cty_ua", "lad")
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_tiles_match_the_query_layer_at_every_level(use_demo: Path, level: str) -> None:
+    area = places.areas(level).row(0, named=True) if level != "england" else {"area_code": "E92000001"}
+    app = open_link(level=level, place=area["area_code"])
+    assert_clean(app)
+    shown = {m.label: m.value for m in app.metric}
+    expected = overview.headline(None, area["area_code"], None, level)
+    assert shown == {t.label: t.display for t in expected.tiles}
+    assert shown["Deaths in the year"] not in ("n/a", "*")
+    assert any("SYNTHETIC DEMO DATA" in t for t in texts(app))
+
+
+def test_previous_code_link_opens_the_current_area(use_real: Path) -> None:
+    app = open_link(place="E54000052")
+    assert_clean(app)
+    assert app.title[0].value == "NHS Surrey Heartlands Integrated Care Board"
+    assert "E54000052 is now E54000063; showing the current area." in [w.value for w in app.sidebar.warning]
+
+
+def test_real_warehouse_says_deaths_are_missing(use_real: Path) -> None:
+    app = open_link(level="icb", place="E54000050")
+    assert_clean(app)
+    shown = {m.label: m.value for m in app.metric}
+    assert shown["Deaths in the year"] == "n/a"
+    assert shown["Palliative care register"] not in ("n/a", "*")
+    assert not any("SYNTHETIC" in t for t in texts(app))
+
+
+def test_missing_warehouse_explains_how_to_build_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PEOLC_DB", str(tmp_path / "none.duckdb"))
+    app = open_link()
+    assert not app.exception
+    assert app.error[0].value == "No warehouse has been built yet."
+    assert "make run" in app.info[0].value
