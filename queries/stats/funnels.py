@@ -141,8 +141,9 @@ def funnel_significance(
     if statistic == "proportion":
         valid &= x <= n
     if baseline is None:
-        total = float(n[valid].sum())
-        baseline = float(x[valid].sum()) / total if total > 0 else math.nan
+        with np.errstate(all="ignore"):
+            total = float(n[valid].sum())
+            baseline = float(x[valid].sum()) / total if total > 0 else math.nan
     labels = np.full(x.shape, "Not significant", dtype=object)
     with np.errstate(all="ignore"):
         if statistic == "proportion":
@@ -211,7 +212,8 @@ def funnel_grid(
     if not valid.any():
         empty = np.array([], dtype=np.float64)
         return FunnelLimits(empty, empty, empty, empty, empty, empty)
-    baseline = float(x[valid].sum() / n[valid].sum())
+    with np.errstate(all="ignore"):
+        baseline = float(x[valid].sum() / n[valid].sum())
     low, high = float(n[valid].min()), float(n[valid].max())
     start = 0.0 if high > 2 * low else _floor_neat(low)
     end = _ceiling_neat(high)

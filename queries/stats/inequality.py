@@ -168,7 +168,10 @@ def sii(
             continue
         if np.unique(q[rows]).size != n_quantiles:
             continue
-        share = pop[rows] / pop[rows].sum()
+        with np.errstate(all="ignore"):
+            share = pop[rows] / pop[rows].sum()
+        if not np.isfinite(share).all():
+            continue
         cumulative = np.cumsum(share)
         rank = share / 2 + np.concatenate(([0.0], cumulative[:-1]))
         design = np.vstack([np.sqrt(share), rank * np.sqrt(share)])  # 2 x K, as in the package
