@@ -28,6 +28,7 @@ from queries.stats._inputs import (
     group_index,
     normal_quantile,
 )
+from queries.stats.intervals import proportion_ci, rate_ci
 
 ValueType = Literal["normal", "rate", "proportion"]
 DEFAULT_SEED = 20_130_101
@@ -116,7 +117,9 @@ def sii(
     back-transformed before the regression. The limits are the draws' order statistics at
     round(R(1 − p)) and round(Rp) with p = c + (1 − c)/2, as in PHEindicatormethods. The
     standard error is `se` (on the transformed scale), or (g(upper) − g(lower))/(2 × 1.96)
-    from 95% limits. For proportions, value defaults to count/population.
+    from 95% limits. For proportions and rates given as `count` (no value), the value is
+    count/population (a rate per person) and, unless limits or se are given, the limits
+    are the Wilson or Poisson 95% limits of `proportion_ci` / `rate_ci`.
 
     A group gets NaN when it lacks any quantile present in the data, has a missing or
     non-positive population, a missing value or standard error, a negative standard error,
@@ -134,11 +137,14 @@ def sii(
     pop = as_float(population).ravel()
     if value is not None:
         y = as_float(value).ravel()
-    elif value_type == "proportion" and count is not None:
+    elif value_type in ("proportion", "rate") and count is not None:
         with np.errstate(all="ignore"):
             y = as_float(count).ravel() / pop
+        if se is None and lower_cl is None and upper_cl is None:
+            ci = proportion_ci if value_type == "proportion" else rate_ci
+            lower_cl, upper_cl = ci(count, pop, 0.95, multiplier=1)
     else:
-        raise ValueError("give value, or count for a proportion")
+        raise ValueError("give value, or count for a proportion or rate")
     with np.errstate(all="ignore"):
         if se is not None:
             sd = as_float(se).ravel()

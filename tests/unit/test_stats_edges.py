@@ -8,6 +8,7 @@ errors.
 from __future__ import annotations
 
 import math
+from typing import Any, Literal
 
 import numpy as np
 import polars as pl
@@ -180,6 +181,32 @@ def test_sii_incomplete_group_is_nan_and_too_few_quantiles() -> None:
     assert not np.isnan(got.sii[0]) and np.isnan(got.sii[1])
     four = sii([1, 2, 3, 4], [1, 1, 1, 1], [1, 2, 3, 4], se=[1, 1, 1, 1], repetitions=1000)
     assert np.isnan(four.sii).all()
+
+
+def test_sii_from_counts_uses_wilson_or_poisson_limits() -> None:
+    quantile = np.arange(1, 11)
+    population = np.full(10, 5000.0)
+    count = np.linspace(400, 200, 10)
+    kinds: tuple[tuple[Literal["proportion", "rate"], Any], ...] = (
+        ("proportion", proportion_ci),
+        ("rate", rate_ci),
+    )
+    for value_type, ci in kinds:
+        lower, upper = ci(count, population, 0.95, multiplier=1)
+        from_counts = sii(
+            quantile, population, count=count, value_type=value_type, repetitions=5000
+        )
+        explicit = sii(
+            quantile,
+            population,
+            count / population,
+            lower_cl=lower,
+            upper_cl=upper,
+            value_type=value_type,
+            repetitions=5000,
+        )
+        assert from_counts.sii[0] == explicit.sii[0] and from_counts.sii[0] < 0
+        assert from_counts.sii_lower[0, 0] == explicit.sii_lower[0, 0]
 
 
 def test_sii_parameter_errors_raise() -> None:
