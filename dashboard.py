@@ -29,8 +29,10 @@ def draw_shared() -> None:
 
 
 def main() -> None:
-    navigation = st.navigation(PAGES, position="top")
+    # the URL-bound sidebar widgets must exist before st.navigation, which otherwise
+    # clears query parameters it does not know on a session's first run
     ready = errors.guarded(draw_shared)
+    navigation = st.navigation(PAGES, position="top")
     if ready:
         errors.guarded(navigation.run)
 

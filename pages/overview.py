@@ -1,23 +1,131 @@
-"""Overview: the headline figures for the chosen place and year."""
+"""Overview: headline figures, a map of one measure, and the spine chart against England."""
 
 from __future__ import annotations
 
+import polars as pl
 import streamlit as st
 
-from queries import overview
-from ui import selection, tiles
+from peolc.vocabulary import LEVEL_BY_KEY
+from queries import deaths, maps, overview, spine, warehouse_info
+from queries.measures import MEASURE_BY_KEY, MEASURES
+from ui import charts, downloads, missing, selection, tiles
 
 chosen = selection.current()
-st.title(chosen.place.name)
-st.caption(f"{chosen.place.level_label} · {chosen.place.code}")
-headline = overview.headline(None, chosen.place.code, chosen.year, chosen.place.level)
+place = chosen.place
+synthetic = warehouse_info.is_synthetic()
+st.title(place.name)
+st.caption(f"{place.level_label} · {place.code}")
+
+headline = overview.headline(None, place.code, chosen.year, place.level)
 if headline.year is None:
     st.info("The warehouse has no deaths, population or QOF data yet.")
-else:
-    st.subheader(f"Headline figures, {headline.year}")
-    tiles.show(headline.tiles)
+    st.stop()
+year = headline.year
+st.subheader(f"Headline figures, {year}")
+tiles.show(headline.tiles)
+st.caption(
+    "Counts below England level follow the NHS Digital rule: 1-7 shown as *, others rounded "
+    "to 5; percentages and Wilson 95% intervals use the rounded counts."
+)
+downloads.offer(
+    pl.DataFrame([t.__dict__ for t in headline.tiles]).drop("numerator", "denominator"),
+    f"headline-{place.code}-{year}",
+    title=f"Headline figures: {place.name}, {year}",
+    source="peolc-needs warehouse (see Data & methods)",
+    synthetic=synthetic,
+    key="headline",
+)
+
+st.subheader("Map")
+if missing.require("deaths", "boundaries"):
+    left, right = st.columns(2)
+    measure_key = left.selectbox(
+        "Measure",
+        [m.key for m in MEASURES],
+        format_func=lambda k: MEASURE_BY_KEY[k].label,
+        key="overview_map_measure",
+    )
+    levels = [lv for lv in maps.MAP_LEVELS if not maps.boundaries(lv).is_empty()]
+    default = maps.map_level(place.level)
+    level = right.selectbox(
+        "Areas",
+        levels,
+        index=levels.index(default) if default in levels else 0,
+        format_func=lambda k: LEVEL_BY_KEY[k].plural.capitalize(),
+        key="overview_map_level",
+    )
+    shapes = maps.boundaries(level)
+    values = deaths.level_values(level, year).filter(pl.col("measure") == measure_key)
+    measure = MEASURE_BY_KEY[measure_key]
+    figure = charts.choropleth(
+        shapes,
+        values.select("area_code", "value"),
+        title=f"{measure.label}, {LEVEL_BY_KEY[level].plural}, {year}",
+        colour_label="%",
+        highlight=place.code,
+    )
+    charts.show(figure, f"map-{measure_key}-{level}-{year}", key="overview_map")
+    shape_note = (
+        " Shapes are SYNTHETIC (cells around real centroids), not real boundaries."
+        if bool(shapes["synthetic"].any())
+        else " Boundaries: ONS (OGL), simplified."
+    )
+    st.caption(f"{measure.definition} Areas with no deaths are blank.{shape_note}")
+    downloads.offer(
+        values.select(
+            "area_code",
+            "area_name",
+            "numerator_shown",
+            "denominator_shown",
+            "value",
+            "lower",
+            "upper",
+        ),
+        f"map-{measure_key}-{level}-{year}",
+        title=f"{measure.label} by {LEVEL_BY_KEY[level].label}, {year}",
+        source=measure.source,
+        synthetic=synthetic,
+        key="map",
+    )
+
+st.subheader("Spine chart: key measures against England")
+if place.is_england:
+    st.info("Pick a region, ICB or other area in the sidebar to compare it with England.")
+elif missing.require("deaths"):
+    rows = spine.spine(place, year)
+    charts.show(
+        charts.spine(
+            rows,
+            title=f"{place.name} against England and other "
+            f"{LEVEL_BY_KEY[place.level].plural}, {year}",
+        ),
+        f"spine-{place.code}-{year}",
+        key="overview_spine",
+    )
     st.caption(
-        "Counts below England level follow the NHS Digital rule: 1-7 shown as *, others "
-        "rounded to 5; percentages use the rounded counts. Intervals are Wilson 95%."
-        + (" **Synthetic demo data.**" if headline.synthetic else "")
+        "Marker: this area, coloured by its comparison with England (95% interval; "
+        "Fingertips colours, shape also differs). Light bar: range of all "
+        f"{LEVEL_BY_KEY[place.level].plural}; dark bar: their middle half. England is the "
+        "centre line. Measures with no judgement (e.g. deaths at home) are not coloured "
+        "better or worse."
+    )
+    table = rows.select(
+        pl.col("label").alias("Measure"),
+        pl.col("numerator_shown").alias("Count"),
+        pl.col("value").round(1).alias("Value %"),
+        pl.col("lower").round(1).alias("Lower 95% CI"),
+        pl.col("upper").round(1).alias("Upper 95% CI"),
+        pl.col("benchmark").alias("Compared with England"),
+        pl.col("england").round(1).alias("England %"),
+        pl.col("worst").round(1).alias("Worst %"),
+        pl.col("best").round(1).alias("Best %"),
+    )
+    st.dataframe(table, hide_index=True)
+    downloads.offer(
+        table,
+        f"spine-{place.code}-{year}",
+        title=f"Key measures: {place.name}, {year}",
+        source="Record-level deaths (PCMD-style extract)",
+        synthetic=synthetic,
+        key="spine",
     )

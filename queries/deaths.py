@@ -54,6 +54,8 @@ def _with_benchmark(frame: pl.DataFrame, reference: pl.DataFrame) -> pl.DataFram
         on="measure",
         how="left",
     )
+    if joined.is_empty():  # no deaths for the place that year: nothing to label
+        return joined.with_columns(pl.lit(None, pl.String).alias("benchmark"))
     labels: list[str] = []
     for measure_key, part in joined.group_by("measure", maintain_order=True):
         polarity = MEASURE_BY_KEY[str(measure_key[0])].polarity
@@ -165,6 +167,22 @@ def peers(place: Place, year: int, compare: str = "england", db: Db = None) -> p
     return _with_benchmark(shown, reference).with_columns(
         (pl.col("area_code") == place.code).alias("is_selected"),
         pl.lit(parent.name).alias("peer_group"),
+    )
+
+
+def level_values(level: str, year: int, db: Db = None) -> pl.DataFrame:
+    """Every measure for every area of ``level`` in England (maps, spine ranges); made safe."""
+    raw = run(
+        "death_measures_peers",
+        db,
+        peer_level=level,
+        parent_code=ENGLAND_CODE,
+        parent_level="england",
+        year=year,
+    )
+    long = _long(raw.drop_nulls("deaths"), ["area_code", "area_name"], MEASURES)
+    return disclosure.proportions(
+        long, "numerator", "denominator", level, group_by=["family", "area_code"]
     )
 
 

@@ -366,3 +366,72 @@ def choropleth(
             )
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
     return _layout(fig, title, 560)
+
+
+def spine(frame: pl.DataFrame, *, title: str, benchmark_name: str = "England") -> go.Figure:
+    """Fingertips-style spine chart from ``queries.spine.spine`` (England at the centre).
+
+    Each row: a light bar from the worst to the best area of the same level, a darker bar
+    between the 25th and 75th percentiles, England's line at 0.5, and the place's marker
+    coloured (and labelled in the hover) by its comparison with England.
+    """
+    fig = go.Figure()
+    labels = frame["label"].to_list()
+    lo = [min(a, b) for a, b in zip(frame["x_worst"], frame["x_best"], strict=True)]
+    hi = [max(a, b) for a, b in zip(frame["x_worst"], frame["x_best"], strict=True)]
+    mid_lo = [min(a, b) for a, b in zip(frame["x_q25"], frame["x_q75"], strict=True)]
+    mid_hi = [max(a, b) for a, b in zip(frame["x_q25"], frame["x_q75"], strict=True)]
+    for base, top, colour, name in (
+        (lo, hi, "#E1E1E1", "Range of areas (worst to best)"),
+        (mid_lo, mid_hi, "#A6A6A6", "25th to 75th percentile"),
+    ):
+        fig.add_trace(
+            go.Bar(
+                y=labels,
+                x=[t - b for b, t in zip(base, top, strict=True)],
+                base=base,
+                orientation="h",
+                marker={"color": colour},
+                name=name,
+                hoverinfo="skip",
+                width=0.6,
+            )
+        )
+    for label, colour in BENCHMARK_COLOURS.items():
+        part = frame.filter(pl.col("benchmark") == label)
+        if part.is_empty():
+            continue
+        fig.add_trace(
+            go.Scatter(
+                y=part["label"].to_list(),
+                x=part["x_value"].to_list(),
+                mode="markers",
+                marker={
+                    "color": colour,
+                    "size": 14,
+                    "line": {"color": "#000000", "width": 1},
+                    "symbol": {"better": "circle", "similar": "diamond", "worse": "square"}.get(
+                        label, "circle"
+                    ),
+                },
+                name=BENCHMARK_TEXT[label].format(benchmark=benchmark_name),
+                customdata=list(zip(part["value"], part["england"], strict=True)),
+                hovertemplate="%{y}: %{customdata[0]:.1f}% (England %{customdata[1]:.1f}%)"
+                "<extra>%{fullData.name}</extra>",
+            )
+        )
+    fig.add_vline(
+        x=0.5,
+        line={"color": ENGLAND_LINE, "width": 2},
+        annotation_text=benchmark_name,
+        annotation_position="top",
+    )
+    fig.update_layout(barmode="overlay")
+    fig.update_xaxes(
+        range=[-0.02, 1.02],
+        showticklabels=False,
+        title="← worse (or lower)      better (or higher) →",
+        showgrid=False,
+    )
+    fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], automargin=True)
+    return _layout(fig, title, max(360, 60 + 34 * len(labels)))

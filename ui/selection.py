@@ -1,7 +1,8 @@
 """The place picker and the selection every page reads.
 
-The sidebar is drawn by the entry script on every page, so its widgets (bound to the
-URL) keep the place, year, comparator and breakdown across pages and in shared links.
+The sidebar is drawn by the entry script on every page, so its widgets keep the place,
+year, comparator and breakdown across pages; ``ui.url_state`` mirrors them in the URL so a
+shared link reproduces the view.
 Pages call ``current()`` and never read widgets or the URL themselves.
 """
 
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from peolc.errors import QueryError
-from peolc.vocabulary import LEVEL_BY_KEY, LEVEL_KEYS
+from peolc.vocabulary import ENGLAND_CODE, LEVEL_BY_KEY, LEVEL_KEYS
 from queries import places
 from ui import url_state
 
@@ -37,15 +38,18 @@ class Selection:
     breakdown: str
 
 
-def _resolver(code: str) -> url_state.Resolved | None:
+def _resolver(text: str) -> url_state.Resolved | None:
+    code, _, level = text.partition("@")
     try:
-        place = places.resolve(code)
+        place = places.resolve(code, level=level or None)
     except QueryError:
         return None
     return url_state.Resolved(place.code, place.level)
 
 
 def _area_labels(level: str) -> dict[str, str]:
+    if level == "england":
+        return {ENGLAND_CODE: "England"}
     frame = places.areas(level)
     return {
         str(code): f"{name} ({code})"
@@ -53,64 +57,73 @@ def _area_labels(level: str) -> dict[str, str]:
     }
 
 
+def _seed_from_url(year_options: list[int]) -> None:
+    """On a session's first run, take the selection from the link it was opened with."""
+    if "url_notes" in st.session_state:
+        return
+    seeded: dict[str, object] = {}
+    st.session_state["url_notes"] = url_state.prepare(
+        st.query_params.to_dict(),
+        seeded,
+        _resolver,
+        years=year_options,
+        comparators=COMPARATORS,
+        breakdowns=BREAKDOWNS,
+    )
+    for key, value in seeded.items():
+        st.session_state[key] = value
+
+
+def _keep_if_valid(key: str, options: list[object] | dict[str, str]) -> None:
+    """Forget a remembered value that is not among the widget's options any more."""
+    if key in st.session_state and st.session_state[key] not in options:
+        del st.session_state[key]
+
+
 def sidebar() -> Selection:
-    """Draw the picker in the sidebar and return (and remember) the selection."""
-    if "url_notes" not in st.session_state:
-        seeded: dict[str, object] = {}
-        st.session_state["url_notes"] = url_state.prepare(
-            st.query_params.to_dict(), seeded, _resolver
-        )
-        for key, value in seeded.items():
-            st.session_state[key] = value
+    """Draw the picker in the sidebar, mirror it in the URL, return (and remember) it."""
+    covered = places.years()
+    year_options = sorted(covered.get("deaths") or covered.get("population") or [], reverse=True)
+    _seed_from_url(year_options)
     for note in st.session_state["url_notes"]:
         st.sidebar.warning(note)
     levels = [k for k in LEVEL_KEYS if k == "england" or not places.areas(k).is_empty()]
     with st.sidebar:
         st.subheader("Place")
+        _keep_if_valid("level", list(levels))
         level = st.selectbox(
-            "Level",
-            levels,
-            format_func=lambda k: LEVEL_BY_KEY[k].label,
-            key="level",
-            bind="query-params",
+            "Level", levels, format_func=lambda k: LEVEL_BY_KEY[k].label, key="level"
         )
-        labels = _area_labels(level) if level != "england" else {"E92000001": "England"}
+        labels = _area_labels(level)
+        _keep_if_valid("place", labels)
         code = st.selectbox(
             LEVEL_BY_KEY[level].label,
             list(labels),
             format_func=lambda c: labels.get(c, c),
             key="place",
-            bind="query-params",
             help="Type to search by name or code.",
         )
-        covered = places.years()
-        year_options = sorted(
-            covered.get("deaths") or covered.get("population") or [], reverse=True
-        )
+        _keep_if_valid("year", list(year_options))
         year = st.selectbox(
             "Year",
             year_options,
             key="year",
-            bind="query-params",
             help="Calendar year of death registration (population: mid-year).",
         )
         compare = st.selectbox(
-            "Compare with",
-            list(COMPARATORS),
-            format_func=COMPARATORS.__getitem__,
-            key="compare",
-            bind="query-params",
+            "Compare with", list(COMPARATORS), format_func=COMPARATORS.__getitem__, key="compare"
         )
         breakdown = st.selectbox(
             "Breakdown",
             list(BREAKDOWNS),
             format_func=BREAKDOWNS.__getitem__,
             key="breakdown",
-            bind="query-params",
             help="How the equity audit and breakdown charts split the population.",
         )
+    year_value = int(year) if year is not None else None
+    st.query_params.from_dict(url_state.to_params(level, code, year_value, compare, breakdown))
     place = places.Place(code, level, labels.get(code, code).rsplit(" (", 1)[0])
-    selection = Selection(place, int(year) if year is not None else None, compare, breakdown)
+    selection = Selection(place, year_value, compare, breakdown)
     st.session_state["selection"] = selection
     return selection
 

@@ -24,8 +24,17 @@ def open_link(page: str | None = None, **params: str) -> AppTest:
 def texts(app: AppTest) -> list[str]:
     """Every piece of text on the screen (markdown, captions, metrics, alerts, titles)."""
     found: list[str] = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "error", "warning",
-                 "info", "success"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "error",
+        "warning",
+        "info",
+        "success",
+    ):
         found.extend(str(e.value) for e in getattr(app, kind))
     found.extend(f"{m.label}: {m.value}" for m in app.metric)
     return found

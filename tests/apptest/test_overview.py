@@ -14,7 +14,9 @@ LEVELS = ("england", "nhs_region", "icb", "sub_icb", "pcn", "practice", "region"
 
 @pytest.mark.parametrize("level", LEVELS)
 def test_tiles_match_the_query_layer_at_every_level(use_demo: Path, level: str) -> None:
-    area = places.areas(level).row(0, named=True) if level != "england" else {"area_code": "E92000001"}
+    area = (
+        places.areas(level).row(0, named=True) if level != "england" else {"area_code": "E92000001"}
+    )
     app = open_link(level=level, place=area["area_code"])
     assert_clean(app)
     shown = {m.label: m.value for m in app.metric}
@@ -28,7 +30,9 @@ def test_previous_code_link_opens_the_current_area(use_real: Path) -> None:
     app = open_link(place="E54000052")
     assert_clean(app)
     assert app.title[0].value == "NHS Surrey Heartlands Integrated Care Board"
-    assert "E54000052 is now E54000063; showing the current area." in [w.value for w in app.sidebar.warning]
+    assert "E54000052 refers to E54000063; showing that area." in [
+        w.value for w in app.sidebar.warning
+    ]
 
 
 def test_real_warehouse_says_deaths_are_missing(use_real: Path) -> None:
@@ -40,9 +44,25 @@ def test_real_warehouse_says_deaths_are_missing(use_real: Path) -> None:
     assert not any("SYNTHETIC" in t for t in texts(app))
 
 
-def test_missing_warehouse_explains_how_to_build_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_warehouse_explains_how_to_build_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PEOLC_DB", str(tmp_path / "none.duckdb"))
     app = open_link()
     assert not app.exception
     assert app.error[0].value == "No warehouse has been built yet."
     assert "make run" in app.info[0].value
+
+
+def test_sidebar_changes_follow_into_the_url_and_across_pages(use_demo: Path) -> None:
+    app = open_link()
+    app.selectbox(key="level").set_value("icb").run()
+    first_icb = places.areas("icb").row(0, named=True)
+    assert app.title[0].value == first_icb["area_name"]
+    assert app.query_params["level"] == "icb" and app.query_params["place"] == first_icb["area_code"]
+    app.selectbox(key="breakdown").set_value("sex").run()
+    assert app.query_params["breakdown"] == "sex"
+    app.switch_page("pages/overview.py").run()
+    assert_clean(app)
+    assert app.selectbox(key="breakdown").value == "sex"
+    assert app.title[0].value == first_icb["area_name"]

@@ -15,8 +15,12 @@ KNOWN = {
 }
 
 
-def resolve(code: str) -> Resolved | None:
-    return KNOWN.get(code.upper())
+def resolve(text: str) -> Resolved | None:
+    code, _, level = text.partition("@")
+    found = KNOWN.get(code.upper())
+    if found and level and code.upper() == "E06000001":
+        return Resolved(found.code, level)
+    return found
 
 
 def test_place_without_level_gets_its_level() -> None:
@@ -30,7 +34,7 @@ def test_previous_and_ods_codes_resolve_with_a_note() -> None:
         state: dict[str, object] = {}
         notes = prepare({"place": code}, state, resolve)
         assert state == {"level": "icb", "place": "E54000063"}
-        assert notes == [f"{code} is now E54000063; showing the current area."]
+        assert notes == [f"{code} refers to E54000063; showing that area."]
 
 
 def test_unitary_authority_keeps_the_links_level() -> None:
@@ -54,11 +58,30 @@ def test_unknown_level_is_ignored() -> None:
     assert state == {} and notes == ["The link's level was not recognised, so it was ignored."]
 
 
+def test_year_compare_and_breakdown_pass_only_their_allow_lists() -> None:
+    state: dict[str, object] = {}
+    allowed = {
+        "years": [2022, 2023],
+        "comparators": ["england", "parent"],
+        "breakdowns": ["sex", "imd_quintile"],
+    }
+    notes = prepare(
+        {"year": "2022", "compare": "parent", "breakdown": "sex"}, state, resolve, **allowed
+    )  # type: ignore[arg-type]
+    assert state == {"year": 2022, "compare": "parent", "breakdown": "sex"} and notes == []
+    state = {}
+    notes = prepare(
+        {"year": "1999", "compare": "<b>x</b>", "breakdown": "sex; drop"}, state, resolve, **allowed
+    )  # type: ignore[arg-type]
+    assert state == {} and len(notes) == 3
+    assert not any("<b>" in n or "drop" in n for n in notes)
+
+
 @given(st.dictionaries(st.text(max_size=12), st.one_of(st.text(), st.lists(st.text()))))
 def test_any_query_string_is_handled(params: dict[str, object]) -> None:
     state: dict[str, object] = {}
     notes = prepare(params, state, resolve)
-    assert set(state) <= {"level", "place"}
+    assert set(state) <= {"level", "place", "year", "compare", "breakdown"}
     if state:
         assert state["place"] in {r.code for r in KNOWN.values()}
     assert all(isinstance(n, str) for n in notes)

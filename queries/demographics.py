@@ -1,0 +1,168 @@
+"""Demographics of a place: population by age and sex, older-age shares, deprivation, deaths by age.
+
+Populations and their shares are published figures (ONS estimates, NHS registered lists)
+and are shown in full; deaths are counts of people and go through ``queries.disclosure``.
+Every frame carries the population ``basis`` so pages can say whether it counts residents
+or registered patients, which differ for the same place.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from peolc.vocabulary import AGE_BANDS_5Y, AGE_BANDS_BROAD, ENGLAND_CODE
+from queries import disclosure
+from queries.places import Place
+from queries.runner import run
+
+Db = Path | str | None
+ENGLAND = Place(ENGLAND_CODE, "england", "England")
+BASIS_TEXT = {
+    "lsoa": "residents (small-area population estimates summed over the area's LSOAs)",
+    "lad": "residents (ONS mid-year estimates for local authority districts)",
+    "practice": "patients registered with the area's GP practices",
+}
+OLDER_FROM = {"65+": AGE_BANDS_5Y.index("65-69"), "85+": AGE_BANDS_5Y.index("85-89")}
+BANDINGS = {"broad": tuple(b for b, _, _ in AGE_BANDS_BROAD), "five_year": AGE_BANDS_5Y}
+
+
+def population(place: Place, db: Db = None) -> pl.DataFrame:
+    """The place's population by year, sex and five-year band (with its basis)."""
+    return run("population_by_age", db, area_code=place.code, level=place.level)
+
+
+def population_year(frame: pl.DataFrame, year: int | None) -> int | None:
+    """The population year to show for ``year``: the latest at or before it, else the first."""
+    years = sorted(frame["year"].unique().to_list())
+    if not years:
+        return None
+    before = [y for y in years if year is None or y <= year]
+    return int(before[-1] if before else years[0])
+
+
+def bases(db: Db = None) -> pl.DataFrame:
+    """The kinds of population loaded (base_kind, first_year, last_year, rows)."""
+    return run("population_bases", db)
+
+
+def basis_of(frame: pl.DataFrame) -> str | None:
+    """The population basis of a frame from ``population`` (None when it is empty)."""
+    return None if frame.is_empty() else str(frame["basis"][0])
+
+
+def _percent(frame: pl.DataFrame, year: int, area: str) -> pl.DataFrame:
+    chosen = frame.filter(pl.col("year") == year)
+    order = pl.Enum(list(AGE_BANDS_5Y))
+    return (
+        chosen.with_columns(
+            pl.lit(area).alias("area"),
+            (pl.col("population") / pl.col("population").sum() * 100).alias("percent"),
+            pl.col("age_band").cast(order),
+        )
+        .sort("sex", "age_band")
+        .with_columns(pl.col("age_band").cast(pl.String))
+        .select("area", "year", "basis", "sex", "age_band", "population", "percent")
+    )
+
+
+def pyramid(place: Place, year: int | None, db: Db = None) -> pl.DataFrame:
+    """% of the population in each sex and five-year band, for the place and England.
+
+    One row per area ("place"/"England"), sex and band; each area's ``percent`` sums to
+    100. Each takes its latest population year at or before ``year``. Empty when the place
+    has no population.
+    """
+    own = population(place, db)
+    own_year = population_year(own, year)
+    if own_year is None:
+        return _percent(own, 0, "place")
+    parts = [_percent(own, own_year, "place")]
+    if not place.is_england:
+        england = population(ENGLAND, db)
+        england_year = population_year(england, own_year)
+        if england_year is not None:
+            parts.append(_percent(england, england_year, "England"))
+    return pl.concat(parts)
+
+
+def older_shares(place: Place, db: Db = None) -> pl.DataFrame:
+    """% of the population aged 65+ and 85+ each year, for the place and England.
+
+    Columns: area ("place"/"England"), year, basis, group ("65+"/"85+"), population (of the
+    group), total, percent.
+    """
+    places = [("place", place)] + ([] if place.is_england else [("England", ENGLAND)])
+    parts = []
+    for area, where in places:
+        frame = population(where, db)
+        band = pl.col("age_band").replace_strict(
+            {b: i for i, b in enumerate(AGE_BANDS_5Y)}, return_dtype=pl.Int32
+        )
+        for group, start in OLDER_FROM.items():
+            parts.append(
+                frame.group_by("year", "basis")
+                .agg(
+                    pl.col("population").filter(band >= start).sum().alias("population"),
+                    pl.col("population").sum().alias("total"),
+                )
+                .with_columns(pl.lit(area).alias("area"), pl.lit(group).alias("group"))
+            )
+    if not parts:
+        return pl.DataFrame()
+    return (
+        pl.concat(parts)
+        .with_columns((pl.col("population") / pl.col("total") * 100).alias("percent"))
+        .select("area", "year", "basis", "group", "population", "total", "percent")
+        .sort("area", "group", "year")
+    )
+
+
+def imd_profile(place: Place, year: int | None, db: Db = None) -> pl.DataFrame:
+    """Residents by IMD 2019 decile (% of the place's population) with England's share.
+
+    Needs LSOA-based populations: empty when the place's population is LAD-based or
+    registered patients. Columns: year, imd_decile (null = no decile), population,
+    percent, england_percent.
+    """
+    own = run("population_by_imd", db, area_code=place.code, level=place.level)
+    own_year = population_year(own, year)
+    if own_year is None:
+        return own.with_columns(pl.lit(None, pl.Float64).alias("percent"))
+    chosen = own.filter(pl.col("year") == own_year).with_columns(
+        (pl.col("population") / pl.col("population").sum() * 100).alias("percent")
+    )
+    england = run("population_by_imd", db, area_code=ENGLAND_CODE, level="england")
+    reference = england.filter(pl.col("year") == population_year(england, own_year))
+    reference = reference.select(
+        "imd_decile",
+        (pl.col("population") / pl.col("population").sum() * 100).alias("england_percent"),
+    )
+    return chosen.join(reference, on="imd_decile", how="left", nulls_equal=True).sort(
+        "imd_decile", nulls_last=True
+    )
+
+
+def deaths_by_age(place: Place, banding: str = "broad", db: Db = None) -> pl.DataFrame:
+    """Deaths each year by age band, made safe, as counts and % of the year's deaths.
+
+    ``banding``: "broad" (0-64, 65-74, 75-84, 85+) or "five_year" (ESP2013 bands). Every
+    band appears every year (zero where nobody died). Bands of a year are siblings (they
+    add up to the year's deaths). Columns: year, age_band, deaths (rounded, null where
+    hidden), total, deaths_shown, value (%), lower, upper (Wilson 95%) and 99.8% limits.
+    """
+    column = "broad_band" if banding == "broad" else "age_band"
+    bands = BANDINGS[banding]
+    raw = run("deaths_by_age", db, area_code=place.code, level=place.level)
+    counted = raw.group_by("year", column).agg(pl.col("deaths").sum())
+    years = raw["year"].unique().sort()
+    grid = pl.DataFrame({"year": years}).join(pl.DataFrame({column: list(bands)}), how="cross")
+    full = (
+        grid.join(counted, on=["year", column], how="left")
+        .with_columns(pl.col("deaths").fill_null(0))
+        .with_columns(pl.col("deaths").sum().over("year").alias("total"))
+        .rename({column: "age_band"})
+    )
+    safe = disclosure.proportions(full, "deaths", "total", place.level, group_by=["year"])
+    return safe.rename({"numerator_shown": "deaths_shown", "denominator_shown": "total_shown"})

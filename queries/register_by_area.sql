@@ -1,0 +1,93 @@
+-- register_by_area: the QOF palliative care register, list size and deaths with palliative
+-- need of each area of one level within a parent area (the parent itself when the levels
+-- are the same), for register coverage.
+-- params:  $parent_code (text), $parent_level (text), $child_level (text), $year (int)
+-- returns: area_code, area_name, qof_year (financial year start, 2022 = 2022-23: the latest
+--          at or before $year, else the earliest loaded), practices, register (people on
+--          the PC register), list_size (registered patients; register and list null where
+--          the area has no practice with QOF data), deaths, with_need (died of a cause on
+--          the Etkind 2017 list), need_identified (of those, on the register before death;
+--          deaths registered in $year, by registered practice for PCNs and practices and by
+--          LSOA of residence otherwise, as area_deaths(); null where none). Counts are raw.
+-- reads:   dim_area, area_ancestor, area_base, fact_qof, death_facts (etl/sql/macros.sql)
+with areas as (
+    select a.area_code, a.area_name
+    from dim_area as a
+    join area_ancestor as up on up.area_code = a.area_code and up.level = a.level
+    where a.level = $child_level
+        and up.ancestor_code = $parent_code
+        and up.ancestor_level = $parent_level
+),
+qof_year as (
+    select coalesce(max(year) filter (where year <= $year), min(year)) as qof_year
+    from fact_qof
+    where group_code = 'PC'
+),
+practices as (
+    select area_code, base_code as practice_code
+    from area_base
+    where level = $child_level
+        and base_kind = 'practice'
+        and area_code in (select area_code from areas)
+),
+qof as (
+    select
+        p.area_code,
+        count(*) as practices,
+        sum(q.register) as register,
+        sum(q.list_size) as list_size
+    from practices as p
+    join fact_qof as q on q.practice_code = p.practice_code
+    join qof_year as y on q.year = y.qof_year
+    where q.group_code = 'PC'
+    group by p.area_code
+),
+death_bases as (
+    -- registered patients for PCNs and practices, residents by LSOA otherwise
+    select area_code, base_code
+    from area_base
+    where level = $child_level
+        and area_code in (select area_code from areas)
+        and base_kind = case when $child_level in ('pcn', 'practice') then 'practice' else 'lsoa' end
+),
+attributed as (
+    select b.area_code, d.n_with_need, d.n_need_identified
+    from death_facts as d
+    join death_bases as b
+        on b.base_code = case
+            when $child_level in ('pcn', 'practice') then d.practice_code else d.lsoa_code
+        end
+    where d.year = $year and $child_level <> 'england'
+    union all
+    -- England counts every death, with or without a recorded residence
+    select a.area_code, d.n_with_need, d.n_need_identified
+    from death_facts as d, areas as a
+    where d.year = $year and $child_level = 'england'
+),
+deaths as (
+    select
+        area_code,
+        count(*) as deaths,
+        sum(n_with_need) as with_need,
+        sum(n_need_identified) as need_identified
+    from attributed
+    group by area_code
+),
+final as (
+    select
+        a.area_code,
+        a.area_name,
+        cast(y.qof_year as integer) as qof_year,
+        cast(q.practices as bigint) as practices,
+        cast(q.register as bigint) as register,
+        cast(q.list_size as bigint) as list_size,
+        cast(d.deaths as bigint) as deaths,
+        cast(d.with_need as bigint) as with_need,
+        cast(d.need_identified as bigint) as need_identified
+    from areas as a
+    cross join qof_year as y
+    left join qof as q using (area_code)
+    left join deaths as d using (area_code)
+)
+select * from final
+order by area_name, area_code
