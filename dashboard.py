@@ -19,6 +19,9 @@ st.set_page_config(
 
 PAGES = [
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("pages/demographics.py", title="Demographics", icon=":material/groups:"),
+    st.Page("pages/register_coverage.py", title="Register coverage", icon=":material/fact_check:"),
+    st.Page("pages/data_methods.py", title="Data & methods", icon=":material/menu_book:"),
 ]
 
 

@@ -1,0 +1,85 @@
+"""What the Data & methods page shows: sources loaded, definitions and methods."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from peolc.vocabulary import CAUSE_GROUPS
+from queries.measures import MEASURES
+from queries.runner import run
+
+Db = Path | str | None
+
+METHODS: tuple[tuple[str, str], ...] = (
+    (
+        "Proportions",
+        "Wilson score 95% and 99.8% intervals, as PHEindicatormethods "
+        "phe_proportion and Fingertips.",
+    ),
+    ("Rates", "Byar's method, exact Poisson limits below 10 events (phe_rate)."),
+    (
+        "Comparison with a benchmark",
+        "Fingertips' method: an area is better/worse (or "
+        "higher/lower) when its 95% interval lies wholly above or below the benchmark value; "
+        "colours are Fingertips' with a text label and pattern for colour-blind readers.",
+    ),
+    (
+        "Slope and relative index of inequality",
+        "PHEindicatormethods phe_sii: weighted "
+        "regression of the measure on the midpoint of each IMD group's cumulative share of "
+        "deaths (most deprived first), limits by simulation (10,000 draws, fixed seed).",
+    ),
+    ("Funnel plots", "95% and 99.8% control limits around the average (phe_funnel_prop)."),
+    (
+        "Attribution to places",
+        "Sub-ICB, ICB, NHS region and local authority figures count "
+        "deaths by the LSOA of usual residence; PCN and practice figures by registered GP "
+        "practice. Deprivation is the IMD 2019 decile of the LSOA (2021 LSOAs new since 2011 "
+        "take a best fit; see lsoa_imd.method). Areas are on the latest loaded geography; "
+        "previous codes (e.g. E54000052) still find the current area.",
+    ),
+)
+
+
+def load_log(db: Db = None) -> pl.DataFrame:
+    """Every file loaded, newest first."""
+    return run("load_log", db)
+
+
+def rejects(db: Db = None) -> pl.DataFrame:
+    """Rows set aside by lenient loads, by file, column and reason."""
+    return run("load_rejects", db)
+
+
+def measure_definitions() -> pl.DataFrame:
+    """The measure catalogue as a table (numerator, denominator, polarity, source)."""
+    return pl.DataFrame(
+        [
+            {
+                "Measure": m.label,
+                "Definition": m.definition,
+                "Numerator": f"deaths with {m.numerator.replace('_', ' ')}",
+                "Denominator": "all deaths"
+                if m.denominator == "deaths"
+                else "deaths with palliative need",
+                "Polarity": m.polarity,
+                "Source": m.source,
+            }
+            for m in MEASURES
+        ]
+    )
+
+
+def cause_groups(db: Db = None) -> pl.DataFrame:
+    """The ICD-10 ranges behind cause groups and palliative need, as loaded."""
+    frame = run("cause_groups", db)
+    return frame.with_columns(
+        pl.col("cause_group").replace_strict(CAUSE_GROUPS, default=pl.col("cause_group"))
+    )
+
+
+def tables(db: Db = None) -> pl.DataFrame:
+    """Warehouse tables and their row counts."""
+    return run("warehouse_tables", db)
