@@ -36,6 +36,7 @@ REGISTER_BY_ETHNICITY = np.array([0.0, -0.25, -0.25, -0.25, -0.25, -0.1])  # ETH
 REGISTER_TREND = 0.06  # log-odds a year (identification improving)
 REGISTER_DAYS_MEDIAN = np.array([55.0, 120.0, 160.0, 140.0, 90.0, 40.0])  # by group
 REGISTER_DAYS_SIGMA = 1.15
+REGISTER_DAYS_MAX = 3650
 
 # place-of-death utilities relative to hospital, by cause group (GROUPS order)
 HOME_BY_GROUP = np.array([0.45, 0.1, 0.3, 0.5, -0.2, -0.1])
@@ -127,7 +128,9 @@ def _register(
     shifts = group_shifts(effects[picked], p.group[picked], REGISTER_TARGETS)
     on = rng.random(p.age.size) < expit(shifts[p.group] + effects)
     days = np.ceil(rng.lognormal(np.log(REGISTER_DAYS_MEDIAN[p.group]), REGISTER_DAYS_SIGMA))
-    days = np.clip(days, 1, 3650).astype(np.int64)
+    too_long = days > REGISTER_DAYS_MAX  # the long tail: spread over years, never piled up
+    days[too_long] = rng.integers(365, REGISTER_DAYS_MAX, too_long.sum())
+    days = np.maximum(days, 1).astype(np.int64)
     return on, np.where(on, days, -1)
 
 

@@ -154,13 +154,10 @@ def _practices(geo: Geography, lsoa: np.ndarray, seed: int) -> np.ndarray:
     """Practice index of each death from its LSOA's catchment shares (-1: none recorded)."""
     rng = stream(seed, "practice-of-death")
     catch = geo.catchment  # sorted by lsoa_index; shares of each LSOA sum to 1
-    starts = (
-        catch.select(
-            pl.col("lsoa_index") + pl.col("share").cum_sum().over("lsoa_index") - pl.col("share")
-        )
-        .to_series()
-        .to_numpy()
-    )
+    rows = catch["lsoa_index"].to_numpy().astype(np.int64)
+    shares = catch["share"].to_numpy()
+    running = np.cumsum(shares) - shares
+    starts = rows + running - running[np.searchsorted(rows, rows, side="left")]
     position = lsoa + rng.random(lsoa.size) * 0.999999
     picked = np.searchsorted(starts, position, side="right") - 1
     out: np.ndarray = catch["practice_index"].to_numpy()[picked].astype(np.int64)

@@ -21,8 +21,6 @@ MEASURES = (
     ("spc_contact_last_year", "spc_contact", True),  # a count of people
 )
 SMALL = 5
-AGE_BREAKS = [float(high) + 0.5 for _, _, high in AGE_BANDS_BROAD[:-1]]
-AGE_LABELS = [label for label, _, _ in AGE_BANDS_BROAD]
 
 
 def _quarter_key(date: pl.Expr) -> pl.Expr:
@@ -35,6 +33,14 @@ def _quarter_label(key: pl.Expr) -> pl.Expr:
     """'2023-24 Q1' for the key 20231."""
     start = key // 10
     return pl.format("{}-{} Q{}", start, ((start + 1) % 100).cast(pl.Utf8).str.zfill(2), key % 10)
+
+
+def _age_band(age: pl.Expr) -> pl.Expr:
+    """The broad age band (peolc.vocabulary.AGE_BANDS_BROAD) of an age."""
+    band = pl.lit(AGE_BANDS_BROAD[-1][0])
+    for label, _, high in reversed(AGE_BANDS_BROAD[:-1]):
+        band = pl.when(age <= high).then(pl.lit(label)).otherwise(band)
+    return band
 
 
 def build_extract(deaths: pl.DataFrame, geo: Geography, years: tuple[int, ...]) -> pl.DataFrame:
@@ -52,7 +58,7 @@ def build_extract(deaths: pl.DataFrame, geo: Geography, years: tuple[int, ...]) 
             pl.col("lsoa_index")
             .map_batches(lambda s: pl.Series(lsoa_icb[s.to_numpy()]), return_dtype=pl.Int64)
             .alias("icb_index"),
-            pl.col("age").cut(AGE_BREAKS, labels=AGE_LABELS).alias("age_band"),
+            _age_band(pl.col("age")).alias("age_band"),
         )
         .group_by("quarter", "icb_index", "imd_decile", "age_band", "sex_index")
         .agg(pl.len().alias("deaths"), *sums)
@@ -62,7 +68,6 @@ def build_extract(deaths: pl.DataFrame, geo: Geography, years: tuple[int, ...]) 
             .replace_strict(list(range(len(icbs))), icbs, return_dtype=pl.Utf8)
             .alias("icb_code"),
             ((pl.col("imd_decile") + 1) // 2).cast(pl.Utf8).alias("imd_quintile"),
-            pl.col("age_band").cast(pl.Utf8),
             pl.col("sex_index")
             .replace_strict([0, 1], ["M", "F"], return_dtype=pl.Utf8)
             .alias("sex"),

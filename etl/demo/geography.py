@@ -283,11 +283,16 @@ def build_practices(
     )
 
     def starts(frame: pl.DataFrame, value: str) -> np.ndarray:
-        share = frame.select(
-            (pl.col(value).cum_sum().over("k") - pl.col(value)) / pl.col(value).sum().over("k")
-            + pl.col("k")
-        )
-        return share.to_series().to_numpy()
+        """Where each row starts on the line (rows sorted by k; numpy sums in row order,
+        so the same inputs always give the same floats)."""
+        k = frame["k"].to_numpy()
+        values = frame[value].to_numpy().astype(np.float64)
+        totals = np.bincount(k, values, minlength=len(sub_rank))
+        first = np.searchsorted(k, k, side="left")
+        running = np.cumsum(values) - values
+        before = running - running[first]
+        out: np.ndarray = k + before / totals[k]
+        return out
 
     l_start = starts(ordered, "residents")
     p_frame = practices.with_columns(
