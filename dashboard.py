@@ -20,7 +20,9 @@ st.set_page_config(
 PAGES = [
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
     st.Page("pages/demographics.py", title="Demographics", icon=":material/groups:"),
+    st.Page("pages/deaths_by_setting.py", title="Deaths by setting", icon=":material/home_health:"),
     st.Page("pages/register_coverage.py", title="Register coverage", icon=":material/fact_check:"),
+    st.Page("pages/equity_audit.py", title="Equity audit", icon=":material/balance:"),
     st.Page("pages/data_methods.py", title="Data & methods", icon=":material/menu_book:"),
 ]
 

@@ -1,0 +1,180 @@
+"""Deaths by setting: where people died, against the comparator, over time, among peers."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from peolc.vocabulary import LEVEL_BY_KEY
+from queries import place_of_death as pod
+from queries import warehouse_info
+from queries.measures import DEATHS_SOURCE
+from ui import charts, downloads, missing, selection
+from ui import setting_charts as scharts
+
+chosen = selection.current()
+place, year, compare = chosen.place, chosen.year, chosen.compare
+st.title(f"Deaths by setting: {place.name}")
+st.caption(f"{place.level_label} · {place.code}")
+if not missing.require("deaths") or year is None:
+    st.stop()
+synthetic = warehouse_info.is_synthetic()
+TABLE = {
+    "setting": "Setting",
+    "numerator_shown": "Deaths",
+    "denominator_shown": "All deaths",
+    "value": "%",
+    "lower": "Lower 95% CI",
+    "upper": "Upper 95% CI",
+}
+
+
+def offer(frame: pl.DataFrame, name: str, title: str) -> None:
+    """CSV and Excel of a chart's or table's data (already made safe by queries)."""
+    downloads.offer(
+        frame,
+        f"{name}-{place.code}-{year}",
+        title=f"{title}: {place.name}",
+        source=DEATHS_SOURCE,
+        synthetic=synthetic,
+        key=f"dl-{name}",
+    )
+
+
+shares = pod.shares(place, year, compare)
+if shares["value"].is_null().all():
+    st.info(f"No deaths are recorded for {place.name} in {year}.")
+    st.stop()
+comparator = str(shares["comparator"][0])
+diupr = shares.filter(pl.col("measure") == "usual_residence").row(0, named=True)
+st.metric(
+    f"Deaths in usual place of residence, {year}",
+    "*" if diupr["value"] is None else f"{diupr['value']:.1f}%",
+    None if place.is_england else f"{comparator} {diupr['benchmark_value']:.1f}%",
+    delta_color="off",
+    help=pod.definition("usual_residence"),
+)
+
+st.subheader(f"Where people died, {year}")
+charts.show(
+    scharts.share_bars(
+        shares, title=f"{place.name}: % of deaths by place of death, {year}", comparator=comparator
+    ),
+    f"settings-{place.code}-{year}",
+    key="settings",
+)
+st.caption(
+    f"Share of all deaths registered in {year} by place of death, with 95% confidence "
+    f"intervals; colour and pattern compare each share with {comparator} (black tick). Usual "
+    "place of residence is home plus care home (Fingertips' DiUPR; higher is better); hospital "
+    f"deaths: lower is better. Source: {DEATHS_SOURCE}."
+)
+table = shares.select(
+    [pl.col(k).alias(v) for k, v in TABLE.items()]
+    + [pl.col("benchmark_value").alias(f"{comparator} %")]
+)
+st.dataframe(table, hide_index=True)
+offer(table, "deaths-by-setting", f"Deaths by place of death, {year}")
+
+setting = st.selectbox(
+    "Setting for the trend, peers and map",
+    list(pod.SHARE_KEYS),
+    format_func=pod.LABELS.__getitem__,
+    key="setting_choice",
+)
+label = pod.LABELS[setting]
+
+st.subheader("Trend")
+trends = pod.trends(place, compare)
+charts.show(
+    scharts.trend_grid(
+        trends, title=f"{place.name}: % of deaths by setting each year", place=place.name
+    ),
+    f"settings-trend-{place.code}",
+    key="trend",
+)
+st.caption(
+    f"Each panel is one setting's share of deaths by year of registration: {place.name} "
+    f"with its 95% interval (shaded), {comparator} dashed. Source: {DEATHS_SOURCE}."
+)
+offer(
+    trends.select("area", "year", "setting", *list(TABLE)[1:]),
+    "settings-trend",
+    "Deaths by setting, each year",
+)
+
+st.subheader(f"{label}: {place.name} among its peers, {year}")
+peers = pod.peer_shares(place, year, compare, setting)
+if peers.is_empty():
+    st.info("England has no peers to compare with; pick an area in the sidebar.")
+else:
+    group = f"{LEVEL_BY_KEY[place.level].plural} in {peers['peer_group'][0]}"
+    own = peers.filter(pl.col("is_selected"))
+    figure = charts.benchmark_bars(
+        peers,
+        category="label",
+        title=f"{label}: {group}, {year}",
+        benchmark_name=comparator,
+        benchmark_value=peers["benchmark_value"][0],
+        highlight=None if own.is_empty() else own["label"][0],
+    )
+    charts.show(figure, f"peers-{setting}-{place.code}-{year}", key="peers")
+    hidden = peers["value"].null_count()
+    st.caption(
+        f"{label} as a % of deaths for every one of the {group} (outlined: {place.name}), with "
+        f"95% intervals, coloured by comparison with {comparator} (dashed line), as Fingertips "
+        f"does.{f' {hidden} with hidden small counts are not drawn.' if hidden else ''} "
+        f"Source: {DEATHS_SOURCE}."
+    )
+    offer(
+        peers.select("area_code", "area_name", *list(TABLE)[1:], "benchmark"),
+        f"peers-{setting}",
+        f"{label} among peers, {year}",
+    )
+
+st.subheader(f"By cause of death, {year}")
+causes = pod.by_cause(place, year)
+charts.show(
+    charts.stacked_shares(
+        causes, category="cause", title=f"{place.name}: place of death by cause group, {year}"
+    ),
+    f"settings-cause-{place.code}",
+    key="cause",
+)
+st.caption(
+    "Share of each cause group's deaths by place of death (underlying cause, Etkind et al. "
+    "2017 groups). Segments whose counts are hidden to protect confidentiality are left out, so "
+    f"a bar may not reach 100%. Intervals are in the download. Source: {DEATHS_SOURCE}."
+)
+offer(causes.select("cause", *TABLE), "settings-by-cause", f"Deaths by setting and cause, {year}")
+
+st.subheader(f"Map: {label}, {year}")
+shapes, values, level = pod.map_of(place, year, compare, setting)
+if shapes.is_empty():
+    st.info(
+        f"Boundaries for {LEVEL_BY_KEY[level].plural} are not loaded, so there is no map. "
+        "Boundaries exist for NHS regions, ICBs, sub-ICB locations and local authorities."
+    )
+else:
+    charts.show(
+        charts.choropleth(
+            shapes,
+            values.select("area_code", "value"),
+            title=f"{label}, % of deaths, {year}",
+            colour_label="%",
+            highlight=place.code,
+        ),
+        f"map-{setting}-{place.code}",
+        key="map",
+    )
+    drawn = "synthetic shapes (not real boundaries)" if shapes["synthetic"].any() else "ONS"
+    st.caption(
+        f"{label} as a % of deaths in each of the {LEVEL_BY_KEY[level].plural} shown "
+        f"(outlined: {place.name}); blank where counts are hidden. Boundaries: {drawn}. "
+        f"Source: {DEATHS_SOURCE}."
+    )
+    offer(
+        values.select("area_code", "area_name", *list(TABLE)[1:]),
+        f"map-{setting}",
+        f"{label} by area, {year}",
+    )

@@ -1,0 +1,122 @@
+"""Equity audit: one measure by the sidebar's breakdown, the gap in words, the full report."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from queries import deaths, equity, runner, warehouse_info
+from queries.equity_gap import gap_sentence
+from queries.measures import MEASURE_BY_KEY, MEASURES
+from ui import charts, downloads, equity_report, missing, selection
+from ui import setting_charts as scharts
+
+chosen = selection.current()
+place, year, dimension = chosen.place, chosen.year, chosen.breakdown
+split_name = equity.DIMENSIONS[dimension][0].lower() + equity.DIMENSIONS[dimension][1:]
+st.title(f"Equity audit: {place.name}")
+st.caption(
+    f"{place.level_label} · {place.code} · split by {split_name} "
+    "(change it under Breakdown in the sidebar)"
+)
+if not missing.require("deaths") or year is None:
+    st.stop()
+synthetic = warehouse_info.is_synthetic()
+
+key = st.selectbox(
+    "Measure",
+    [m.key for m in MEASURES],
+    format_func=lambda k: MEASURE_BY_KEY[k].label,
+    key="equity_measure",
+)
+measure = MEASURE_BY_KEY[key]
+rows = equity.groups(place, year, key, dimension)
+if rows.is_empty():
+    st.info(f"No deaths are recorded for {place.name} in {year}.")
+    st.stop()
+index = deaths.inequality(rows, key, dimension)
+st.markdown(f"**{gap_sentence(rows, key, dimension, place.name, index)}**")
+
+overall = rows["overall_value"][0]
+title = f"{measure.label} by {split_name}: {place.name}, {year}"
+figure = charts.benchmark_bars(
+    rows, category="group", title=title, benchmark_name="the area overall", benchmark_value=overall
+)
+charts.show(
+    scharts.in_order(figure, rows["group"].to_list()),
+    f"equity-{key}-{dimension}",
+    key="equity_bars",
+)
+st.caption(
+    f"{measure.definition} Bars show each group's % with its 95% confidence interval, coloured "
+    f"by comparison with {place.name} as a whole (dashed line; polarity: {measure.polarity}). "
+    f"Groups whose counts are hidden to protect confidentiality are not drawn. "
+    f"Source: {measure.source}."
+)
+table = equity.table(rows)
+st.dataframe(table, hide_index=True)
+downloads.offer(
+    table,
+    f"equity-{key}-{dimension}-{place.code}-{year}",
+    title=title,
+    source=measure.source,
+    synthetic=synthetic,
+    key="equity_table",
+)
+
+if dimension in deaths.ORDERED_DIMENSIONS:
+    st.subheader("Slope and relative index of inequality")
+    if index is None:
+        st.info("Not calculated: a deprivation group's figure is hidden or has no deaths.")
+    else:
+        left, right = st.columns(2)
+        left.metric(
+            "Slope index of inequality (percentage points)",
+            f"{index['sii']:.1f}",
+            help="Fitted gap between the least and the most deprived ends; positive "
+            "means higher in less deprived areas.",
+        )
+        left.caption(f"95% CI {index['sii_lower']:.1f} to {index['sii_upper']:.1f}")
+        right.metric(
+            "Relative index of inequality",
+            f"{index['rii']:.2f}",
+            help="Least deprived end divided by most deprived end (fitted).",
+        )
+        right.caption(f"95% CI {index['rii_lower']:.2f} to {index['rii_upper']:.2f}")
+        downloads.offer(
+            pl.DataFrame([index]),
+            f"sii-{key}-{dimension}-{place.code}-{year}",
+            title=f"SII and RII: {title}",
+            source=measure.source,
+            synthetic=synthetic,
+            key="equity_sii",
+        )
+
+st.subheader("The whole audit")
+st.caption(
+    "Every measure by every split (deprivation, age, sex, ethnicity, cause), with the "
+    "gap stated for each and SII/RII for deprivation, as an Excel workbook or a web page."
+)
+audit = equity.audit(place, year)
+meta = runner.meta()
+context = equity_report.Context(synthetic, meta.get("built_at", ""), meta.get("tool_version", ""))
+stem = equity_report.file_stem(audit, synthetic)
+left, right, _ = st.columns([1, 1, 4])
+left.download_button(
+    "Report (Excel)",
+    equity_report.workbook(audit, context),
+    f"{stem}.xlsx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="report_xlsx",
+    icon=":material/download:",
+    on_click="ignore",
+)
+right.download_button(
+    "Report (HTML)",
+    equity_report.html_report(audit, context),
+    f"{stem}.html",
+    "text/html",
+    key="report_html",
+    icon=":material/download:",
+    on_click="ignore",
+)

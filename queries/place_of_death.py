@@ -1,0 +1,121 @@
+"""Deaths by setting: where people died, against a comparator, over time, among peers.
+
+Selections of the made-safe frames of ``queries.deaths`` for the Deaths by setting page:
+the five places of death and deaths in usual place of residence (home or care home, as
+Fingertips reports it), labelled and in a fixed order, plus the shapes to map them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from queries import deaths, maps
+from queries.equity import group_labels
+from queries.measures import MEASURE_BY_KEY, SETTING_KEYS
+from queries.places import ENGLAND, Place
+
+Db = Path | str | None
+SHARE_KEYS: tuple[str, ...] = (*SETTING_KEYS, "usual_residence")
+LABELS: dict[str, str] = {
+    "home": "Home",
+    "care_home": "Care home",
+    "hospital": "Hospital",
+    "hospice": "Hospice",
+    "elsewhere": "Elsewhere",
+    "usual_residence": "Usual place of residence (home or care home)",
+}
+
+
+def _labelled(frame: pl.DataFrame) -> pl.DataFrame:
+    """Only the setting shares, labelled and in SHARE_KEYS order."""
+    order = {key: i for i, key in enumerate(SHARE_KEYS)}
+    return (
+        frame.filter(pl.col("measure").is_in(SHARE_KEYS))
+        .with_columns(
+            pl.col("measure").replace_strict(LABELS).alias("setting"),
+            pl.col("measure").replace_strict(order).alias("_order"),
+        )
+        .sort("_order", maintain_order=True)
+        .drop("_order")
+    )
+
+
+def shares(place: Place, year: int, compare: str, db: Db = None) -> pl.DataFrame:
+    """The place's share of deaths in each setting, with the comparator's value and label.
+
+    Columns of ``queries.deaths.summary`` plus ``setting``. England against itself is
+    labelled 'not compared'.
+    """
+    frame = _labelled(deaths.summary(place, year, compare, db))
+    if deaths.comparator(place, compare, db).code == place.code:
+        frame = frame.with_columns(pl.lit("not compared").alias("benchmark"))
+    return frame
+
+
+def trends(place: Place, compare: str, db: Db = None) -> pl.DataFrame:
+    """Each share by year for the place and its comparator (column ``area``)."""
+    other = deaths.comparator(place, compare, db)
+    areas = [place] if other.code == place.code else [place, other]
+    return pl.concat(
+        _labelled(deaths.trend(area, db)).with_columns(pl.lit(area.name).alias("area"))
+        for area in areas
+    )
+
+
+def peer_shares(place: Place, year: int, compare: str, measure: str, db: Db = None) -> pl.DataFrame:
+    """One share for the place and its peers, benchmarked; ``label`` is unique per area."""
+    frame = deaths.peers(place, year, compare, db)
+    if frame.is_empty():
+        return frame
+    frame = frame.filter(pl.col("measure") == measure)
+    clash = pl.col("area_name").is_duplicated()
+    return frame.with_columns(
+        pl.when(clash)
+        .then(pl.format("{} ({})", "area_name", "area_code"))
+        .otherwise("area_name")
+        .alias("label")
+    )
+
+
+def by_cause(place: Place, year: int, db: Db = None) -> pl.DataFrame:
+    """The five setting shares within each cause group (``cause``: its label)."""
+    labels = group_labels("cause_group")
+    order = {value: i for i, value in enumerate(labels)}
+    frame = _labelled(deaths.values(place, year, "cause_group", db))
+    frame = frame.filter(pl.col("measure").is_in(SETTING_KEYS))
+    return (
+        frame.with_columns(
+            pl.col("group_value")
+            .replace_strict(labels, default=pl.col("group_value"))
+            .alias("cause"),
+            pl.col("group_value").replace_strict(order, default=len(order)).alias("_cause"),
+        )
+        .sort("_cause", maintain_order=True)
+        .drop("_cause")
+    )
+
+
+def map_of(
+    place: Place, year: int, compare: str, measure: str, db: Db = None
+) -> tuple[pl.DataFrame, pl.DataFrame, str]:
+    """(shapes, values, level) for a map of one share across the place's peers.
+
+    England maps its ICBs. Shapes are empty where the level has no boundaries loaded.
+    """
+    if place.is_england:
+        level = maps.map_level(ENGLAND.level)
+        values = deaths.level_values(level, year, db).filter(pl.col("measure") == measure)
+    else:
+        level = place.level
+        values = peer_shares(place, year, compare, measure, db)
+    shapes = maps.boundaries(level, db)
+    if not values.is_empty():
+        shapes = shapes.filter(pl.col("area_code").is_in(values["area_code"].implode()))
+    return shapes, values, level
+
+
+def definition(measure: str) -> str:
+    """The catalogue's definition of a share (for captions)."""
+    return MEASURE_BY_KEY[measure].definition
