@@ -25,15 +25,20 @@ def expit(x: np.ndarray) -> np.ndarray:
 
 
 def logit_shift(effects: np.ndarray, target: float) -> float:
-    """The intercept a so that mean(expit(a + effects)) equals ``target`` (bisection)."""
-    low, high = -20.0, 20.0
-    for _ in range(45):
-        mid = (low + high) / 2
-        if expit(mid + effects).mean() < target:
-            low = mid
-        else:
-            high = mid
-    return (low + high) / 2
+    """The intercept a so that mean(expit(a + effects)) equals ``target``.
+
+    Newton steps (the mean is increasing in a, its slope mean(p(1 - p))), damped to at
+    most 2 on the logit scale, from the logit of the target less the mean effect.
+    """
+    shift = float(np.log(target / (1 - target)) - effects.mean())
+    for _ in range(50):
+        p = expit(shift + effects)
+        gap = float(p.mean()) - target
+        if abs(gap) < 1e-10:
+            break
+        slope = max(float((p * (1 - p)).mean()), 1e-12)
+        shift -= float(np.clip(gap / slope, -2.0, 2.0))
+    return shift
 
 
 def group_shifts(effects: np.ndarray, group: np.ndarray, targets: dict[int, float]) -> np.ndarray:
@@ -78,6 +83,9 @@ def multinomial_shifts(
 
 def draw_categories(probabilities: np.ndarray, uniform: np.ndarray) -> np.ndarray:
     """Category index of each row from its probabilities and one uniform draw."""
-    cumulative = np.cumsum(probabilities, axis=1)
-    out: np.ndarray = (uniform[:, None] > cumulative[:, :-1]).sum(axis=1)
+    out = np.zeros(uniform.size, dtype=np.int64)
+    boundary = probabilities[:, 0].copy()
+    for k in range(1, probabilities.shape[1]):
+        out += uniform > boundary
+        boundary += probabilities[:, k]
     return out

@@ -83,8 +83,9 @@ class Care:
     spc_contact: np.ndarray
 
 
-def _subset(p: People, rows: np.ndarray) -> People:
-    return People(**{name: getattr(p, name)[rows] for name in People.__dataclass_fields__})
+def _subset(p: People, rows: np.ndarray, fields: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """The named fields of the chosen deaths (only those needed: the arrays are big)."""
+    return {name: getattr(p, name)[rows] for name in fields}
 
 
 def _area_effects(geo: Geography, p: People, seed: int) -> tuple[np.ndarray, ...]:
@@ -138,37 +139,36 @@ def _place_utilities(p: People, on: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """Utilities of each place (columns PLACES) for the ``rows`` not living in care homes."""
     from etl.demo.deaths import broad_age
 
-    p = _subset(p, rows)
+    f = _subset(p, rows, ("age", "decile", "code", "group", "year"))
     on = on[rows]
-    ages = broad_age(p.age)
-    dep = (p.decile - 5.5) / 4.5
-    covid = p.code == causes.CODE_TABLE.index(causes.COVID)
-    external = causes.EXTERNAL[p.code]
-    year_home = np.vectorize(lambda y: HOME_BY_YEAR.get(int(y), 0.0))(np.unique(p.year))
-    year_hospice = np.vectorize(lambda y: HOSPICE_BY_YEAR.get(int(y), 0.0))(np.unique(p.year))
-    year_pos = np.searchsorted(np.unique(p.year), p.year)
-    u = np.zeros((p.age.size, len(PLACES)))
+    group = f["group"]
+    ages = broad_age(f["age"])
+    dep = (f["decile"] - 5.5) / 4.5
+    covid = f["code"] == causes.CODE_TABLE.index(causes.COVID)
+    external = causes.EXTERNAL[f["code"]]
+    years = np.unique(f["year"])
+    year_pos = np.searchsorted(years, f["year"])
+    year_home = np.array([HOME_BY_YEAR.get(int(y), 0.0) for y in years])[year_pos]
+    year_hospice = np.array([HOSPICE_BY_YEAR.get(int(y), 0.0) for y in years])[year_pos]
+    u = np.zeros((rows.size, len(PLACES)))
     u[:, 1] = (
-        HOME_BY_GROUP[p.group] + 0.6 * on + 0.2 * dep + HOME_BY_AGE[ages]
-        + year_home[year_pos] - 0.5 * covid
-    )  # fmt: skip
-    u[:, 2] = 0.4 * on + CARE_HOME_BY_AGE[ages] + 0.1 * dep
-    u[:, 3] = (
-        HOSPICE_BY_GROUP[p.group] + 1.0 * on + 0.25 * dep + year_hospice[year_pos] - 1.5 * covid
+        HOME_BY_GROUP[group] + 0.6 * on + 0.2 * dep + HOME_BY_AGE[ages] + year_home - 0.5 * covid
     )
-    u[:, 4] = ELSEWHERE_BY_GROUP[p.group] + 2.5 * external + 0.5 * (p.age < 65)
+    u[:, 2] = 0.4 * on + CARE_HOME_BY_AGE[ages] + 0.1 * dep
+    u[:, 3] = HOSPICE_BY_GROUP[group] + 1.0 * on + 0.25 * dep + year_hospice - 1.5 * covid
+    u[:, 4] = ELSEWHERE_BY_GROUP[group] + 2.5 * external + 0.5 * (f["age"] < 65)
     return u
 
 
 def _care_home_probabilities(p: People, on: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """Place-of-death probabilities for the ``rows`` living in care homes (most die there)."""
-    p = _subset(p, rows)
+    f = _subset(p, rows, ("decile", "group"))
     on = on[rows]
-    dep = (p.decile - 5.5) / 4.5
-    u = np.zeros((p.age.size, len(PLACES)))
+    dep = (f["decile"] - 5.5) / 4.5
+    u = np.zeros((rows.size, len(PLACES)))
     u[:, 1] = -5.0
     u[:, 2] = 1.45 + 0.5 * on + 0.1 * dep
-    u[:, 3] = -3.5 + 0.6 * HOSPICE_BY_GROUP[p.group] + 0.5 * on
+    u[:, 3] = -3.5 + 0.6 * HOSPICE_BY_GROUP[f["group"]] + 0.5 * on
     u[:, 4] = -3.0
     return softmax(u)
 
@@ -178,15 +178,16 @@ def _place(p: People, on: np.ndarray, seed: int) -> np.ndarray:
     rng = stream(seed, "place-of-death")
     uniform = rng.random(p.age.size)
     resident = p.residence == 1
-    utilities = _place_utilities(p, on, ~resident)
-    care_home = _care_home_probabilities(p, on, resident)
+    others, residents = np.flatnonzero(~resident), np.flatnonzero(resident)
+    utilities = _place_utilities(p, on, others)
+    care_home = _care_home_probabilities(p, on, residents)
     picked = sample(p.age.size)
-    free = np.searchsorted(np.flatnonzero(~resident), picked[~resident[picked]])
-    fixed = np.searchsorted(np.flatnonzero(resident), picked[resident[picked]])
+    free = np.searchsorted(others, picked[~resident[picked]])
+    fixed = np.searchsorted(residents, picked[resident[picked]])
     alpha = multinomial_shifts(utilities[free], care_home[fixed], PLACE_TARGETS)
     out = np.empty(p.age.size, dtype=np.int8)
-    out[~resident] = draw_categories(softmax(utilities + alpha), uniform[~resident])
-    out[resident] = draw_categories(care_home, uniform[resident])
+    out[others] = draw_categories(softmax(utilities + alpha), uniform[others])
+    out[residents] = draw_categories(care_home, uniform[residents])
     return out
 
 
