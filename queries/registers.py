@@ -24,6 +24,7 @@ from queries import deaths, disclosure
 from queries.places import Place, lineage
 from queries.runner import run
 from queries.stats import (
+    BENCHMARK_TEXT,
     benchmark,
     funnel_grid,
     funnel_limits,
@@ -122,7 +123,14 @@ def _benchmarked(frame: pl.DataFrame, reference: Place, value: float | None) -> 
         pl.Series("benchmark", labels.tolist(), dtype=pl.String),
         pl.lit(value, pl.Float64).alias("benchmark_value"),
         pl.lit(reference.name).alias("comparator"),
+        _sentences(labels.tolist(), reference.name),
     )
+
+
+def _sentences(labels: list[object], name: str) -> pl.Series:
+    """Fingertips' words for each comparison ("Similar to England"), for captions."""
+    text = [BENCHMARK_TEXT[str(label)].format(benchmark=name) for label in labels]
+    return pl.Series("comparison", text, dtype=pl.String)
 
 
 def prevalence(place: Place, year: int, db: Db = None) -> float | None:
@@ -193,7 +201,8 @@ def funnel(points: pl.DataFrame, centre_value: float) -> tuple[pl.DataFrame, pl.
 def identification(place: Place, year: int, compare: str, db: Db = None) -> pl.DataFrame:
     """The identification rate for the place (measure ``need_identified``), benchmarked."""
     summary = deaths.summary(place, year, compare, db)
-    return summary.filter(pl.col("measure") == "need_identified")
+    rate = summary.filter(pl.col("measure") == "need_identified")
+    return rate.with_columns(_sentences(rate["benchmark"].to_list(), str(rate["comparator"][0])))
 
 
 def identification_by_cause(place: Place, year: int, compare: str, db: Db = None) -> pl.DataFrame:

@@ -1,0 +1,263 @@
+"""Figures for the Register coverage page: prevalence dots, practice funnel, timing bands.
+
+Register prevalence is around half a per cent, so these figures show two decimals where
+``ui.charts`` shows one. Benchmark colours are Fingertips' and always carry their words
+and a marker shape; other series use Okabe-Ito.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import polars as pl
+
+from queries.stats import BENCHMARK_COLOURS, BENCHMARK_TEXT
+from ui import charts
+from ui.charts import ENGLAND_LINE, OKABE_ITO, _layout
+
+SYMBOLS = {
+    "better": "circle",
+    "similar": "diamond",
+    "worse": "square",
+    "higher": "triangle-up",
+    "lower": "triangle-down",
+    "not compared": "circle-open",
+}
+RULE_COLOUR = "#CC79A7"  # Okabe-Ito reddish purple: the 1% rule of thumb
+FUNNEL_POINTS = {
+    "above_998": ("Above the 99.8% limit", "#0072B2", "triangle-up"),
+    "above_95": ("Above the 95% limit", "#56B4E9", "triangle-up-open"),
+    "within": ("Within the 95% limits", "#999999", "circle"),
+    "below_95": ("Below the 95% limit", "#E69F00", "triangle-down-open"),
+    "below_998": ("Below the 99.8% limit", "#D55E00", "triangle-down"),
+}
+
+
+def _legend_below(fig: go.Figure) -> go.Figure:
+    """Put the legend clear of the x-axis title (``_layout`` puts it at a fixed fraction)."""
+    plot_height = max(int(fig.layout.height or 420) - 60, 100)
+    fig.update_layout(legend={"yanchor": "top", "y": -70 / plot_height, "traceorder": "normal"})
+    return fig
+
+
+def prevalence_dots(
+    frame: pl.DataFrame,
+    *,
+    title: str,
+    benchmark_name: str,
+    rule_value: float,
+    highlight: str | None = None,
+) -> go.Figure:
+    """Register prevalence of each area (dot, 95% interval), Fingertips-coloured by comparison.
+
+    ``frame``: area_name, value, lower, upper, benchmark, benchmark_value. Draws the
+    benchmark as a dashed line and the ``rule_value`` (1% of the list) as a dotted one.
+    """
+    fig = go.Figure()
+    data = frame.filter(pl.col("value").is_not_null())
+    for label, colour in BENCHMARK_COLOURS.items():
+        part = data.filter(pl.col("benchmark") == label)
+        if part.is_empty():
+            continue
+        names = part["area_name"].to_list()
+        fig.add_trace(
+            go.Scatter(
+                x=part["value"].to_list(),
+                y=names,
+                mode="markers",
+                name=BENCHMARK_TEXT[label].format(benchmark=benchmark_name),
+                marker={
+                    "color": colour,
+                    "symbol": SYMBOLS[label],
+                    "size": [14 if n == highlight else 10 for n in names],
+                    "line": {
+                        "color": "#000000",
+                        "width": [3 if n == highlight else 1 for n in names],
+                    },
+                },
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": (part["upper"] - part["value"]).to_list(),
+                    "arrayminus": (part["value"] - part["lower"]).to_list(),
+                    "color": "#333333",
+                    "thickness": 1.2,
+                },
+                hovertemplate="%{y}: %{x:.2f}%<extra>%{fullData.name}</extra>",
+            )
+        )
+    reference = data["benchmark_value"].drop_nulls()
+    if not reference.is_empty():
+        value = float(reference[0])
+        fig.add_vline(
+            x=value,
+            line={"color": ENGLAND_LINE, "dash": "dash", "width": 1.5},
+            annotation_text=f"{benchmark_name} {value:.2f}%",
+            annotation_position="top",
+        )
+    fig.add_vline(
+        x=rule_value,
+        line={"color": RULE_COLOUR, "dash": "dot", "width": 2},
+        annotation_text=f"{rule_value:g}% of the list",
+        annotation_position="bottom",
+    )
+    order = data.sort("value")["area_name"].to_list()
+    fig.update_yaxes(categoryorder="array", categoryarray=order, automargin=True)
+    fig.update_xaxes(title="% of registered patients (95% confidence interval)", rangemode="tozero")
+    return _legend_below(_layout(fig, title, max(320, 80 + 24 * len(order))))
+
+
+def _funnel_axes(
+    drawn: pl.DataFrame, limits: pl.DataFrame, centre: float
+) -> tuple[pl.DataFrame, float, float]:
+    """Limits to draw and the axis ends that show most practices.
+
+    The limits for lists far smaller than any practice's, and a few practices with tiny
+    lists (care homes, hospices) far above the rest, would otherwise dwarf everyone else.
+    """
+    if drawn.is_empty() or limits.is_empty():
+        return limits, float(limits["denominator"].max() or 1), 3 * centre  # type: ignore[arg-type]
+    x_max = float(drawn["list_size"].max() or 1)  # type: ignore[arg-type]
+    x_low = float(drawn["list_size"].quantile(0.05) or 1)
+    kept = limits.filter(pl.col("denominator") >= x_low / 2)
+    kept = limits if kept.is_empty() else kept
+    edge = np.interp(x_low, kept["denominator"].to_numpy(), kept["upper_998"].to_numpy())
+    y_max = 1.15 * max(float(drawn["value"].quantile(0.99) or 0), float(edge), centre)
+    return kept, x_max, y_max
+
+
+def practice_funnel(
+    points: pl.DataFrame,
+    limits: pl.DataFrame,
+    *,
+    title: str,
+    centre: float,
+    centre_name: str,
+    highlight: str | None = None,
+) -> go.Figure:
+    """Funnel plot of register prevalence against list size, with 95% and 99.8% limits.
+
+    ``points``: area_code, area_name, list_size, value, flag (``registers.funnel``);
+    ``limits``: denominator, lower/upper_95, lower/upper_998. Points without a value
+    (hidden registers) are not drawn.
+    """
+    fig = go.Figure()
+    drawn = points.filter(pl.col("value").is_not_null())
+    limits, x_max, y_max = _funnel_axes(drawn, limits, centre)
+    off_chart = drawn.filter(pl.col("value") > y_max).height
+    styles = {"95": ("#E69F00", "dash", "95%"), "998": ("#D55E00", "dot", "99.8%")}
+    for level, (colour, dash, text) in styles.items():
+        for side in ("lower", "upper"):
+            fig.add_trace(
+                go.Scatter(
+                    x=limits["denominator"].to_list(),
+                    y=limits[f"{side}_{level}"].to_list(),
+                    mode="lines",
+                    line={"color": colour, "dash": dash, "width": 1.5},
+                    name=f"{text} limits",
+                    showlegend=side == "lower",
+                    hoverinfo="skip",
+                )
+            )
+    fig.add_hline(
+        y=centre,
+        line={"color": ENGLAND_LINE, "width": 1.5},
+        annotation_text=f"{centre_name} {centre:.2f}%",
+        annotation_position="top left",
+    )
+    for flag, (name, colour, symbol) in FUNNEL_POINTS.items():
+        part = drawn.filter(pl.col("flag") == flag)
+        if part.is_empty():
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=part["list_size"].to_list(),
+                y=part["value"].to_list(),
+                mode="markers",
+                marker={
+                    "color": colour,
+                    "size": 8,
+                    "symbol": symbol,
+                    "line": {"width": 1, "color": colour},
+                },
+                name=name,
+                text=part["area_name"].to_list(),
+                hovertemplate=(
+                    "%{text}<br>%{y:.2f}% of %{x:,} patients<extra>%{fullData.name}</extra>"
+                ),
+            )
+        )
+    chosen = drawn.filter(pl.col("area_code") == highlight) if highlight else drawn.clear()
+    if not chosen.is_empty():
+        fig.add_trace(
+            go.Scatter(
+                x=chosen["list_size"].to_list(),
+                y=chosen["value"].to_list(),
+                mode="markers",
+                marker={
+                    "color": "rgba(0,0,0,0)",
+                    "size": 18,
+                    "line": {"width": 3, "color": "#000000"},
+                },
+                name="Selected practice",
+                hoverinfo="skip",
+            )
+        )
+    if off_chart:
+        fig.add_annotation(
+            text=f"{off_chart} practice(s) above {y_max:.1f}% not shown (see the download)",
+            xref="paper",
+            yref="paper",
+            x=1,
+            y=1,
+            xanchor="right",
+            showarrow=False,
+        )
+    fig.update_xaxes(title="Registered patients (list size)", range=[0, x_max * 1.05])
+    fig.update_yaxes(title="% of patients on the register", range=[0, y_max * 1.1])
+    return _legend_below(_layout(fig, title, 500))
+
+
+def identification_bars(frame: pl.DataFrame, *, title: str, benchmark_name: str) -> go.Figure:
+    """Identification rate by cause group (bars, 95% CI), each against the comparator's
+    rate for the same group (black diamonds); bar colours compare the two."""
+    fig = charts.benchmark_bars(
+        frame, category="label", title=title, benchmark_name=benchmark_name, benchmark_value=None
+    )
+    reference = frame.filter(pl.col("benchmark_value").is_not_null())
+    fig.add_trace(
+        go.Scatter(
+            x=reference["benchmark_value"].to_list(),
+            y=reference["label"].to_list(),
+            mode="markers",
+            marker={"color": ENGLAND_LINE, "symbol": "diamond", "size": 11},
+            name=f"{benchmark_name}, same cause group",
+            hovertemplate=f"{benchmark_name} %{{y}}: %{{x:.1f}}%<extra></extra>",
+        )
+    )
+    return _legend_below(fig)
+
+
+def timing_bands(frame: pl.DataFrame, *, title: str, bands: dict[str, str]) -> go.Figure:
+    """100% stacked bars: share of each cause group's people by time on the register.
+
+    ``frame``: label (cause group), band, value (% of the group, null where hidden).
+    """
+    fig = go.Figure()
+    palette = (OKABE_ITO[3], OKABE_ITO[1], OKABE_ITO[5], OKABE_ITO[0])
+    for (band, text), colour in zip(bands.items(), palette, strict=True):
+        part = frame.filter(pl.col("band") == band)
+        fig.add_trace(
+            go.Bar(
+                x=part["value"].to_list(),
+                y=part["label"].to_list(),
+                orientation="h",
+                name=text,
+                marker={"color": colour},
+                hovertemplate=f"%{{y}}: {text} %{{x:.1f}}%<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(title="% of people identified (with a register date)", range=[0, 100])
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    return _legend_below(_layout(fig, title, max(300, 80 + 45 * frame["label"].n_unique())))
