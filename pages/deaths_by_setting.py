@@ -9,6 +9,7 @@ from peolc.vocabulary import LEVEL_BY_KEY
 from queries import place_of_death as pod
 from queries import warehouse_info
 from queries.measures import DEATHS_SOURCE
+from queries.stats import BENCHMARK_TEXT
 from ui import charts, downloads, missing, selection
 from ui import setting_charts as scharts
 
@@ -47,13 +48,19 @@ if shares["value"].is_null().all():
     st.stop()
 comparator = str(shares["comparator"][0])
 diupr = shares.filter(pl.col("measure") == "usual_residence").row(0, named=True)
+reference = diupr["benchmark_value"]
 st.metric(
     f"Deaths in usual place of residence, {year}",
     "*" if diupr["value"] is None else f"{diupr['value']:.1f}%",
-    None if place.is_england else f"{comparator} {diupr['benchmark_value']:.1f}%",
+    None if place.is_england or reference is None else f"{comparator} {reference:.1f}%",
     delta_color="off",
+    delta_arrow="off",
     help=pod.definition("usual_residence"),
 )
+if diupr["value"] is not None:
+    compared = BENCHMARK_TEXT[diupr["benchmark"]].format(benchmark=comparator)
+    against = "" if place.is_england else f"; {compared[0].lower()}{compared[1:]}"
+    st.caption(f"95% CI {diupr['lower']:.1f} to {diupr['upper']:.1f}{against}.")
 
 st.subheader(f"Where people died, {year}")
 charts.show(
@@ -70,9 +77,10 @@ st.caption(
     f"deaths: lower is better. Source: {DEATHS_SOURCE}."
 )
 table = shares.select(
-    [pl.col(k).alias(v) for k, v in TABLE.items()]
-    + [pl.col("benchmark_value").alias(f"{comparator} %")]
-)
+    *[pl.col(k).alias(v) for k, v in TABLE.items()],
+    pl.col("benchmark_value").alias(f"{comparator} %"),
+    pl.col("benchmark").alias(f"Compared with {comparator}"),
+).with_columns(pl.col(pl.Float64).round(1))
 st.dataframe(table, hide_index=True)
 offer(table, "deaths-by-setting", f"Deaths by place of death, {year}")
 
@@ -118,7 +126,9 @@ else:
         benchmark_value=peers["benchmark_value"][0],
         highlight=None if own.is_empty() else own["label"][0],
     )
-    charts.show(figure, f"peers-{setting}-{place.code}-{year}", key="peers")
+    charts.show(
+        scharts.benchmark_fills(figure), f"peers-{setting}-{place.code}-{year}", key="peers"
+    )
     hidden = peers["value"].null_count()
     st.caption(
         f"{label} as a % of deaths for every one of the {group} (outlined: {place.name}), with "

@@ -64,12 +64,8 @@ def trends(place: Place, compare: str, db: Db = None) -> pl.DataFrame:
     )
 
 
-def peer_shares(place: Place, year: int, compare: str, measure: str, db: Db = None) -> pl.DataFrame:
-    """One share for the place and its peers, benchmarked; ``label`` is unique per area."""
-    frame = deaths.peers(place, year, compare, db)
-    if frame.is_empty():
-        return frame
-    frame = frame.filter(pl.col("measure") == measure)
+def unique_labels(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add ``label``: the area's name, with its code where two areas share a name."""
     clash = pl.col("area_name").is_duplicated()
     return frame.with_columns(
         pl.when(clash)
@@ -77,6 +73,14 @@ def peer_shares(place: Place, year: int, compare: str, measure: str, db: Db = No
         .otherwise("area_name")
         .alias("label")
     )
+
+
+def peer_shares(place: Place, year: int, compare: str, measure: str, db: Db = None) -> pl.DataFrame:
+    """One share for the place and its peers, benchmarked, with a unique ``label`` per area."""
+    frame = deaths.peers(place, year, compare, db)
+    if frame.is_empty():
+        return frame
+    return unique_labels(frame.filter(pl.col("measure") == measure))
 
 
 def by_cause(place: Place, year: int, db: Db = None) -> pl.DataFrame:
