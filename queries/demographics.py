@@ -139,9 +139,12 @@ def imd_profile(place: Place, year: int | None, db: Db = None) -> pl.DataFrame:
         "imd_decile",
         (pl.col("population") / pl.col("population").sum() * 100).alias("england_percent"),
     )
-    return chosen.join(reference, on="imd_decile", how="left", nulls_equal=True).sort(
-        "imd_decile", nulls_last=True
-    )
+    # every decile appears (0% where the place has none), so England's shares are whole
+    joined = chosen.join(reference, on="imd_decile", how="full", coalesce=True, nulls_equal=True)
+    return joined.with_columns(
+        pl.lit(own_year, pl.Int32).alias("year"),
+        pl.col("population", "percent", "england_percent").fill_null(0),
+    ).sort("imd_decile", nulls_last=True)
 
 
 def deaths_by_age(place: Place, banding: str = "broad", db: Db = None) -> pl.DataFrame:

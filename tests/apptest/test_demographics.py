@@ -1,0 +1,87 @@
+"""Demographics: the page runs for a place at every level and shows the query layer's figures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from queries import demographics, places
+from queries.places import Place
+from tests.apptest.helpers import assert_clean, open_link, texts
+
+PAGE = "pages/demographics.py"
+LEVELS = ("england", "nhs_region", "icb", "sub_icb", "pcn", "practice", "region", "cty_ua", "lad")
+
+
+def first(level: str) -> Place:
+    if level == "england":
+        return places.ENGLAND
+    row = places.areas(level).row(0, named=True)
+    return Place(row["area_code"], level, row["area_name"])
+
+
+def figures(app: AppTest) -> dict[str, Any]:
+    """The page's plotly figures by title."""
+    specs = [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+    return {spec["layout"]["title"]["text"]: spec for spec in specs}
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_every_level_on_the_demo(use_demo: Path, level: str) -> None:
+    place = first(level)
+    app = open_link(page=PAGE, level=level, place=place.code)
+    assert_clean(app)
+    assert app.title[0].value == f"Demographics: {place.name}"
+    year = int(str(app.sidebar.selectbox(key="year").value))
+    shares = demographics.older_shares(place).filter(
+        (pl.col("area") == "place") & (pl.col("year") == year)
+    )
+    shown = {m.label: m.value for m in app.metric}
+    for group in ("65+", "85+"):
+        expected = shares.filter(pl.col("group") == group)["percent"][0]
+        assert shown[f"Aged {group}, {year}"] == f"{expected:.1f}%"
+    charts = figures(app)
+    pyramid = charts[f"{place.name}: % of population by age and sex, {year}"]
+    names = {trace["name"] for trace in pyramid["data"]}
+    assert {"Males", "Females"} <= names
+    assert ("England" in names) != place.is_england
+    deaths = demographics.deaths_by_age(place, "broad").filter(pl.col("year") == year)
+    bars = charts[f"{place.name}: % of deaths by age, {year}"]["data"][0]
+    assert bars["y"] == deaths["value"].to_list()
+    registered = level in ("pcn", "practice")  # lists cannot be split by deprivation
+    if registered:
+        assert "small-area (LSOA) population" in app.info[0].value
+    # CSV and Excel of the pyramid, older shares, deprivation (residents) and deaths by age
+    assert len(app.get("download_button")) == 2 * (3 if registered else 4)
+    assert any("SYNTHETIC DEMO DATA" in t for t in texts(app))
+
+
+def test_five_year_bands(use_demo: Path) -> None:
+    place = first("icb")
+    app = open_link(page=PAGE, level="icb", place=place.code)
+    app.radio(key="demo_banding").set_value("five_year").run()
+    assert_clean(app)
+    year = int(str(app.sidebar.selectbox(key="year").value))
+    bars = figures(app)[f"{place.name}: % of deaths by age, {year}"]["data"][0]
+    assert bars["x"][-1] == "90+" and len(bars["x"]) == 19
+
+
+@pytest.mark.parametrize("level", ["england", "icb", "practice", "lad"])
+def test_real_warehouse_says_what_is_missing(use_real: Path, level: str) -> None:
+    place = first(level)
+    app = open_link(page=PAGE, level=level, place=place.code)
+    assert_clean(app)
+    info = " ".join(i.value for i in app.info)
+    assert "record-level deaths" in info  # deaths by age need deaths
+    assert "small-area (LSOA) population" in info  # LAD estimates cannot be split by IMD
+    if level in ("icb", "practice"):  # LAD estimates do not nest in NHS areas
+        assert f"No population is attributed to {place.name}" in info
+    else:
+        assert any(m.label.startswith("Aged 65+") for m in app.metric)
+        assert "ONS mid-year estimates" in " ".join(c.value for c in app.caption)
+    assert not any("SYNTHETIC" in t for t in texts(app))
