@@ -34,10 +34,11 @@ def draw_shared() -> None:
 
 
 def main() -> None:
-    # the URL-bound sidebar widgets must exist before st.navigation, which otherwise
-    # clears query parameters it does not know on a session's first run
-    ready = errors.guarded(draw_shared)
+    # st.navigation first: widgets drawn before it lose their value on every page's
+    # rerun in the browser (seen in Streamlit 1.67); a link's query parameters are
+    # still readable after it on a session's first run
     navigation = st.navigation(PAGES, position="top")
+    ready = errors.guarded(draw_shared)
     if ready:
         errors.guarded(navigation.run)
 

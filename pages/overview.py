@@ -51,7 +51,7 @@ if missing.require("deaths", "boundaries"):
         "Areas",
         levels,
         index=levels.index(default) if default in levels else 0,
-        format_func=lambda k: LEVEL_BY_KEY[k].plural.capitalize(),
+        format_func=lambda k: LEVEL_BY_KEY[k].plural[0].upper() + LEVEL_BY_KEY[k].plural[1:],
         key="overview_map_level",
     )
     shapes = maps.boundaries(level)

@@ -168,7 +168,7 @@ def headline(
     tiles.append(
         _share_tile(
             "share_on_register",
-            "Decedents on the register before death",
+            "On the register before death",
             _int(values.get("deaths_on_register")),
             deaths or None,
             f"% of deaths in {year}",

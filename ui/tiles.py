@@ -15,5 +15,5 @@ def show(tiles: tuple[Tile, ...]) -> None:
         columns = st.columns(PER_ROW)
         for column, tile in zip(columns, tiles[start : start + PER_ROW], strict=False):
             with column:
-                st.metric(tile.label, tile.display, help=tile.note, border=True)
+                st.metric(tile.label, tile.display, border=True)
                 st.caption(tile.note)
