@@ -34,11 +34,12 @@ MORTALITY = np.array(
 )  # fmt: skip
 DEPRIVATION_MORTALITY = 0.075  # log rate per decile more deprived (decile 1 ≈ 2× decile 10)
 MONTH_WEIGHT = np.array([1.18, 1.04, 1.03, 0.95, 0.94, 0.90, 0.92, 0.88, 0.90, 0.98, 1.02, 1.12])
+# registrations by month relative to the usual winter pattern (the COVID-19 waves)
 COVID_MONTHS: dict[int, tuple[float, ...]] = {
-    # (extra deaths factor, COVID-19 share of sudden/other deaths) by month
     2020: (1, 1, 1.02, 1.55, 1.2, 1.02, 1, 1, 1, 1.04, 1.08, 1.12),
     2021: (1.45, 1.25, 1.02, 1, 1, 1, 1, 1.02, 1.02, 1.02, 1.02, 1.04),
 }
+# COVID-19 (U07.1) as a share of sudden or other deaths, by month of registration
 COVID_SHARE: dict[int, tuple[float, ...]] = {
     2020: (0, 0, 0.15, 0.6, 0.45, 0.2, 0.05, 0.03, 0.05, 0.3, 0.45, 0.5),
     2021: (0.65, 0.55, 0.25, 0.08, 0.04, 0.04, 0.1, 0.15, 0.15, 0.15, 0.15, 0.15),
