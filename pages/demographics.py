@@ -5,97 +5,85 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from peolc.vocabulary import AGE_BANDS_5Y
-from queries import demographics, sources, warehouse_info
+from queries import demographics, sources
 from queries.measures import DEATHS_SOURCE
-from ui import charts, downloads, missing, selection
-from ui import demographics_charts as dcharts
+from ui import charts, exhibit, missing, selection
+from ui import demographics_charts as dc
 
 chosen = selection.current()
 place, year = chosen.place, chosen.year
-synthetic = warehouse_info.is_synthetic()
-POPULATION_SOURCE = "ONS population estimates or NHS England registered patients, as loaded"
+POPULATION = "ONS population estimates or NHS England registered patients, as loaded"
+IMD_SOURCE = "ONS small-area population estimates; MHCLG English Indices of Deprivation 2019"
 st.title(f"Demographics: {place.name}")
-st.caption(f"{place.level_label} · {place.code}")
+st.caption(
+    f"{place.level_label} · {place.code}. Residents (small-area or district estimates) and "
+    "registered patients (practices, PCNs) are different populations: lists include people "
+    "living elsewhere and people who have moved away."
+)
 
 st.subheader("Population by age and sex")
 pyramid = demographics.pyramid(place, year)
 own = pyramid.filter(pl.col("area") == "place")
 basis = demographics.BASIS_TEXT.get(str(demographics.basis_of(own)), "not loaded")
 if own.is_empty():
-    loaded = ", ".join(
-        demographics.BASIS_TEXT[k] for k in demographics.bases()["base_kind"].to_list()
-    )
+    loaded = [demographics.BASIS_TEXT[k] for k in demographics.bases()["base_kind"]]
     st.info(
         f"No population is attributed to {place.name} ({place.level_label}). "
-        + (f"The warehouse holds only {loaded}, which do not fit this level. " if loaded else "")
+        + (
+            f"The warehouse holds only {', '.join(loaded)}, which do not fit this level. "
+            if loaded
+            else ""
+        )
         + sources.missing_message("population")
     )
 else:
     england = pyramid.filter(pl.col("area") == "England")
     pop_year = int(own["year"][0])
-    charts.show(
+    exhibit.figure(
         charts.pyramid(
             own,
             None if england.is_empty() else england,
             title=f"{place.name}: % of population by age and sex, {pop_year}",
         ),
-        f"pyramid-{place.code}-{pop_year}",
-        key="demo_pyramid",
-    )
-    england_note = (
-        ""
-        if england.is_empty()
-        else f" England (outline): {demographics.BASIS_TEXT[str(england['basis'][0])]}, "
-        f"{int(england['year'][0])}."
-    )
-    st.caption(
-        f"Each bar is the share of the whole population (males left, females right) in a "
-        f"five-year band. Population basis: {basis}, {pop_year}.{england_note} "
-        f"Source: {POPULATION_SOURCE}."
-    )
-    downloads.offer(
         pyramid,
-        f"population-pyramid-{place.code}-{pop_year}",
+        name=f"population-pyramid-{place.code}-{pop_year}",
+        key="demo_pyramid",
+        caption="Share of the whole population in each five-year band (males left, females "
+        f"right). {place.name}: {basis}, {pop_year}."
+        + (
+            ""
+            if england.is_empty()
+            else " England (outline): "
+            f"{demographics.BASIS_TEXT[str(england['basis'][0])]}, {int(england['year'][0])}."
+        )
+        + f" Source: {POPULATION}.",
         title=f"Population by age and sex: {place.name}, {pop_year}",
-        source=POPULATION_SOURCE,
-        synthetic=synthetic,
-        key="demo_pyramid_dl",
+        source=POPULATION,
     )
 
     st.subheader("Older people")
     shares = demographics.older_shares(place)
     now = shares.filter(pl.col("year") == pop_year)
-    columns = st.columns(2)
-    for column, group in zip(columns, ("65+", "85+"), strict=True):
-        mine = now.filter((pl.col("area") == "place") & (pl.col("group") == group))
-        ref = now.filter((pl.col("area") == "England") & (pl.col("group") == group))
+    for column, group in zip(st.columns(2), ("65+", "85+"), strict=True):
+        mine = now.filter((pl.col("area") == "place") & (pl.col("group") == group))["percent"]
+        ref = now.filter((pl.col("area") == "England") & (pl.col("group") == group))["percent"]
         column.metric(
             f"Aged {group}, {pop_year}",
-            f"{float(mine['percent'][0]):.1f}%",
-            None if ref.is_empty() else f"England {float(ref['percent'][0]):.1f}%",
+            f"{float(mine[0]):.1f}%",
+            None if ref.is_empty() else f"England {float(ref[0]):.1f}%",
             delta_color="off",
             delta_arrow="off",
         )
-    charts.show(
-        dcharts.share_lines(
-            shares, title=f"{place.name}: % aged 65+ and 85+", place_name=place.name
-        ),
-        f"older-shares-{place.code}",
-        key="demo_older",
-    )
-    st.caption(
-        "Share of the population aged 65 and over and 85 and over each year (England "
-        f"dashed). Older populations need more palliative care. Basis: {basis}. "
-        f"Source: {POPULATION_SOURCE}."
-    )
-    downloads.offer(
+    exhibit.figure(
+        dc.share_lines(shares, title=f"{place.name}: % aged 65+ and 85+", place_name=place.name),
         shares,
-        f"older-shares-{place.code}",
+        name=f"older-shares-{place.code}",
+        key="demo_older",
+        caption="Share of the population aged 65 and over and 85 and over each year (England "
+        f"dashed); older populations need more palliative care. Basis: {basis}. "
+        f"Source: {POPULATION}.",
         title=f"Aged 65+ and 85+: {place.name}",
-        source=POPULATION_SOURCE,
-        synthetic=synthetic,
-        key="demo_older_dl",
+        source=POPULATION,
     )
 
 st.subheader("Population by deprivation")
@@ -103,38 +91,31 @@ imd = demographics.imd_profile(place, year)
 if imd.is_empty():
     st.info(
         "The population by IMD decile needs small-area (LSOA) population estimates: this "
-        f"place's population is {basis}. " + sources.missing_message("population")
+        f"place's population is {basis}."
+        + ("" if own.is_empty() else " " + sources.missing_message("population"))
     )
 elif missing.require("imd"):
     imd_year = int(imd["year"][0])
-    shown = imd.with_columns(
+    bars = imd.with_columns(
         pl.col("imd_decile").cast(pl.String).fill_null("unknown"), pl.col("percent").alias("value")
     )
-    charts.show(
-        dcharts.reference_bars(
-            shown,
+    exhibit.figure(
+        dc.reference_bars(
+            bars,
             category="imd_decile",
             reference="england_percent",
             title=f"{place.name}: % of residents by IMD decile, {imd_year}",
             x_title="IMD 2019 decile (1 = most deprived)",
             y_title="% of residents",
         ),
-        f"population-imd-{place.code}-{imd_year}",
-        key="demo_imd",
-    )
-    st.caption(
-        "Residents by the deprivation decile of the LSOA they live in (Index of Multiple "
-        "Deprivation 2019, 1 = most deprived 10% of England); England's shares as diamonds. "
-        "Deprived areas have more people dying younger and with more complex needs. "
-        "Sources: ONS small-area population estimates; MHCLG IMD 2019."
-    )
-    downloads.offer(
         imd,
-        f"population-imd-{place.code}-{imd_year}",
+        name=f"population-imd-{place.code}-{imd_year}",
+        key="demo_imd",
+        caption="Residents by the deprivation decile of the LSOA they live in (IMD 2019, "
+        "1 = most deprived tenth of England); England's shares as diamonds. People in deprived "
+        f"areas die younger, often with more complex needs. Sources: {IMD_SOURCE}.",
         title=f"Residents by IMD decile: {place.name}, {imd_year}",
-        source="ONS LSOA population estimates; MHCLG IMD 2019",
-        synthetic=synthetic,
-        key="demo_imd_dl",
+        source=IMD_SOURCE,
     )
 
 st.subheader("Deaths by age")
@@ -142,26 +123,26 @@ if missing.require("deaths") and year is not None:
     banding = st.radio(
         "Age bands",
         list(demographics.BANDINGS),
+        format_func={"broad": "Broad (0-64, 65-74, 75-84, 85+)", "five_year": "Five-year"}.get,
         horizontal=True,
-        format_func={
-            "broad": "Broad (0-64, 65-74, 75-84, 85+)",
-            "five_year": "Five-year",
-        }.__getitem__,
         key="demo_banding",
     )
     by_age = demographics.deaths_by_age(place, banding)
     this_year = by_age.filter(pl.col("year") == year)
     if not place.is_england:
-        england = demographics.deaths_by_age(demographics.ENGLAND, banding)
+        england_deaths = demographics.deaths_by_age(demographics.ENGLAND, banding)
+        reference = england_deaths.filter(pl.col("year") == year)
         this_year = this_year.join(
-            england.filter(pl.col("year") == year).select(
-                "age_band", pl.col("value").alias("england")
-            ),
+            reference.select("age_band", pl.col("value").alias("england")),
             on="age_band",
             how="left",
         )
-    charts.show(
-        dcharts.reference_bars(
+    table = by_age.select(
+        "year", "age_band", "deaths_shown", "total_shown", "value", "lower", "upper"
+    )
+    total = this_year["total_shown"][0] if this_year.height else "no"
+    exhibit.figure(
+        dc.reference_bars(
             this_year,
             category="age_band",
             reference="england",
@@ -170,45 +151,31 @@ if missing.require("deaths") and year is not None:
             x_title="Age at death",
             y_title="% of deaths (95% CI)",
         ),
-        f"deaths-by-age-{place.code}-{year}",
+        table.filter(pl.col("year") == year),
+        name=f"deaths-by-age-{place.code}-{year}",
         key="demo_deaths_age",
+        caption=f"Share of the {total} deaths registered in {year} in each age band, with 95% "
+        "intervals; England as diamonds. Deaths count by residence (by registered practice "
+        f"for PCNs and practices). Source: {DEATHS_SOURCE}.",
+        title=f"Deaths by age: {place.name}, {year}",
+        source=DEATHS_SOURCE,
     )
-    st.caption(
-        f"Share of the {this_year['total_shown'][0] if this_year.height else 0} deaths "
-        f"registered in {year} in each age band, with 95% intervals; England as diamonds. "
-        "Deaths are counted by residence (by registered practice for PCNs and practices). "
-        f"Source: {DEATHS_SOURCE}."
-    )
-    order = list(demographics.BANDINGS[banding])
-    charts.show(
-        dcharts.stacked_counts(
+    hidden = by_age.filter(pl.col("deaths").is_null()).height
+    exhibit.figure(
+        dc.stacked_counts(
             by_age.rename({"deaths": "count"}),
             stack="age_band",
-            order=order,
+            order=list(demographics.BANDINGS[banding]),
             title=f"{place.name}: deaths a year by age",
             y_title="Deaths",
         ),
-        f"deaths-by-age-trend-{place.code}",
+        table,
+        name=f"deaths-by-age-trend-{place.code}",
         key="demo_deaths_trend",
-    )
-    hidden = by_age.filter(pl.col("deaths").is_null()).height
-    st.caption(
-        "Deaths registered each year, stacked by age band."
-        + (f" {hidden} small counts are hidden (*) and left out of the bars." if hidden else "")
-        + " Counts below England are rounded to the nearest 5. "
-        f"Source: {DEATHS_SOURCE}."
-    )
-    downloads.offer(
-        by_age.select("year", "age_band", "deaths_shown", "total_shown", "value", "lower", "upper"),
-        f"deaths-by-age-{place.code}",
-        title=f"Deaths by age: {place.name}",
+        caption="Deaths registered each year, stacked by age band; below England, counts are "
+        "rounded to the nearest 5"
+        + (f" and {hidden} small counts (1-7) are hidden and left out." if hidden else ".")
+        + f" Source: {DEATHS_SOURCE}.",
+        title=f"Deaths a year by age: {place.name}",
         source=DEATHS_SOURCE,
-        synthetic=synthetic,
-        key="demo_deaths_dl",
     )
-
-st.caption(
-    f"Five-year bands: {AGE_BANDS_5Y[0]} to {AGE_BANDS_5Y[-1]} (ESP2013). "
-    "Residents (LSOA or district estimates) and registered patients (practices, PCNs) are "
-    "different populations: lists include people living elsewhere and people who have moved."
-)

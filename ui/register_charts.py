@@ -1,4 +1,4 @@
-"""Figures for the Register coverage page: prevalence dots, practice funnel, timing bands.
+"""Figures and tables for the Register coverage page: prevalence dots, practice funnel, timing.
 
 Register prevalence is around half a per cent, so these figures show two decimals where
 ``ui.charts`` shows one. Benchmark colours are Fingertips' and always carry their words
@@ -261,3 +261,47 @@ def timing_bands(frame: pl.DataFrame, *, title: str, bands: dict[str, str]) -> g
     fig.update_xaxes(title="% of people identified (with a register date)", range=[0, 100])
     fig.update_yaxes(autorange="reversed", automargin=True)
     return _legend_below(_layout(fig, title, max(300, 80 + 45 * frame["label"].n_unique())))
+
+
+def area_table(rows: pl.DataFrame, *, year: int) -> pl.DataFrame:
+    """``registers.by_area`` rows as the page shows (and downloads) them."""
+    centre = str(rows["comparator"][0]) if rows.height else "England"
+    return rows.select(
+        pl.col("area_name").alias("Area"),
+        pl.col("area_code").alias("Code"),
+        pl.col("practices").alias("Practices"),
+        pl.col("list_size").alias("List size"),
+        pl.col("register_shown").alias("On register"),
+        pl.col("value").round(2).alias("Prevalence %"),
+        pl.col("lower").round(2).alias("Lower 95% CI"),
+        pl.col("upper").round(2).alias("Upper 95% CI"),
+        pl.col("benchmark").alias(f"Compared with {centre}"),
+        pl.col("expected_list").alias("1% of list"),
+        pl.col("register_vs_list").round(0).alias("Register as % of 1% of list"),
+        pl.col("with_need_shown").alias(f"Deaths with need {year}"),
+        pl.col("need_from_deaths").alias("75% of deaths"),
+        pl.col("register_vs_need").round(0).alias("Register as % of deaths with need"),
+    )
+
+
+def funnel_table(points: pl.DataFrame) -> pl.DataFrame:
+    """``registers.funnel`` points with the package's label, for the download."""
+    return points.select(
+        pl.col("area_name").alias("Practice"),
+        pl.col("area_code").alias("Code"),
+        pl.col("list_size").alias("List size"),
+        pl.col("register_shown").alias("On register"),
+        pl.col("value").round(2).alias("Prevalence %"),
+        pl.col("funnel_label").alias("Funnel (PHE label)"),
+    )
+
+
+def timing_table(summary: pl.DataFrame) -> pl.DataFrame:
+    """``registers.timing`` summary: people with a register date and their quartiles."""
+    return summary.select(
+        pl.col("label").alias("Cause group"),
+        pl.col("dated_shown").alias("People with a register date"),
+        pl.col("q1_days").alias("Lower quartile (days)"),
+        pl.col("median_days").alias("Median (days)"),
+        pl.col("q3_days").alias("Upper quartile (days)"),
+    )

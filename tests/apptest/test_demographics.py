@@ -56,8 +56,9 @@ def test_every_level_on_the_demo(use_demo: Path, level: str) -> None:
     registered = level in ("pcn", "practice")  # lists cannot be split by deprivation
     if registered:
         assert "small-area (LSOA) population" in app.info[0].value
-    # CSV and Excel of the pyramid, older shares, deprivation (residents) and deaths by age
-    assert len(app.get("download_button")) == 2 * (3 if registered else 4)
+    # CSV and Excel of the pyramid, older shares, deprivation (residents), deaths by age in
+    # the year and each year
+    assert len(app.get("download_button")) == 2 * (4 if registered else 5)
     assert any("SYNTHETIC DEMO DATA" in t for t in texts(app))
 
 

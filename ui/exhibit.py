@@ -1,0 +1,51 @@
+"""A figure or table with its caption and downloads: the unit every page section repeats.
+
+Every chart and table offers its data as CSV and Excel (labelled synthetic when the
+warehouse is) and carries a caption saying what it means and where it comes from; doing
+the three in one call keeps pages short and keeps any from being forgotten.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from queries import warehouse_info
+from ui import charts, downloads
+
+
+def figure(
+    fig: go.Figure,
+    data: pl.DataFrame,
+    *,
+    name: str,
+    caption: str,
+    title: str,
+    source: str,
+    key: str,
+) -> None:
+    """Draw ``fig`` (with PNG export), its caption, and ``data`` as CSV and Excel."""
+    charts.show(fig, name, key=key)
+    st.caption(caption)
+    _offer(data, name, title, source, key)
+
+
+def table(
+    data: pl.DataFrame,
+    *,
+    name: str,
+    caption: str,
+    title: str,
+    source: str,
+    key: str,
+) -> None:
+    """Show ``data`` as a table, its caption, and the same rows as CSV and Excel."""
+    st.dataframe(data, hide_index=True, key=key)
+    st.caption(caption)
+    _offer(data, name, title, source, key)
+
+
+def _offer(data: pl.DataFrame, name: str, title: str, source: str, key: str) -> None:
+    synthetic = warehouse_info.is_synthetic()
+    downloads.offer(data, name, title=title, source=source, synthetic=synthetic, key=f"{key}_dl")
