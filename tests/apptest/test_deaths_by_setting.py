@@ -1,0 +1,83 @@
+"""Deaths by setting: every level on the demo and real warehouses, figures from the query
+layer, the page-local setting picker, and no disclosive counts at practice and PCN level."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from queries import deaths, places
+from queries import place_of_death as pod
+from queries.places import ENGLAND, Place
+from queries.stats import is_disclosive
+from tests.apptest.helpers import assert_clean, open_link, texts
+
+PAGE = "pages/deaths_by_setting.py"
+LEVELS = ("england", "nhs_region", "icb", "sub_icb", "pcn", "practice", "region", "cty_ua", "lad")
+COUNTS = ("Deaths", "All deaths", "numerator_shown", "denominator_shown")
+
+
+def first(level: str) -> Place:
+    if level == "england":
+        return ENGLAND
+    row = places.areas(level).row(0, named=True)
+    return Place(row["area_code"], level, row["area_name"])
+
+
+def frames(app: AppTest) -> list[pl.DataFrame]:
+    return [pl.from_pandas(d.value) for d in app.dataframe]
+
+
+def leaks(app: AppTest) -> list[object]:
+    """Disclosive counts in any table on the page."""
+    found: list[object] = []
+    for frame in frames(app):
+        for column in set(COUNTS) & set(frame.columns):
+            found.extend(v for v in frame[column].to_list() if is_disclosive(v))
+    return found
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_every_level_shows_the_query_layers_shares(use_demo: Path, level: str) -> None:
+    place = first(level)
+    app = open_link(page=PAGE, level=level, place=place.code)
+    assert_clean(app)
+    assert app.title[0].value == f"Deaths by setting: {place.name}"
+    year = places.latest_year()
+    assert year is not None
+    table = frames(app)[0]
+    expected = deaths.values(place, year, "all").filter(pl.col("measure").is_in(pod.SHARE_KEYS))
+    assert table["Deaths"].to_list() == expected["numerator_shown"].to_list()
+    assert table["%"].to_list() == expected["value"].round(1).to_list()
+    assert table["Lower 95% CI"].to_list() == expected["lower"].round(1).to_list()
+    diupr = expected.filter(pl.col("measure") == "usual_residence")["value"][0]
+    assert app.metric[0].value == f"{diupr:.1f}%"
+    assert len(app.get("plotly_chart")) >= 4
+    if level in ("pcn", "practice"):
+        assert not leaks(app)
+        assert any("Boundaries for" in t and "not loaded" in t for t in texts(app))
+    if level == "england":
+        assert any("England has no peers" in t for t in texts(app))
+
+
+def test_setting_picker_changes_peers_and_map(use_demo: Path) -> None:
+    place = first("icb")
+    app = open_link(page=PAGE, level="icb", place=place.code)
+    assert any(t.startswith(f"Home: {place.name} among its peers") for t in texts(app))
+    app.selectbox(key="setting_choice").set_value("hospital").run()
+    assert_clean(app)
+    assert any(t.startswith(f"Hospital: {place.name} among its peers") for t in texts(app))
+    assert "Map: Hospital, " in " ".join(texts(app))
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_real_warehouse_explains_that_deaths_are_missing(use_real: Path, level: str) -> None:
+    place = first(level)
+    app = open_link(page=PAGE, level=level, place=place.code)
+    assert_clean(app)
+    assert app.title[0].value == f"Deaths by setting: {place.name}"
+    assert any("Not loaded yet: record-level deaths" in i.value for i in app.info)
+    assert not app.dataframe and not app.get("plotly_chart")

@@ -1,0 +1,94 @@
+"""Equity audit: every level on the demo and real warehouses; the table, SII and sentence
+are the query layer's; the sidebar breakdown and the measure picker change what is shown;
+the report is offered; no disclosive counts at practice and PCN level."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import DownloadButton
+
+from queries import deaths, equity, places
+from queries.equity_gap import gap_sentence
+from queries.places import ENGLAND, Place
+from queries.stats import is_disclosive
+from tests.apptest.helpers import assert_clean, open_link
+
+PAGE = "pages/equity_audit.py"
+LEVELS = ("england", "nhs_region", "icb", "sub_icb", "pcn", "practice", "region", "cty_ua", "lad")
+
+
+def first(level: str) -> Place:
+    if level == "england":
+        return ENGLAND
+    row = places.areas(level).row(0, named=True)
+    return Place(row["area_code"], level, row["area_name"])
+
+
+def shown_table(app: AppTest) -> pl.DataFrame:
+    return pl.from_pandas(app.dataframe[0].value)
+
+
+def check_against_queries(app: AppTest, place: Place, measure: str, dimension: str) -> None:
+    """Table, sentence and SII on screen equal the query layer's for this selection."""
+    year = places.latest_year()
+    assert year is not None
+    rows = equity.groups(place, year, measure, dimension)
+    table = shown_table(app)
+    assert table.equals(equity.table(rows)), (place.code, measure, dimension)
+    values = deaths.values(place, year, dimension).filter(pl.col("measure") == measure)
+    assert set(table["Numerator"]) == set(values["numerator_shown"])
+    index = deaths.inequality(rows, measure, dimension)
+    sentence = gap_sentence(rows, measure, dimension, place.name, index)
+    assert app.markdown[0].value == f"**{sentence}**"
+    metrics = {m.label: m.value for m in app.metric}
+    if index is None:
+        assert not metrics
+    else:
+        assert metrics["Slope index of inequality (percentage points)"] == f"{index['sii']:.1f}"
+        assert metrics["Relative index of inequality"] == f"{index['rii']:.2f}"
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_every_level_shows_the_query_layers_groups_gap_and_report(
+    use_demo: Path, level: str
+) -> None:
+    place = first(level)
+    app = open_link(page=PAGE, level=level, place=place.code, breakdown="imd_quintile")
+    assert_clean(app)
+    assert app.title[0].value == f"Equity audit: {place.name}"
+    check_against_queries(app, place, "home", "imd_quintile")
+    labels = {b.label for b in app.get("download_button") if isinstance(b, DownloadButton)}
+    assert {"Report (Excel)", "Report (HTML)", "CSV", "Excel"} <= labels
+    if level in ("pcn", "practice"):
+        for column in ("Numerator", "Denominator"):
+            assert not [v for v in shown_table(app)[column] if is_disclosive(v)]
+
+
+def test_sidebar_breakdown_and_measure_picker_change_the_audit(use_demo: Path) -> None:
+    place = first("icb")
+    app = open_link(page=PAGE, level="icb", place=place.code)
+    app.selectbox(key="breakdown").set_value("sex").run()
+    assert_clean(app)
+    assert shown_table(app)["Group"].to_list() == ["Male", "Female"]
+    check_against_queries(app, place, "home", "sex")
+    app.selectbox(key="equity_measure").set_value("need_identified").run()
+    check_against_queries(app, place, "need_identified", "sex")
+    app.selectbox(key="breakdown").set_value("imd_decile").run()
+    groups = shown_table(app)["Group"].to_list()
+    assert groups == [g for g in equity.group_labels("imd_decile").values() if g in groups]
+    assert len(groups) > 5
+    check_against_queries(app, place, "need_identified", "imd_decile")
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_real_warehouse_explains_that_deaths_are_missing(use_real: Path, level: str) -> None:
+    place = first(level)
+    app = open_link(page=PAGE, level=level, place=place.code)
+    assert_clean(app)
+    assert app.title[0].value == f"Equity audit: {place.name}"
+    assert any("Not loaded yet: record-level deaths" in i.value for i in app.info)
+    assert not app.dataframe and not app.get("download_button")
