@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
+from plotly.colors import sample_colorscale
 
 from queries.stats import BENCHMARK_COLOURS, BENCHMARK_TEXT
 
@@ -314,6 +315,13 @@ def funnel(
     return _layout(fig, title, 480)
 
 
+def _rings(geometry: dict[str, object]) -> list[list[list[float]]]:
+    """Exterior and interior rings of a GeoJSON Polygon or MultiPolygon."""
+    coordinates = geometry.get("coordinates") or []
+    polygons = [coordinates] if geometry.get("type") == "Polygon" else coordinates
+    return [ring for polygon in polygons for ring in polygon]  # type: ignore[union-attr]
+
+
 def choropleth(
     features: pl.DataFrame,
     values: pl.DataFrame,
@@ -322,50 +330,75 @@ def choropleth(
     colour_label: str,
     highlight: str | None = None,
 ) -> go.Figure:
-    """A map of areas (features: area_code, area_name, geometry_json) shaded by value."""
-    geojson = {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "id": code,
-                "properties": {"name": name},
-                "geometry": json.loads(geometry),
-            }
-            for code, name, geometry in features.select(
-                "area_code", "area_name", "geometry_json"
-            ).iter_rows()
-        ],
-    }
-    data = features.select("area_code", "area_name").join(values, on="area_code", how="left")
-    fig = go.Figure(
-        go.Choropleth(
-            geojson=geojson,
-            locations=data["area_code"].to_list(),
-            z=data["value"].to_list(),
-            text=data["area_name"].to_list(),
-            colorscale="Cividis",
-            marker={"line": {"color": "#FFFFFF", "width": 0.5}},
-            colorbar={"title": {"text": colour_label}},
-            hovertemplate="%{text}: %{z:.1f}<extra></extra>",
+    """A map of areas (features: area_code, area_name, geometry_json) shaded by value.
+
+    Drawn as filled shapes on plain axes (longitude and latitude, scaled for England's
+    latitude) rather than plotly's geo maps, which fetch base maps from the internet and
+    draw nothing without it. Areas with no value are light grey; Cividis is colour-blind
+    safe.
+    """
+    data = features.select("area_code", "area_name", "geometry_json").join(
+        values.select("area_code", "value"), on="area_code", how="left"
+    )
+    present = data["value"].drop_nulls()
+    low = float(present.min()) if len(present) else 0.0  # type: ignore[arg-type]
+    high = float(present.max()) if len(present) else 1.0  # type: ignore[arg-type]
+    span = (high - low) or 1.0
+    fig = go.Figure()
+    for code, name, geometry, value in data.iter_rows():
+        xs: list[float | None] = []
+        ys: list[float | None] = []
+        for ring in _rings(json.loads(geometry)):
+            xs.extend(point[0] for point in ring)
+            ys.extend(point[1] for point in ring)
+            xs.append(None)
+            ys.append(None)
+        colour = (
+            "#E5E5E5"
+            if value is None
+            else sample_colorscale("Cividis", [(float(value) - low) / span])[0]
+        )
+        selected = code == highlight
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                fill="toself",
+                fillcolor=colour,
+                line={
+                    "color": "#000000" if selected else "#FFFFFF",
+                    "width": 2.5 if selected else 0.6,
+                },
+                name=name,
+                hoveron="fills",
+                showlegend=False,
+                text=f"{name}: {value:.1f}" if value is not None else f"{name}: no data",
+                hoverinfo="text",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            showlegend=False,
+            hoverinfo="skip",
+            marker={
+                "colorscale": "Cividis",
+                "cmin": low,
+                "cmax": high,
+                "color": [low],
+                "showscale": True,
+                "colorbar": {"title": {"text": colour_label}},
+            },
         )
     )
-    if highlight is not None:
-        chosen = [f for f in geojson["features"] if f["id"] == highlight]  # type: ignore[index]
-        if chosen:
-            fig.add_trace(
-                go.Choropleth(
-                    geojson={"type": "FeatureCollection", "features": chosen},
-                    locations=[highlight],
-                    z=[0],
-                    colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
-                    showscale=False,
-                    marker={"line": {"color": "#000000", "width": 3}},
-                    hoverinfo="skip",
-                )
-            )
-    fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
-    return _layout(fig, title, 560)
+    fig.update_xaxes(visible=False)
+    # one degree of longitude is cos(53°) ≈ 0.6 of a degree of latitude in England
+    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / 0.6)
+    fig.update_layout(hovermode="closest")
+    return _layout(fig, title, 640)
 
 
 def spine(frame: pl.DataFrame, *, title: str, benchmark_name: str = "England") -> go.Figure:

@@ -8,12 +8,14 @@ expect.set_options(timeout=60_000)
 
 
 def wait_for_app(page: Page) -> None:
-    """Wait until Streamlit has finished running the script (no 'Running...' indicator)."""
+    """Wait until the page has a title and Streamlit has stopped running the script."""
     page.wait_for_selector('[data-testid="stApp"]')
-    page.wait_for_timeout(300)
-    expect(page.get_by_role("img", name="Running...")).to_have_count(0, timeout=120_000)
+    expect(page.locator('[data-testid="stMain"] h1').first).to_be_visible(timeout=120_000)
+    for _ in range(2):  # a rerun can start right after the first one ends
+        page.wait_for_timeout(500)
+        expect(page.get_by_role("button", name="Stop")).to_have_count(0, timeout=120_000)
+        expect(page.get_by_role("img", name="Running...")).to_have_count(0, timeout=120_000)
     expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0, timeout=120_000)
-    page.wait_for_timeout(300)
 
 
 def open_page(page: Page, url: str) -> None:
