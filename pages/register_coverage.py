@@ -85,13 +85,13 @@ elif missing.require("qof"):
                 rule_value=NEED_SHARE_OF_LIST * 100,
                 highlight=place.name,
             ),
-            table,
+            table.select(table.columns[:9]),
             name=f"register-prevalence-{place.code}-{child}-{fy}",
             key="register_dots",
             caption=f"Each dot is one of the {plural} with its 95% interval, coloured by "
             f"comparison with {centre} (dashed line); dotted line: the 1% rule. Source: {QOF}.",
-            title=f"Palliative care register by {LEVEL_BY_KEY[child].label}: {place.name}",
-            source=BOTH,
+            title=f"Register prevalence by {LEVEL_BY_KEY[child].label}: {place.name}",
+            source=QOF,
         )
     exhibit.table(
         table,
@@ -146,14 +146,17 @@ elif missing.require("qof"):
                 "Chance alone would put about 1 in 20 there: when many more are, practices "
                 "differ in how they keep the register, so read the flags as prompts to look, "
                 "not verdicts."
-                if assessed and outside > 0.1 * assessed
+                if assessed >= 20 and outside > 0.1 * assessed
                 else ""
             )
         )
 
 st.subheader("People with palliative need identified before death")
-if missing.require("deaths"):
-    rate = registers.identification(place, year, compare).row(0, named=True)
+identified = registers.identification(place, year, compare)
+if missing.require("deaths") and identified.is_empty():
+    st.info(f"No deaths registered in {year} are attributed to {place.name}.")
+elif not identified.is_empty():
+    rate = identified.row(0, named=True)
     st.metric(
         f"Identified before death, {year}",
         "n/a" if rate["value"] is None else f"{rate['value']:.1f}%",

@@ -202,7 +202,8 @@ def identification(place: Place, year: int, compare: str, db: Db = None) -> pl.D
     """The identification rate for the place (measure ``need_identified``), benchmarked."""
     summary = deaths.summary(place, year, compare, db)
     rate = summary.filter(pl.col("measure") == "need_identified")
-    return rate.with_columns(_sentences(rate["benchmark"].to_list(), str(rate["comparator"][0])))
+    name = str(rate["comparator"][0]) if rate.height else ""
+    return rate.with_columns(_sentences(rate["benchmark"].to_list(), name))
 
 
 def identification_by_cause(place: Place, year: int, compare: str, db: Db = None) -> pl.DataFrame:

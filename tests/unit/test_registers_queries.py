@@ -142,3 +142,11 @@ def test_timing_in_england_counts_everyone(demo_db: Path) -> None:
     everyone = summary.filter(pl.col("cause_group") == "all")
     in_bands = bands.filter(pl.col("cause_group") == "all")["people"].sum()
     assert everyone["dated"][0] == in_bands
+
+
+def test_open_data_has_registers_but_no_identification(real_db: Path) -> None:
+    icb = first("icb", real_db)
+    own = registers.summary(icb, 2022, "england", real_db).row(0, named=True)
+    assert own["register"] is not None and own["with_need"] is None
+    assert own["register_vs_need"] is None and own["register_vs_list"] is not None
+    assert registers.identification(icb, 2022, "england", real_db).is_empty()
