@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import polars as pl
 import streamlit as st
 
@@ -97,26 +99,17 @@ st.caption(
     "Every measure by every split (deprivation, age, sex, ethnicity, cause), with the "
     "gap stated for each and SII/RII for deprivation, as an Excel workbook or a web page."
 )
-audit = equity.audit(place, year)
 meta = runner.meta()
 context = equity_report.Context(synthetic, meta.get("built_at", ""), meta.get("tool_version", ""))
-stem = equity_report.file_stem(audit, synthetic)
+stem = equity_report.file_stem(place, year, synthetic)
 left, right, _ = st.columns([1, 1, 4])
-left.download_button(
-    "Report (Excel)",
-    equity_report.workbook(audit, context),
-    f"{stem}.xlsx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="report_xlsx",
-    icon=":material/download:",
-    on_click="ignore",
-)
-right.download_button(
-    "Report (HTML)",
-    equity_report.html_report(audit, context),
-    f"{stem}.html",
-    "text/html",
-    key="report_html",
-    icon=":material/download:",
-    on_click="ignore",
-)
+for column, (kind, mime) in zip((left, right), equity_report.FORMATS.items(), strict=True):
+    column.download_button(
+        f"Report ({'Excel' if kind == 'xlsx' else 'HTML'})",
+        partial(equity_report.build, place, year, kind, context),  # built when clicked
+        f"{stem}.{kind}",
+        mime,
+        key=f"report_{kind}",
+        icon=":material/download:",
+        on_click="ignore",
+    )

@@ -70,7 +70,9 @@ CAUSE_PEOPLE: dict[str, str] = {
 
 
 def _pp(value: float) -> str:
-    return f"{value:.1f}"
+    """One decimal place, never '-0.0'."""
+    text = f"{value:.1f}"
+    return "0.0" if text == "-0.0" else text
 
 
 def _people(dimension: str | None, value: str) -> str:

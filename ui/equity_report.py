@@ -18,7 +18,9 @@ import xlsxwriter
 
 from queries.disclosure import RULE_TEXT
 from queries.equity import DIMENSIONS, Audit, table
+from queries.equity import audit as run_audit
 from queries.measures import MEASURES
+from queries.places import Place
 
 SYNTHETIC_TEXT = "SYNTHETIC demo data - not real figures"
 METHODS = (
@@ -78,10 +80,10 @@ class Context:
     tool_version: str
 
 
-def file_stem(audit: Audit, synthetic: bool) -> str:
+def file_stem(place: Place, year: int, synthetic: bool) -> str:
     """A file name (without extension) saying place, year and, if so, SYNTHETIC."""
-    slug = re.sub(r"[^a-z0-9]+", "-", audit.place.name.lower()).strip("-")[:60]
-    return f"{'SYNTHETIC-' if synthetic else ''}equity-audit-{slug}-{audit.place.code}-{audit.year}"
+    slug = re.sub(r"[^a-z0-9]+", "-", place.name.lower()).strip("-")[:60]
+    return f"{'SYNTHETIC-' if synthetic else ''}equity-audit-{slug}-{place.code}-{year}"
 
 
 def title(audit: Audit) -> str:
@@ -132,13 +134,18 @@ def workbook(audit: Audit, context: Context) -> bytes:
     return buffer.getvalue()
 
 
-def _interval(name: str, digits: int) -> pl.Expr:
-    """'13.1 (9.0 to 17.2)' from a value and its limits (null when not calculated)."""
-    value, lower, upper = (
-        pl.col(c).round(digits).cast(pl.String)
-        for c in (name, f"{name} lower 95%", f"{name} upper 95%")
-    )
-    return pl.format("{} ({} to {})", value, lower, upper)
+def _interval(frame: pl.DataFrame, name: str, digits: int) -> list[str]:
+    """'13.1 (9.0 to 17.2)' per row of ``frame`` from columns name, name_lower, name_upper."""
+    columns = (name, f"{name}_lower", f"{name}_upper")
+
+    def fmt(value: float) -> str:
+        text = f"{value:.{digits}f}"
+        return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+    return [
+        "" if None in row else f"{fmt(row[0])} ({fmt(row[1])} to {fmt(row[2])})"
+        for row in frame.select(columns).iter_rows()
+    ]
 
 
 def _cell(value: object) -> str:
@@ -176,8 +183,9 @@ def html_report(audit: Audit, context: Context) -> bytes:
     parts.append(f"<h1>{html.escape(title(audit))}</h1>")
     parts.append(f"<p>Built {html.escape(context.built_at)}. {html.escape(RULE_TEXT)}</p>")
     parts.append("<h2>The gaps</h2>")
-    gaps = summary(audit).with_columns(
-        _interval("SII", 1).alias("SII (95% CI)"), _interval("RII", 2).alias("RII (95% CI)")
+    gaps = summary(audit).with_columns(  # same rows as audit.gaps, unrounded limits there
+        pl.Series("SII (95% CI)", _interval(audit.gaps, "sii", 1), dtype=pl.String),
+        pl.Series("RII (95% CI)", _interval(audit.gaps, "rii", 2), dtype=pl.String),
     )
     parts.append(_table(gaps.select("Measure", "Split", "Gap", "SII (95% CI)", "RII (95% CI)")))
     for dimension, frame in audit.tables.items():
@@ -187,3 +195,15 @@ def html_report(audit: Audit, context: Context) -> bytes:
     parts.append(_table(notes(audit, context)))
     parts.append("</body></html>")
     return "".join(parts).encode("utf-8")
+
+
+FORMATS = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "html": "text/html",
+}
+
+
+def build(place: Place, year: int, kind: str, context: Context) -> bytes:
+    """Run the audit and render it ('xlsx' or 'html'): what a download button calls on click."""
+    whole = run_audit(place, year)
+    return workbook(whole, context) if kind == "xlsx" else html_report(whole, context)

@@ -189,3 +189,9 @@ def test_newcombe_matches_the_published_example() -> None:
     diff, low, high = newcombe((0.8, lower[0], upper[0]), (0.6, lower[1], upper[1]))
     assert diff == pytest.approx(0.2)
     assert (round(low, 4), round(high, 4)) == (0.0524, 0.3339)
+
+
+def test_minus_zero_is_never_printed() -> None:
+    index = {"sii": -0.8, "sii_lower": -1.5, "sii_upper": -0.04}
+    text = gap_sentence(groups(QUINTILES), "hospital", "imd_quintile", PLACE, index)
+    assert "-0.0" not in text and "(95% CI -1.5 to 0.0)" in text

@@ -10,6 +10,7 @@ import fastexcel
 import polars as pl
 import pytest
 
+from peolc.vocabulary import LEVEL_KEYS
 from queries import deaths, equity, places
 from queries import place_of_death as pod
 from queries.disclosure import RULE_TEXT
@@ -180,3 +181,16 @@ def test_peer_labels_name_the_code_when_names_clash() -> None:
     )
     labels = pod.unique_labels(frame)["label"].to_list()
     assert labels == ["The Surgery (A1)", "The Surgery (A2)", "Elm"]
+
+
+@pytest.mark.parametrize("level", LEVEL_KEYS)
+def test_download_files_build_at_every_level(use_demo: Path, year: int, level: str) -> None:
+    """What the page's report buttons call on click: both files open and are complete."""
+    place = places.ENGLAND if level == "england" else first(level, use_demo)
+    book = fastexcel.read_excel(equity_report.build(place, year, "xlsx", CONTEXT))
+    assert book.sheet_names == ["Summary", *equity.DIMENSIONS.values(), "Notes"]
+    summary = book.load_sheet_by_name("Summary").to_polars()
+    assert summary.height == len(MEASURES) * len(equity.DIMENSIONS)
+    page = parse(equity_report.build(place, year, "html", CONTEXT))
+    assert len(page.tables) == len(equity.DIMENSIONS) + 2
+    assert len(page.tables[0]) == 1 + len(MEASURES) * len(equity.DIMENSIONS)
