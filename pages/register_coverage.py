@@ -150,6 +150,16 @@ elif missing.require("qof"):
                 else ""
             )
         )
+        flagged = points.filter(pl.col("flag").is_in(["above_998", "below_998"]))
+        with st.expander(f"Practices outside the 99.8% limits ({flagged.height})"):
+            exhibit.table(
+                rc.funnel_table(flagged.sort("value")),
+                name=f"register-funnel-outliers-{place.code}-{fy}",
+                key="register_outliers",
+                caption=f"Lowest prevalence first. Source: {QOF}.",
+                title=f"Practices outside the 99.8% funnel limits: {place.name}",
+                source=QOF,
+            )
 
 st.subheader("People with palliative need identified before death")
 identified = registers.identification(place, year, compare)
