@@ -193,5 +193,6 @@ def test_newcombe_matches_the_published_example() -> None:
 
 def test_minus_zero_is_never_printed() -> None:
     index = {"sii": -0.8, "sii_lower": -1.5, "sii_upper": -0.04}
-    text = gap_sentence(groups(QUINTILES), "hospital", "imd_quintile", PLACE, index)
-    assert "-0.0" not in text and "(95% CI -1.5 to 0.0)" in text
+    rows = groups(QUINTILES).with_columns(pl.lit("hospital").alias("measure"))
+    text = gap_sentence(rows, "hospital", "imd_quintile", PLACE, index)
+    assert "-0.0" not in text and "(95% CI -1.5 to 0.0): higher in more deprived" in text
