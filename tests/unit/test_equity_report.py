@@ -12,9 +12,8 @@ import pytest
 
 from peolc.vocabulary import LEVEL_KEYS
 from queries import deaths, equity, places
-from queries import place_of_death as pod
 from queries.disclosure import RULE_TEXT
-from queries.measures import MEASURES, SETTING_KEYS
+from queries.measures import MEASURES
 from queries.places import Place
 from queries.stats import is_disclosive
 from ui import equity_report
@@ -154,33 +153,6 @@ def test_report_counts_are_never_disclosive(demo_db: Path, year: int, level: str
             for column in COUNT_COLUMNS:
                 at = header.index(column)
                 assert not [r[at] for r in rows if is_disclosive(r[at])], (place.code, column)
-
-
-def test_setting_shares_and_england_against_itself(demo_db: Path, year: int) -> None:
-    england = pod.shares(places.ENGLAND, year, "parent", demo_db)
-    assert england["measure"].to_list() == list(pod.SHARE_KEYS)
-    assert set(england["benchmark"]) == {"not compared"}
-    icb = first("icb", demo_db)
-    shares = pod.shares(icb, year, "england", demo_db)
-    values = deaths.values(icb, year, "all", demo_db).filter(
-        pl.col("measure").is_in(pod.SHARE_KEYS)
-    )
-    assert dict(shares.select("measure", "value").iter_rows()) == dict(
-        values.select("measure", "value").iter_rows()
-    )
-    assert set(pod.trends(icb, "england", demo_db)["area"]) == {icb.name, "England"}
-    causes = pod.by_cause(icb, year, demo_db)
-    assert set(causes["measure"]) == set(SETTING_KEYS)
-    peers = pod.peer_shares(icb, year, "england", "home", demo_db)
-    assert peers["label"].is_unique().all() and peers["is_selected"].sum() == 1
-
-
-def test_peer_labels_name_the_code_when_names_clash() -> None:
-    frame = pl.DataFrame(
-        {"area_code": ["A1", "A2", "A3"], "area_name": ["The Surgery", "The Surgery", "Elm"]}
-    )
-    labels = pod.unique_labels(frame)["label"].to_list()
-    assert labels == ["The Surgery (A1)", "The Surgery (A2)", "Elm"]
 
 
 @pytest.mark.parametrize("level", LEVEL_KEYS)
