@@ -92,7 +92,12 @@ if imd.is_empty():
     st.info(
         "The population by IMD decile needs small-area (LSOA) population estimates: this "
         f"place's population is {basis}."
-        + ("" if own.is_empty() else " " + sources.missing_message("population"))
+        + (
+            ""
+            if own.is_empty()
+            else " Load ONS small-area estimates (MYEB1-style rows whose geography is LSOA) "
+            "with `peolc load population FILE` (docs/data-formats.md)."
+        )
     )
 elif missing.require("imd"):
     imd_year = int(imd["year"][0])

@@ -29,10 +29,14 @@ def share_lines(frame: pl.DataFrame, *, title: str, place_name: str) -> go.Figur
                 continue
             name = f"{place_name if area == 'place' else 'England'}, {group}"
             colour = OKABE_ITO[i] if area == "place" else ENGLAND_LINE
+            # every year on the axis, blank where there is no estimate, so the line breaks
+            # instead of drawing a trend between, say, the 2011 and 2022 estimates
+            values = dict(zip(part["year"].to_list(), part["percent"].to_list(), strict=True))
+            years = list(range(min(values), max(values) + 1))
             fig.add_trace(
                 go.Scatter(
-                    x=part["year"].to_list(),
-                    y=part["percent"].to_list(),
+                    x=years,
+                    y=[values.get(y) for y in years],
                     name=name,
                     mode="lines+markers",
                     line={
