@@ -196,3 +196,63 @@ def data_lines(source: SourceFile, rows: list[int], header_line: int = 1) -> dic
                 if len(found) == len(wanted):
                     break
     return found
+
+
+def unclosed_quote_line(source: SourceFile) -> int | None:
+    """The line on which a quoted value opens and never closes, or None if every one closes.
+
+    DuckDB's single-threaded CSV reader ends such a file quietly at the quote (the row
+    padded with nulls, the rest of the file dropped), so the reads that use it ask here
+    first. A byte count settles most files (an even number of double quotes: each one
+    that opens a value closes); otherwise Python's csv module finds the record that runs
+    to the end of the file.
+    """
+    if source.format == "csv" and source.encoding in ("utf-8", "latin-1"):
+        quotes = 0
+        with open(source.path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 22), b""):
+                quotes += block.count(b'"')
+        if quotes % 2 == 0:
+            return None
+    csv.field_size_limit(1 << 30)
+    opener = gzip.open if source.format == "csv.gz" else open
+    start = 1
+    try:
+        with opener(source.path, "rt", encoding=source.encoding, newline="") as handle:
+            reader = csv.reader(handle, delimiter=source.delimiter, strict=True)
+            for _ in reader:
+                start = reader.line_num + 1
+    except csv.Error as e:
+        return start if "unexpected end of data" in str(e) else None
+    except (UnicodeDecodeError, OSError, EOFError):
+        return None  # DuckDB's reader says what is wrong
+    return None
+
+
+_LINE_ENDS = {"\r\n": "CRLF (Windows)", "\n": "LF (Unix)", "\r": "CR (old Mac)"}
+
+
+def mixed_line_ends(source: SourceFile) -> tuple[int, str] | None:
+    """The first line that ends differently from line 1, and a sentence saying how.
+
+    DuckDB's strict reader cannot read a file whose lines end in two ways and says only
+    that its "state machine reached an invalid state"; this says where and why.
+    """
+    opener = gzip.open if source.format == "csv.gz" else open
+    try:
+        with opener(source.path, "rt", encoding=source.encoding, newline="") as handle:
+            first: str | None = None
+            for number, line in enumerate(handle, start=1):
+                end = next((e for e in _LINE_ENDS if line.endswith(e)), None)
+                if end is None:
+                    return None  # the last line, without an end
+                if first is None:
+                    first = end
+                elif end != first:
+                    return number, (
+                        f"this line ends {_LINE_ENDS[end]} but line 1 ends {_LINE_ENDS[first]}; "
+                        "expected one kind of line end throughout (save the file again)"
+                    )
+    except (UnicodeDecodeError, OSError, EOFError):
+        return None
+    return None

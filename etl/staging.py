@@ -16,6 +16,7 @@ DuckDB as bound parameters or data, never as SQL text.
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ import duckdb
 import polars as pl
 
 from etl.layout import Column, HeaderMatch, Layout
-from etl.sources import SourceFile, data_lines
+from etl.sources import SourceFile, data_lines, mixed_line_ends, unclosed_quote_line
 from peolc.errors import LoadError, Problem
 
 MAX_LISTED_PROBLEMS = 20
@@ -64,7 +65,7 @@ def csv_error(source: SourceFile, error: duckdb.Error) -> LoadError:
     """Turn DuckDB's CSV reader error into one that names the file, line and column."""
     text = str(error)
     line_match = _CSV_LINE.search(text)
-    line = int(line_match.group(1)) if line_match else None
+    line = _physical_line(source, int(line_match.group(1))) if line_match else None
     convert = _CONVERT.search(text)
     if convert:
         column, value = convert.group(1), convert.group(2)
@@ -79,8 +80,33 @@ def csv_error(source: SourceFile, error: duckdb.Error) -> LoadError:
         reason = "the row has more fields than the header"
     elif "unterminated quote" in text.lower() or "quote" in reason.lower():
         reason = "a quoted value is never closed (unbalanced double quote)"
+    elif "state machine reached an invalid state" in text and (mixed := mixed_line_ends(source)):
+        line, reason = mixed
     problem = Problem(source.name, line, None, None, reason)
     return LoadError(f"{source.name} could not be read as CSV.", problems=[problem])
+
+
+def ensure_quotes_closed(source: SourceFile) -> None:
+    """Refuse a CSV with a quoted value that never closes (before a single-threaded read).
+
+    DuckDB's single-threaded reader would stop at it without an error and lose the rest
+    of the file; its parallel reader reports it itself.
+    """
+    line = unclosed_quote_line(source)
+    if line is not None:
+        reason = "a quoted value is never closed (unbalanced double quote)"
+        problem = Problem(source.name, line, None, None, reason)
+        raise LoadError(f"{source.name} could not be read as CSV.", problems=[problem])
+
+
+def _physical_line(source: SourceFile, line: int) -> int:
+    """The file line of DuckDB's error "line", which counts records, not quoted newlines."""
+    if line <= 1:
+        return line
+    try:
+        return data_lines(source, [line - 1]).get(line - 1, line)
+    except (csv.Error, UnicodeDecodeError, OSError, EOFError):
+        return line
 
 
 # ----------------------------------------------------------------------------------
@@ -94,6 +120,7 @@ def _read_text(con: duckdb.DuckDBPyConnection, source: SourceFile, match: Header
     if source.format == "xlsx":
         _read_xlsx_text(con, source, match, names)
         return
+    ensure_quotes_closed(source)
     params: dict[str, object] = {
         "path": str(source.path),
         "delim": source.delimiter,
@@ -212,7 +239,8 @@ def stage_checked(con: duckdb.DuckDBPyConnection, source: SourceFile, match: Hea
         for predicate, reason in _column_checks(col, layout.null_markers):
             branches.append(
                 f"select r._row, {literal(col.name)} as column_name, "  # noqa: S608
-                f"cast(r.{ident(col.name)} as varchar) as value, {literal(reason)} as reason "
+                f"cast(r.{ident(col.name)} as varchar) as value, {literal(reason)} as reason, "
+                "cast(null as bigint) as first_row "
                 f"from src_text r join src_cast t using (_row) where {predicate}"
             )
     for check in layout.row_checks:
@@ -220,15 +248,16 @@ def stage_checked(con: duckdb.DuckDBPyConnection, source: SourceFile, match: Hea
         raw_value = f"cast(r.{column} as varchar)" if check.column in match.present else "null"
         predicate = re.sub(r"\b([a-z_][a-z0-9_]*)\b", _qualify(layout), check.invalid_if)
         branches.append(
-            f"select r._row, {literal(check.column)}, {raw_value}, {literal(check.reason)} "  # noqa: S608
-            f"from src_text r join src_cast t using (_row) where {predicate}"
+            f"select r._row, {literal(check.column)}, {raw_value}, {literal(check.reason)}, "  # noqa: S608
+            f"null from src_text r join src_cast t using (_row) where {predicate}"
         )
     if layout.key:
         key_cols = ", ".join(f"t.{ident(k)}" for k in layout.key)
+        # the reason ends "of line N" once first_row is a line number (``_collect``)
         branches.append(
             "select _row, "  # noqa: S608
-            f"{literal(layout.key[0])}, value, 'repeats the key (' || "
-            f"{literal(', '.join(layout.key))} || ') of line ' || first_row "
+            f"{literal(layout.key[0])}, value, "
+            f"{literal('repeats the key (' + ', '.join(layout.key) + ')')}, first_row "
             "from (select t._row, "
             f"cast(t.{ident(layout.key[0])} as varchar) as value, "
             f"min(t._row) over (partition by {key_cols}) as first_row "
@@ -237,11 +266,14 @@ def stage_checked(con: duckdb.DuckDBPyConnection, source: SourceFile, match: Hea
     union = (
         " union all ".join(branches)
         if branches
-        else ("select 0 as _row, '' as column_name, '' as value, '' as reason where false")
+        else (
+            "select 0 as _row, '' as column_name, '' as value, '' as reason, "
+            "cast(null as bigint) as first_row where false"
+        )
     )
     con.execute(
         "create or replace temp table src_problems as "  # noqa: S608
-        f"select _row, column_name, value, reason from ({union})"
+        f"select _row, column_name, value, reason, first_row from ({union})"
     )
     cols = ", ".join(ident(c.name) for c in layout.columns)
     con.execute(
@@ -268,11 +300,23 @@ def _collect(con: duckdb.DuckDBPyConnection, source: SourceFile) -> Staged:
     assert row is not None
     rows_read, problem_rows = int(row[0]), int(row[1])
     found = con.execute(
-        "select _row, column_name, value, reason from src_problems order by _row, column_name"
+        "select _row, column_name, value, reason, first_row from src_problems "
+        "order by _row, column_name"
     ).fetchall()
-    lines = _lines_for(source, [int(r[0]) for r in found], rows_read)
-    problems = [Problem(source.name, lines.get(int(r[0])), r[1], r[2], r[3]) for r in found]
+    rows = [int(r[0]) for r in found] + [int(r[4]) for r in found if r[4] is not None]
+    lines = _lines_for(source, rows, rows_read)
+    problems = [
+        Problem(source.name, lines.get(int(r[0])), r[1], r[2], _reason(r[3], r[4], lines))
+        for r in found
+    ]
     return Staged(rows_read, problems, problem_rows)
+
+
+def _reason(reason: str, first_row: int | None, lines: dict[int, int]) -> str:
+    """A repeated key's reason names the line of the row it repeats."""
+    if first_row is None:
+        return reason
+    return f"{reason} of line {lines.get(int(first_row), int(first_row) + 1)}"
 
 
 def _lines_for(source: SourceFile, rows: list[int], rows_read: int) -> dict[int, int]:
@@ -339,6 +383,8 @@ def stage_fast(
     (The sniffer is worth keeping where it works: it learns date formats like 31/12/2023.)
     """
     layout = match.layout
+    if not parallel:
+        ensure_quotes_closed(source)
     types = {}
     for i, target in enumerate(match.targets):
         types[target or f"_extra_{i}"] = _fast_type(layout.column(target)) if target else "VARCHAR"
