@@ -10,6 +10,23 @@ from __future__ import annotations
 import duckdb
 
 from etl.loaders.base import run_sql
+from peolc.errors import LoadError
+
+# an ONS code that the loaded files give two ODS codes cannot become one area
+_CONFLICTS = """
+    select
+        n.level,
+        n.area_code,
+        string_agg(distinct n.ods_code || ' in ' || l.file_name, ', '
+            order by n.ods_code || ' in ' || l.file_name) as found
+    from geo_name as n
+    join load_log as l using (load_id)
+    where nullif(n.ods_code, '') is not null and n.area_code like 'E%'
+    group by n.level, n.area_code
+    having count(distinct n.ods_code) > 1
+    order by n.level, n.area_code
+    limit 20
+"""
 
 
 def derive(con: duckdb.DuckDBPyConnection) -> None:
@@ -18,6 +35,18 @@ def derive(con: duckdb.DuckDBPyConnection) -> None:
     try:
         run_sql(con, "derive_geography")
         con.execute("commit")
+    except duckdb.ConstraintException as e:
+        con.execute("rollback")
+        conflicts = con.execute(_CONFLICTS).fetchall()
+        detail = "\n".join(
+            f"{level} {code}: ODS code {found}; expected one ODS code per area code "
+            "(fix the file that is wrong and load it again)"
+            for level, code, found in conflicts
+        )
+        raise LoadError(
+            "The loaded files disagree about which area a code stands for.",
+            detail or f"The areas could not be rebuilt: {e}",
+        ) from e
     except BaseException:
         con.execute("rollback")
         raise

@@ -22,8 +22,16 @@ with named as (
     from geo_name
     where area_code like 'E%' or level in ('practice', 'pcn')
 ),
+ods_by_code as (
+    -- boundary files carry no ODS code: borrow it from the same code of that level (its
+    -- name may be spelt differently) ...
+    select level, area_code, any_value(ods) as ods
+    from named
+    where ods is not null
+    group by level, area_code
+),
 ods_by_name as (
-    -- boundary files carry no ODS code: borrow it from a same-named area of that level
+    -- ... else from a same-named area of that level (an earlier code of the area)
     select level, lower(area_name) as name_key, any_value(ods) as ods
     from named
     where ods is not null and level in ('nhs_region', 'icb')
@@ -34,8 +42,10 @@ select
     n.level,
     n.area_name,
     n.vintage,
-    coalesce(n.ods, b.ods) as ods
+    coalesce(n.ods, c.ods, b.ods) as ods
 from named as n
+left join ods_by_code as c
+    on c.level = n.level and c.area_code = n.area_code
 left join ods_by_name as b
     on b.level = n.level and b.name_key = lower(n.area_name);
 
