@@ -126,9 +126,7 @@ else:
         benchmark_value=peers["benchmark_value"][0],
         highlight=None if own.is_empty() else own["label"][0],
     )
-    charts.show(
-        scharts.benchmark_fills(figure), f"peers-{setting}-{place.code}-{year}", key="peers"
-    )
+    charts.show(scharts.legend_on_top(figure), f"peers-{setting}-{place.code}-{year}", key="peers")
     hidden = peers["value"].null_count()
     st.caption(
         f"{label} as a % of deaths for every one of the {group} (outlined: {place.name}), with "

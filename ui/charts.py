@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
+# plotly imports pandas lazily; importing it here, under Python's import lock, stops the
+# first concurrent sessions meeting a half-imported module
+import pandas  # noqa: F401
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 from plotly.colors import sample_colorscale
 
-from queries.stats import BENCHMARK_COLOURS, BENCHMARK_TEXT
+from queries.stats import BENCHMARK_COLOURS, BENCHMARK_TEXT, BENCHMARK_TEXT_COLOURS
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 SETTING_COLOURS = {
@@ -36,6 +40,17 @@ BENCHMARK_PATTERNS = {
 }
 ENGLAND_LINE = "#000000"
 FONT = "Arial, sans-serif"
+
+
+def benchmark_pattern(label: str) -> dict[str, object]:
+    """The benchmark's pattern drawn over its colour (Streamlit's theme would fill it white)."""
+    return {
+        "shape": BENCHMARK_PATTERNS[label],
+        "bgcolor": BENCHMARK_COLOURS[label],
+        "fgcolor": BENCHMARK_TEXT_COLOURS[label],
+        "fgopacity": 0.45,
+        "size": 8,
+    }
 
 
 def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
@@ -96,7 +111,7 @@ def benchmark_bars(
                 name=BENCHMARK_TEXT[label].format(benchmark=benchmark_name),
                 marker={
                     "color": colour,
-                    "pattern": {"shape": BENCHMARK_PATTERNS[label], "fgcolor": "#333333"},
+                    "pattern": benchmark_pattern(label),
                     "line": {
                         "color": ["#000000" if n == highlight else colour for n in names],
                         "width": [3 if n == highlight else 0.5 for n in names],
@@ -315,11 +330,11 @@ def funnel(
     return _layout(fig, title, 480)
 
 
-def _rings(geometry: dict[str, object]) -> list[list[list[float]]]:
+def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:
     """Exterior and interior rings of a GeoJSON Polygon or MultiPolygon."""
-    coordinates = geometry.get("coordinates") or []
+    coordinates: list[Any] = geometry.get("coordinates") or []
     polygons = [coordinates] if geometry.get("type") == "Polygon" else coordinates
-    return [ring for polygon in polygons for ring in polygon]  # type: ignore[union-attr]
+    return [ring for polygon in polygons for ring in polygon]
 
 
 def choropleth(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from peolc.errors import QueryError
 from peolc.vocabulary import ENGLAND_CODE, LEVEL_BY_KEY, LEVEL_KEYS
@@ -129,8 +130,15 @@ def sidebar() -> Selection:
 
 
 def current() -> Selection:
-    """The selection made in the sidebar on this run."""
+    """The selection made in the sidebar on this run.
+
+    A page opened by its own URL as the very first request to a fresh server is run by
+    Streamlit's legacy ``pages/`` folder support, without ``dashboard.py`` (no banner, no
+    picker, no selection). Then legacy support is switched off (as ``st.navigation`` does
+    on every later run) and the script rerun, which goes through the entry point.
+    """
     selection = st.session_state.get("selection")
     if not isinstance(selection, Selection):
-        raise QueryError("No place is selected.", "Pick a place in the sidebar.")
+        PagesManager.uses_pages_directory = False
+        st.rerun()
     return selection

@@ -11,21 +11,8 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
-from queries.stats import BENCHMARK_COLOURS, BENCHMARK_TEXT, BENCHMARK_TEXT_COLOURS
+from queries.stats import BENCHMARK_COLOURS, BENCHMARK_TEXT
 from ui import charts
-
-
-def _pattern(label: str) -> dict[str, object]:
-    """The benchmark's pattern drawn over its colour (Streamlit's theme would fill it white)."""
-    colour = BENCHMARK_COLOURS[label]
-    return {
-        "shape": charts.BENCHMARK_PATTERNS[label],
-        "bgcolor": colour,
-        "fgcolor": BENCHMARK_TEXT_COLOURS[label],
-        "fgopacity": 0.45,
-        "size": 8,
-        "solidity": 0.25,
-    }
 
 
 def _legend_on_top(fig: go.Figure) -> go.Figure:
@@ -37,17 +24,8 @@ def _legend_on_top(fig: go.Figure) -> go.Figure:
     return fig
 
 
-def benchmark_fills(fig: go.Figure) -> go.Figure:
-    """Keep Fingertips' colours under the patterns of ``ui.charts.benchmark_bars``.
-
-    Streamlit's plotly theme draws a pattern on a white background unless the pattern
-    names its own, which hides the benchmark colour; each benchmark-coloured bar trace
-    gets ``_pattern`` of its label.
-    """
-    for trace in fig.data:
-        for label, colour in BENCHMARK_COLOURS.items():
-            if trace.type == "bar" and trace.marker.color == colour:
-                trace.marker.pattern = _pattern(label)
+def legend_on_top(fig: go.Figure) -> go.Figure:
+    """Legend between the title and the plot, clear of the x-axis title."""
     return _legend_on_top(fig)
 
 
@@ -71,7 +49,7 @@ def share_bars(frame: pl.DataFrame, *, title: str, comparator: str) -> go.Figure
                 name=BENCHMARK_TEXT[label].format(benchmark=comparator),
                 marker={
                     "color": colour,
-                    "pattern": _pattern(label),
+                    "pattern": charts.benchmark_pattern(label),
                     "line": {"color": "#333333", "width": 0.5},
                 },
                 error_x={
@@ -155,4 +133,4 @@ def trend_grid(frame: pl.DataFrame, *, title: str, place: str) -> go.Figure:
 def in_order(fig: go.Figure, categories: list[str]) -> go.Figure:
     """Horizontal bars listed top to bottom in ``categories``' order (not by value)."""
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=categories[::-1])
-    return benchmark_fills(fig)
+    return _legend_on_top(fig)

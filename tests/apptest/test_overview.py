@@ -59,7 +59,8 @@ def test_sidebar_changes_follow_into_the_url_and_across_pages(use_demo: Path) ->
     app.selectbox(key="level").set_value("icb").run()
     first_icb = places.areas("icb").row(0, named=True)
     assert app.title[0].value == first_icb["area_name"]
-    assert app.query_params["level"] == "icb" and app.query_params["place"] == first_icb["area_code"]
+    assert app.query_params["level"] == "icb"
+    assert app.query_params["place"] == first_icb["area_code"]
     app.selectbox(key="breakdown").set_value("sex").run()
     assert app.query_params["breakdown"] == "sex"
     app.switch_page("pages/overview.py").run()

@@ -60,19 +60,17 @@ def test_unknown_level_is_ignored() -> None:
 
 def test_year_compare_and_breakdown_pass_only_their_allow_lists() -> None:
     state: dict[str, object] = {}
-    allowed = {
-        "years": [2022, 2023],
-        "comparators": ["england", "parent"],
-        "breakdowns": ["sex", "imd_quintile"],
-    }
+    years, comparators, breakdowns = [2022, 2023], ["england", "parent"], ["sex", "imd_quintile"]
+    good = {"year": "2022", "compare": "parent", "breakdown": "sex"}
     notes = prepare(
-        {"year": "2022", "compare": "parent", "breakdown": "sex"}, state, resolve, **allowed
-    )  # type: ignore[arg-type]
+        good, state, resolve, years=years, comparators=comparators, breakdowns=breakdowns
+    )
     assert state == {"year": 2022, "compare": "parent", "breakdown": "sex"} and notes == []
     state = {}
+    bad = {"year": "1999", "compare": "<b>x</b>", "breakdown": "sex; drop"}
     notes = prepare(
-        {"year": "1999", "compare": "<b>x</b>", "breakdown": "sex; drop"}, state, resolve, **allowed
-    )  # type: ignore[arg-type]
+        bad, state, resolve, years=years, comparators=comparators, breakdowns=breakdowns
+    )
     assert state == {} and len(notes) == 3
     assert not any("<b>" in n or "drop" in n for n in notes)
 
