@@ -8,6 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 UV_VERSION := 0.13.9
 PORT ?= 8501
+ADDRESS ?= 127.0.0.1
 DB ?= data/peolc.duckdb
 export UV_PYTHON_DOWNLOADS := never
 export UV_NO_PROGRESS := 1
@@ -16,12 +17,12 @@ export UV_NO_PROGRESS := 1
 
 ## run: install, build the synthetic demo warehouse (if missing) and open the dashboard
 run: install $(DB)
-	$(BIN)/streamlit run dashboard.py --server.port $(PORT) --server.headless true \
+	$(BIN)/streamlit run dashboard.py --server.port $(PORT) --server.address $(ADDRESS) --server.headless true \
 		--browser.gatherUsageStats false
 
 ## serve: open the dashboard on whatever warehouse PEOLC_DB (or data/peolc.duckdb) holds
 serve: install
-	$(BIN)/streamlit run dashboard.py --server.port $(PORT) --server.headless true \
+	$(BIN)/streamlit run dashboard.py --server.port $(PORT) --server.address $(ADDRESS) --server.headless true \
 		--browser.gatherUsageStats false
 
 $(DB): | $(STAMP)
