@@ -23,6 +23,36 @@ Db = Path | str | None
 ORDERED_DIMENSIONS = ("imd_quintile", "imd_decile")
 
 
+DENOMINATOR_OF = "denominator_of"
+
+
+def measure_sums(by: str, across: bool) -> disclosure.Cells:
+    """The sums between a frame's counts, for ``disclosure.protect``.
+
+    Within each ``by`` (a group of a split, a year, an area): the places of death add up
+    to the deaths; home and care home add up to the usual place of residence, which with
+    hospital, hospice and elsewhere adds up to the deaths again. ``across``: the groups of
+    a split add up, measure by measure and denominator by denominator, to the place's own
+    figures, which are published on every page.
+    """
+    item, deaths = disclosure.item, disclosure.item("deaths")
+    sums = [
+        disclosure.Adds((by,), item(*SETTING_KEYS), deaths),
+        disclosure.Adds((by,), item("home", "care_home"), item("usual_residence")),
+        disclosure.Adds((by,), item("usual_residence", "hospital", "hospice", "elsewhere"), deaths),
+    ]
+    if across:
+        sums.append(disclosure.Adds((disclosure.ITEM,), disclosure.everything()))
+    return disclosure.Cells((by,), "measure", DENOMINATOR_OF, tuple(sums))
+
+
+def _made_safe(long: pl.DataFrame, level: str, by: str, across: bool = False) -> pl.DataFrame:
+    safe = disclosure.proportions(
+        long, "numerator", "denominator", level, cells=measure_sums(by, across)
+    )
+    return safe.drop(DENOMINATOR_OF)
+
+
 def _long(raw: pl.DataFrame, ids: list[str], measures: tuple[Measure, ...]) -> pl.DataFrame:
     """Wide counts (one column per numerator) to one row per id and measure."""
     if raw.is_empty():
@@ -32,6 +62,7 @@ def _long(raw: pl.DataFrame, ids: list[str], measures: tuple[Measure, ...]) -> p
             "family": pl.String(),
             "numerator": pl.Int64(),
             "denominator": pl.Int64(),
+            DENOMINATOR_OF: pl.String(),
         }
         return pl.DataFrame(schema=schema)
     parts = [
@@ -41,6 +72,7 @@ def _long(raw: pl.DataFrame, ids: list[str], measures: tuple[Measure, ...]) -> p
             pl.lit("setting" if m.key in SETTING_KEYS else m.key).alias("family"),
             pl.col(m.numerator).cast(pl.Int64).alias("numerator"),
             pl.col(m.denominator).cast(pl.Int64).alias("denominator"),
+            pl.lit(m.denominator).alias(DENOMINATOR_OF),
         )
         for m in measures
     ]
@@ -99,8 +131,9 @@ def values(place: Place, year: int, dimension: str = "all", db: Db = None) -> pl
 
     Columns: group_value, measure, family, numerator, denominator (rounded, null where
     hidden), numerator_shown, denominator_shown, value (%), lower, upper, lower_998,
-    upper_998. Settings of one group are siblings (they add up to its deaths); for a
-    split, the groups of one measure are siblings too (they add up to the place's total).
+    upper_998. Counts are protected against every sum they are part of (``measure_sums``): the
+    settings of a group add up to its deaths, and for a split the groups add up to the
+    place's own figures.
     """
     raw = run(
         "death_measures",
@@ -111,8 +144,7 @@ def values(place: Place, year: int, dimension: str = "all", db: Db = None) -> pl
         dimension=dimension,
     )
     long = _long(raw, ["group_value"], MEASURES)
-    siblings = ["family", "group_value"] if dimension == "all" else ["measure"]
-    return disclosure.proportions(long, "numerator", "denominator", place.level, group_by=siblings)
+    return _made_safe(long, place.level, "group_value", across=dimension != "all")
 
 
 def summary(place: Place, year: int, compare: str = "england", db: Db = None) -> pl.DataFrame:
@@ -131,9 +163,7 @@ def trend(place: Place, db: Db = None) -> pl.DataFrame:
     """Every measure for the place, each year, with intervals; made safe."""
     raw = run("death_measures_trend", db, area_code=place.code, level=place.level)
     long = _long(raw, ["year"], MEASURES)
-    return disclosure.proportions(
-        long, "numerator", "denominator", place.level, group_by=["family", "year"]
-    )
+    return _made_safe(long, place.level, "year")
 
 
 def peers(place: Place, year: int, compare: str = "england", db: Db = None) -> pl.DataFrame:
@@ -160,9 +190,7 @@ def peers(place: Place, year: int, compare: str = "england", db: Db = None) -> p
         year=year,
     )
     long = _long(raw.drop_nulls("deaths"), ["area_code", "area_name"], MEASURES)
-    shown = disclosure.proportions(
-        long, "numerator", "denominator", place.level, group_by=["family", "area_code"]
-    )
+    shown = _made_safe(long, place.level, "area_code")
     reference = values(comparator(place, compare, db), year, "all", db)
     return _with_benchmark(shown, reference).with_columns(
         (pl.col("area_code") == place.code).alias("is_selected"),
@@ -181,9 +209,7 @@ def level_values(level: str, year: int, db: Db = None) -> pl.DataFrame:
         year=year,
     )
     long = _long(raw.drop_nulls("deaths"), ["area_code", "area_name"], MEASURES)
-    return disclosure.proportions(
-        long, "numerator", "denominator", level, group_by=["family", "area_code"]
-    )
+    return _made_safe(long, level, "area_code")
 
 
 def inequality(frame: pl.DataFrame, measure: str, dimension: str) -> dict[str, float] | None:

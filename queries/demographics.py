@@ -26,6 +26,12 @@ BASIS_TEXT = {
 }
 OLDER_FROM = {"65+": AGE_BANDS_5Y.index("65-69"), "85+": AGE_BANDS_5Y.index("85-89")}
 BANDINGS = {"broad": tuple(b for b, _, _ in AGE_BANDS_BROAD), "five_year": AGE_BANDS_5Y}
+FIVE_YEAR_IN = {  # the broad band each five-year band lies in ('90+' counts from 90)
+    band: broad
+    for band in AGE_BANDS_5Y
+    for broad, low, high in AGE_BANDS_BROAD
+    if low <= int(band.rstrip("+").split("-")[0]) <= high
+}
 
 
 def population(place: Place, db: Db = None) -> pl.DataFrame:
@@ -147,25 +153,53 @@ def imd_profile(place: Place, year: int | None, db: Db = None) -> pl.DataFrame:
     ).sort("imd_decile", nulls_last=True)
 
 
+AGE_SUMS = disclosure.Cells(
+    ("year",),
+    "age_band",
+    "total_of",
+    (
+        # the broad bands, and the five-year bands, each add up to the year's deaths ...
+        disclosure.Adds(("year",), pl.col("banding") == "broad", disclosure.item("deaths")),
+        disclosure.Adds(("year",), pl.col("banding") == "five_year", disclosure.item("deaths")),
+        # ... and the five-year bands within a broad band add up to it (both are offered)
+        disclosure.Adds(
+            ("year", "broad"), pl.col("banding") == "five_year", pl.col("banding") == "broad"
+        ),
+    ),
+)
+
+
 def deaths_by_age(place: Place, banding: str = "broad", db: Db = None) -> pl.DataFrame:
     """Deaths each year by age band, made safe, as counts and % of the year's deaths.
 
     ``banding``: "broad" (0-64, 65-74, 75-84, 85+) or "five_year" (ESP2013 bands). Every
-    band appears every year (zero where nobody died). Bands of a year are siblings (they
-    add up to the year's deaths). Columns: year, age_band, deaths (rounded, null where
-    hidden), total, deaths_shown, value (%), lower, upper (Wilson 95%) and 99.8% limits.
+    band appears every year (zero where nobody died). Both bandings are made safe
+    together (``AGE_SUMS``): the bands of a year add up to the year's deaths, and the
+    five-year bands of a broad band add up to it, so switching banding reveals nothing.
+    Columns: year, age_band, deaths (rounded, null where hidden), total, deaths_shown,
+    value (%), lower, upper (Wilson 95%) and 99.8% limits.
     """
-    column = "broad_band" if banding == "broad" else "age_band"
-    bands = BANDINGS[banding]
+    if banding not in BANDINGS:
+        raise ValueError(f"unknown banding {banding!r}")
     raw = run("deaths_by_age", db, area_code=place.code, level=place.level)
-    counted = raw.group_by("year", column).agg(pl.col("deaths").sum())
-    years = raw["year"].unique().sort()
-    grid = pl.DataFrame({"year": years}).join(pl.DataFrame({column: list(bands)}), how="cross")
-    full = (
-        grid.join(counted, on=["year", column], how="left")
-        .with_columns(pl.col("deaths").fill_null(0))
-        .with_columns(pl.col("deaths").sum().over("year").alias("total"))
-        .rename({column: "age_band"})
+    years = pl.DataFrame({"year": raw["year"].unique().sort()})
+    parts = []
+    for kind, column in (("broad", "broad_band"), ("five_year", "age_band")):
+        bands = pl.DataFrame({"age_band": list(BANDINGS[kind])})
+        counted = raw.group_by("year", pl.col(column).alias("age_band")).agg(pl.col("deaths").sum())
+        parts.append(
+            years.join(bands, how="cross")
+            .join(counted, on=["year", "age_band"], how="left")
+            .with_columns(pl.col("deaths").fill_null(0), pl.lit(kind).alias("banding"))
+        )
+    full = pl.concat(parts).with_columns(
+        pl.col("deaths").filter(pl.col("banding") == "broad").sum().over("year").alias("total"),
+        pl.when(pl.col("banding") == "broad")
+        .then(pl.col("age_band"))
+        .otherwise(pl.col("age_band").replace_strict(FIVE_YEAR_IN, default=None))
+        .alias("broad"),
+        pl.lit("deaths").alias("total_of"),
     )
-    safe = disclosure.proportions(full, "deaths", "total", place.level, group_by=["year"])
+    safe = disclosure.proportions(full, "deaths", "total", place.level, cells=AGE_SUMS)
+    safe = safe.filter(pl.col("banding") == banding).drop("banding", "broad", "total_of")
     return safe.rename({"numerator_shown": "deaths_shown", "denominator_shown": "total_shown"})

@@ -5,17 +5,32 @@ Sub-national counts follow the NHS Digital rule (``queries.stats.NHS_DIGITAL_RUL
 rounded figures, siblings hidden so a hidden cell cannot be recovered from a total).
 National (England) figures are published in full, as ONS and Fingertips do. Every count
 a page shows or a file exports comes through here.
+
+A table's counts often add up in more than one direction: the places of death of one
+group add up to the group's deaths, the same place of death across the groups adds up to
+the place's total, home plus care home is the usual place of residence, the bands of
+each cause add up to an 'All causes' row. ``Cells`` and ``Adds`` describe those sums and
+``protect`` hides counts until every sum is safe and no hidden count of 1-7 follows from
+the sums together (checked by linear algebra), so a reader cannot difference it out.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
+from scipy import sparse
+from scipy.sparse import csgraph
 
 from queries.stats import NHS_DIGITAL_RULE, proportion_ci, suppress, suppress_frame
+
+ITEM = "cell_item"  # column of the cells frame naming what a cell counts
+ROLE = "cell_role"  # "numerator" or "denominator"
+COUNT = "cell_count"
 
 RULE = NHS_DIGITAL_RULE
 RULE_TEXT = (
@@ -54,6 +69,44 @@ def count(value: int | None, level: str) -> Shown:
     return Shown(f"{number:,}", number, False)
 
 
+def item(*names: str) -> pl.Expr:
+    """The cells that count one of ``names`` (for ``Adds``)."""
+    return pl.col(ITEM).is_in(list(names))
+
+
+def everything() -> pl.Expr:
+    """Every cell (for ``Adds``)."""
+    return pl.lit(True)
+
+
+@dataclass(frozen=True, eq=False)
+class Adds:
+    """A sum between cells: in each group of ``by``, the ``parts`` add up to the ``total``.
+
+    ``parts`` and ``total`` are expressions over the cells frame (``ITEM``, ``ROLE`` and
+    the frame's own columns; null counts as no). ``total=None`` means the total is
+    published elsewhere (the place's own figure on another page), so it is taken as known.
+    """
+
+    by: tuple[str, ...]
+    parts: pl.Expr
+    total: pl.Expr | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Cells:
+    """How a long frame's counts are the cells of one table, and which of them add up.
+
+    A row's numerator is the cell (``keys``, ``item``); its denominator is the cell
+    (``keys``, ``denominator_item``), one cell however many rows share it.
+    """
+
+    keys: tuple[str, ...]
+    item: str
+    denominator_item: str
+    sums: tuple[Adds, ...]
+
+
 def proportions(
     frame: pl.DataFrame,
     numerator: str,
@@ -61,6 +114,7 @@ def proportions(
     level: str,
     *,
     group_by: list[str] | None = None,
+    cells: Cells | None = None,
     multiplier: float = 100,
 ) -> pl.DataFrame:
     """Counts made safe and turned into percentages with Wilson 95% and 99.8% limits.
@@ -68,9 +122,12 @@ def proportions(
     Adds ``numerator_shown``/``denominator_shown`` (text), ``value``, ``lower``, ``upper``,
     ``lower_998``, ``upper_998``, and replaces the two count columns by their rounded
     values (null where hidden). ``group_by`` names rows that add up to a total (e.g. the
-    places of death of one area) so secondary suppression can protect them.
+    places of death of one area) so secondary suppression can protect them; ``cells``
+    instead declares every sum between numerators and denominators (see ``protect``).
     """
-    if applies(level):
+    if applies(level) and cells is not None:
+        safe, num, den, num_text, den_text = _protected(frame, numerator, denominator, cells)
+    elif applies(level):
         safe = suppress_frame(frame, [numerator], group_by=group_by, total=denominator, rule=RULE)
         num = safe[numerator].cast(pl.Float64).to_numpy()
         den = safe[denominator].cast(pl.Float64).to_numpy()
@@ -101,3 +158,245 @@ def proportions(
 
 def _fmt(value: float) -> str:
     return "" if np.isnan(value) else f"{int(value):,}"
+
+
+# --------------------------------------------------------------------------------------
+# Sums in more than one direction
+# --------------------------------------------------------------------------------------
+
+Mask = npt.NDArray[np.bool_]  # one per cell
+Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.intp]
+
+
+def cells_frame(
+    frame: pl.DataFrame, numerator: str, denominator: str, cells: Cells
+) -> pl.DataFrame:
+    """One row per cell: the frame's numerators, then its distinct denominators."""
+    keys = list(cells.keys)
+    numerators = frame.with_columns(
+        pl.col(cells.item).cast(pl.String).alias(ITEM),
+        pl.lit("numerator").alias(ROLE),
+        pl.col(numerator).cast(pl.Float64).alias(COUNT),
+    )
+    denominators = frame.select(
+        *keys,
+        pl.col(cells.denominator_item).cast(pl.String).alias(ITEM),
+        pl.lit("denominator").alias(ROLE),
+        pl.col(denominator).cast(pl.Float64).alias(COUNT),
+    ).unique([*keys, ITEM], keep="first", maintain_order=True)
+    return pl.concat([numerators, denominators], how="diagonal_relaxed")
+
+
+def _protected(
+    frame: pl.DataFrame, numerator: str, denominator: str, cells: Cells
+) -> tuple[pl.DataFrame, Floats, Floats, pl.Series, pl.Series]:
+    """``proportions``' counts under ``protect``: the frame, rounded counts and their text."""
+    table = cells_frame(frame, numerator, denominator, cells)
+    hidden = protect(table, cells.sums)
+    x = table[COUNT].fill_null(float("nan")).to_numpy()
+    x = np.where(x < 0, np.nan, x)
+    shown = suppress(x, rule=RULE)  # rounding and text; hiding is decided by protect
+    values = np.where(hidden | np.isnan(x), np.nan, shown.values)
+    text = np.where(hidden & ~np.isnan(x), RULE.symbol, shown.display)
+    n = frame.height
+    keys = [*cells.keys, ITEM]
+    den_cells = table.slice(n).select(
+        *keys, pl.Series("_value", values[n:]), pl.Series("_text", text[n:], dtype=pl.String)
+    )
+    den = frame.select(*cells.keys, pl.col(cells.denominator_item).cast(pl.String).alias(ITEM))
+    den = den.join(den_cells, on=keys, how="left", nulls_equal=True, maintain_order="left")
+    safe = frame.with_columns(
+        pl.Series(numerator, values[:n]).fill_nan(None).cast(pl.Int64),
+        den["_value"].fill_nan(None).cast(pl.Int64).alias(denominator),
+    )
+    num_text = pl.Series(text[:n], dtype=pl.String)
+    return safe, values[:n], den["_value"].to_numpy(), num_text, den["_text"]
+
+
+def _margins(table: pl.DataFrame, sums: Sequence[Adds]) -> list[tuple[Ints, Mask]]:
+    """Per sum: each cell's group number (-1: not in the sum) and which cells are totals."""
+    out: list[tuple[Ints, Mask]] = []
+    for adds in sums:
+        total = pl.lit(False) if adds.total is None else adds.total
+        flags = table.with_columns(  # with_columns: a literal covers every row
+            adds.parts.fill_null(False).alias("part"), total.fill_null(False).alias("total")
+        ).select("part", "total")
+        member = (flags["part"] | flags["total"]).to_numpy()
+        group = table.select(pl.struct(list(adds.by)).rank("dense").cast(pl.Int64)).to_series()
+        index = np.where(member, group.to_numpy() - 1, -1)
+        out.append((index, flags["total"].to_numpy() & member))
+    return out
+
+
+def protect(table: pl.DataFrame, sums: Sequence[Adds]) -> Mask:
+    """Which cells of ``table`` (column ``COUNT``) to hide under the rule, given ``sums``.
+
+    Small counts are hidden, then, sum by sum and round again until nothing changes,
+    ``queries.stats.suppress`` hides more cells of any sum whose hidden cells could be
+    worked out (one alone, or adding up to 1-7; a total inside the table is one of the
+    sum's cells). Finally no hidden count of 1-7 may follow from all the sums together
+    (a two-way table can pin a cell even when every row and column hides two): while
+    one does, the smallest shown cell of a sum it is in is hidden too.
+    """
+    x = table[COUNT].cast(pl.Float64).fill_null(float("nan")).to_numpy().copy()
+    x[x < 0] = np.nan
+    hidden = suppress(x, rule=RULE).hidden.copy()
+    margins = _margins(table, sums)
+    while True:
+        changed = False
+        for m, (index, _) in enumerate(margins):
+            rows = _unsafe_rows(x, hidden, index)
+            if rows.any():
+                rank = _priority(x, hidden, margins, skip=m)[rows]
+                got = suppress(
+                    x[rows],
+                    groups=index[rows],
+                    rule=RULE,
+                    already_hidden=hidden[rows],
+                    priority=rank,
+                )
+                changed |= bool((got.hidden & ~hidden[rows]).any())
+                hidden[rows] |= got.hidden
+        if changed:
+            continue
+        extra = _unpin(x, hidden, margins)
+        if not extra.any():
+            return hidden
+        hidden |= extra
+
+
+def _priority(x: Floats, hidden: Mask, margins: list[tuple[Ints, Mask]], skip: int = -1) -> Floats:
+    """Which shown cell to hide first when a sum needs one more hidden (lower first).
+
+    A total (a denominator people read percentages against) comes last. Otherwise a cell
+    scores one for each other sum it would leave with a single hidden cell, less one for
+    each other unsafe sum it would help: hiding 'elsewhere' rather than 'care home' to
+    protect a small 'hospice' keeps the usual place of residence sum whole.
+    """
+    score = np.zeros(x.size)
+    for m, (index, is_total) in enumerate(margins):
+        score += 100.0 * is_total
+        if m == skip:
+            continue
+        member, count, unsafe = _state(x, hidden, index)
+        groups = index[member]
+        score[member] += (count[groups] == 0).astype(np.float64) - unsafe[groups]
+    return score
+
+
+def _state(x: Floats, hidden: Mask, index: Ints) -> tuple[Mask, Floats, Mask]:
+    """Cells in a sum; per group of the sum, its hidden cells and whether it is unsafe
+    (one hidden alone, or hidden cells adding up to 1-7)."""
+    member = np.asarray((index >= 0) & np.isfinite(x), np.bool_)
+    if not member.any():
+        return member, np.zeros(0), np.zeros(0, np.bool_)
+    groups, shut = index[member], hidden[member]
+    count = np.bincount(groups, weights=shut.astype(np.float64)).astype(np.float64)
+    total = np.bincount(groups, weights=np.where(shut, x[member], 0.0))
+    unsafe = np.asarray((count == 1) | ((total > 0) & (total < RULE.smallest_shown)), np.bool_)
+    return member, count, unsafe
+
+
+def _unsafe_rows(x: Floats, hidden: Mask, index: Ints) -> Mask:
+    """The cells of the sum's groups that are unsafe."""
+    member, _, unsafe = _state(x, hidden, index)
+    return np.asarray(member & np.isin(index, np.flatnonzero(unsafe)), np.bool_)
+
+
+def _equations(
+    x: Floats, hidden: Mask, margins: list[tuple[Ints, Mask]]
+) -> tuple[Ints, Ints, Floats]:
+    """Every sum with a hidden cell, as entries (equation, cell, sign: parts +1, total -1)."""
+    finite = np.isfinite(x)
+    eqs, cells, signs = [], [], []
+    offset = 0
+    for index, is_total in margins:
+        member = (index >= 0) & finite
+        touched = np.unique(index[member & hidden])
+        if touched.size == 0:
+            continue
+        chosen = np.flatnonzero(member & np.isin(index, touched))
+        eqs.append(offset + np.searchsorted(touched, index[chosen]))
+        cells.append(chosen)
+        signs.append(np.where(is_total[chosen], -1.0, 1.0))
+        offset += touched.size
+    if not eqs:
+        empty = np.zeros(0, dtype=np.intp)
+        return empty, empty, np.zeros(0)
+    return np.concatenate(eqs), np.concatenate(cells), np.concatenate(signs)
+
+
+def _unpin(x: Floats, hidden: Mask, margins: list[tuple[Ints, Mask]]) -> Mask:
+    """One more cell to hide in each knot of sums that pins a hidden count of 1-7.
+
+    The hidden cells of each knot (sums linked by shared hidden cells) are the unknowns
+    of a linear system; a cell is pinned when every solution agrees on it, i.e. it has no
+    part in the system's null space. Knots are solved in batches of one padded size.
+    """
+    extra = np.zeros(x.size, dtype=np.bool_)
+    eq, cell, sign = _equations(x, hidden, margins)
+    unknown = hidden[cell]
+    if not unknown.any():
+        return extra
+    ueq, ucell, usign = eq[unknown], cell[unknown], sign[unknown]
+    columns, col = np.unique(ucell, return_inverse=True)
+    n_eq, n_col = int(eq.max()) + 1, columns.size
+    graph = sparse.coo_matrix(
+        (np.ones(ueq.size), (ueq, n_eq + col)), shape=(n_eq + n_col, n_eq + n_col)
+    )
+    _, label = csgraph.connected_components(graph, directed=False)
+    col_knot = label[n_eq + np.arange(n_col)]
+    knots, col_knot = np.unique(col_knot, return_inverse=True)
+    eq_knot = np.full(n_eq, -1)
+    eq_knot[ueq] = col_knot[col]
+    local_col = _rank_within(col_knot)
+    used = np.flatnonzero(eq_knot >= 0)
+    local_eq = np.full(n_eq, -1)
+    local_eq[used] = _rank_within(eq_knot[used])
+    widths = np.bincount(col_knot)
+    heights = np.bincount(eq_knot[used], minlength=knots.size)
+    pinned = np.zeros(n_col, dtype=np.bool_)
+    size = np.maximum(widths, heights)
+    bucket = np.ceil(np.log2(np.maximum(size, 1))).astype(int)
+    for b in np.unique(bucket):
+        members = np.flatnonzero(bucket == b)
+        slot = np.full(knots.size, -1)
+        slot[members] = np.arange(members.size)
+        rows, cols = int(heights[members].max()), int(widths[members].max())
+        block = np.zeros((members.size, rows, cols))
+        entry = slot[col_knot[col]] >= 0
+        np.add.at(
+            block,
+            (slot[col_knot[col]][entry], local_eq[ueq][entry], local_col[col][entry]),
+            usign[entry],
+        )
+        _, s, vt = np.linalg.svd(block, full_matrices=True)
+        tol = 1e-9 * np.maximum(1.0, s.max(axis=1, initial=0.0))
+        rank = (s > tol[:, None]).sum(axis=1)
+        in_null = np.arange(cols)[None, :] >= rank[:, None]
+        weight = (np.abs(vt) * in_null[:, :, None]).max(axis=1)
+        knot_cols = np.flatnonzero(slot[col_knot] >= 0)
+        pinned[knot_cols] = weight[slot[col_knot[knot_cols]], local_col[knot_cols]] < 1e-9
+    values = x[columns]
+    small = pinned & (values > 0) & (values < RULE.smallest_shown)
+    for knot in np.unique(col_knot[small]):
+        targets = columns[small & (col_knot == knot)]
+        touching = np.unique(eq[np.isin(cell, targets)])
+        candidates = np.unique(cell[np.isin(eq, touching) & ~hidden[cell]])
+        if candidates.size:
+            rank = _priority(x, hidden, margins)[candidates]
+            order = np.lexsort((candidates, x[candidates], x[candidates] == 0, rank))
+            extra[candidates[order[0]]] = True
+    return extra
+
+
+def _rank_within(groups: Ints) -> Ints:
+    """Each element's position among the elements of its group (0, 1, ...)."""
+    order = np.argsort(groups, kind="stable")
+    sorted_groups = groups[order]
+    starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]])
+    position = np.arange(groups.size) - np.repeat(starts, np.diff(np.r_[starts, groups.size]))
+    out = np.empty_like(position)
+    out[order] = position
+    return out

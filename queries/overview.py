@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from queries import deaths as death_measures
 from queries import disclosure, places
 from queries.measures import MEASURE_BY_KEY
 from queries.runner import meta, run
@@ -87,15 +88,39 @@ def _count_tile(key: str, label: str, count: int | None, note: str, level: str) 
     Populations and list sizes are published in full by ONS and NHS England and are not
     disclosive, so they are passed with level 'england' (shown exactly).
     """
-    shown = disclosure.count(count, level)
+    return _tile(key, label, disclosure.count(count, level), note)
+
+
+def _tile(key: str, label: str, shown: disclosure.Shown, note: str) -> Tile:
     return Tile(key, label, shown.display, shown.value, None, None, shown.value, None, note)
 
 
+def _shown_measures(place: places.Place, year: int, db: Db) -> dict[str, disclosure.Shown]:
+    """The place's counts by measure (and its deaths) as every other page shows them.
+
+    Taken from ``queries.deaths.values`` so a tile hides exactly what the Deaths by
+    setting table hides: a setting hidden there to protect another cannot show here.
+    """
+    frame = death_measures.values(place, year, "all", db)
+    shown: dict[str, disclosure.Shown] = {}
+    for row in frame.iter_rows(named=True):
+        shown[row["measure"]] = _as_shown(row["numerator"], row["numerator_shown"])
+        shown["deaths"] = _as_shown(row["denominator"], row["denominator_shown"])
+    return shown
+
+
+def _as_shown(value: object, text: object) -> disclosure.Shown:
+    if text == disclosure.RULE.symbol:
+        return disclosure.Shown(disclosure.RULE.symbol, None, True)
+    if value is None:
+        return disclosure.Shown("n/a", None, False)
+    number = int(value)  # type: ignore[call-overload]
+    return disclosure.Shown(f"{number:,}", number, False)
+
+
 def _share_tile(
-    key: str, label: str, count: int | None, total: int | None, note: str, level: str
+    key: str, label: str, num: disclosure.Shown, den: disclosure.Shown, note: str
 ) -> Tile:
-    num = disclosure.count(count, level)
-    den = disclosure.count(total, level)
     if num.value is None or den.value is None or den.value == 0:
         display = "*" if num.suppressed else "n/a"
         return Tile(key, label, display, None, None, None, num.value, den.value, note)
@@ -126,6 +151,8 @@ def headline(
     row = run("overview_headline", db, area_code=place.code, level=place.level, year=year)
     values = row.row(0, named=True) if not row.is_empty() else {}
     deaths = _int(values.get("deaths"))
+    shown = _shown_measures(place, year, db) if deaths else {}
+    none = disclosure.Shown("n/a", None, False)
     basis = POPULATION_BASIS.get(str(values.get("population_basis")), "")
     pop_year = values.get("population_year")
     population, population_note = _int(values.get("population")), f"{basis}, {pop_year}"
@@ -137,12 +164,11 @@ def headline(
         population_note = "no population data loaded"
     tiles = [
         _count_tile("population", "Population", population, population_note, "england"),
-        _count_tile(
+        _tile(
             "deaths",
             "Deaths in the year",
-            deaths or None,
+            shown.get("deaths", none),
             f"deaths registered in {year}" if deaths else "no record-level deaths loaded",
-            place.level,
         ),
     ]
     for setting in ("home", "care_home", "hospital", "hospice"):
@@ -150,10 +176,9 @@ def headline(
             _share_tile(
                 f"share_{setting}",
                 MEASURE_BY_KEY[setting].label,
-                _int(values.get(f"deaths_{setting}")),
-                deaths or None,
+                shown.get(setting, none),
+                shown.get("deaths", none),
                 f"% of deaths in {year}",
-                place.level,
             )
         )
     tiles.append(
@@ -169,10 +194,9 @@ def headline(
         _share_tile(
             "share_on_register",
             "On the register before death",
-            _int(values.get("deaths_on_register")),
-            deaths or None,
+            shown.get("on_register", none),
+            shown.get("deaths", none),
             f"% of deaths in {year}",
-            place.level,
         )
     )
     return Headline(place, year, tuple(tiles), synthetic)

@@ -246,14 +246,29 @@ def identification_by_cause(place: Place, year: int, compare: str, db: Db = None
     )
 
 
+TIMING_SUMS = disclosure.Cells(
+    ("cause_group",),
+    "band",
+    "dated_of",
+    (
+        # the bands of a cause group add up to its people with a register date ...
+        disclosure.Adds(("cause_group",), disclosure.item(*TIMING_BANDS), disclosure.item("dated")),
+        # ... and each band (and the dated count) adds up over causes to the 'all' row
+        disclosure.Adds(
+            (disclosure.ITEM,), pl.col("cause_group") != "all", pl.col("cause_group") == "all"
+        ),
+    ),
+)
+
+
 def timing(place: Place, year: int, db: Db = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """How long before death people with need were added to the register, made safe.
 
     Returns (bands: cause_group, label, band, band_label, people (rounded, null where
     hidden), people_shown, dated, dated_shown, value (% of the group's dated), lower,
     upper; summary: cause_group, label, dated (rounded), dated_shown, q1_days,
-    median_days, q3_days, blank where the group's count is hidden). The bands of a cause
-    group are siblings; "all" is every cause.
+    median_days, q3_days, blank where the group's count is hidden). "all" is every cause:
+    the bands are protected along both sums (``TIMING_SUMS``).
     """
     raw = run("register_timing", db, area_code=place.code, level=place.level, year=year)
     raw = raw.filter(pl.col("dated") > 0)
@@ -270,14 +285,19 @@ def timing(place: Place, year: int, db: Db = None) -> tuple[pl.DataFrame, pl.Dat
             for band, text in TIMING_BANDS.items()
         ]
     ).sort("cause_group", "band")
-    bands = disclosure.proportions(long, "people", "dated", place.level, group_by=["cause_group"])
+    long = long.with_columns(pl.lit("dated").alias("dated_of"))
+    bands = disclosure.proportions(long, "people", "dated", place.level, cells=TIMING_SUMS)
+    bands = bands.drop("dated_of")
     bands = bands.rename({"numerator_shown": "people_shown", "denominator_shown": "dated_shown"})
+    # the quartiles are blank wherever the group's count is hidden in the bands
+    dated = bands.select("cause_group", "dated", "dated_shown").unique("cause_group")
+    summary = raw.drop("dated").join(dated, on="cause_group", how="left", maintain_order="left")
     if disclosure.applies(place.level):
-        quartiles = {"dated": ["q1_days", "median_days", "q3_days"]}
-        summary = suppress_frame(raw, ["dated"], blank=quartiles)
-        summary = summary.rename({"dated_display": "dated_shown"})
-    else:
-        summary = raw.with_columns(_shown(raw["dated"]).alias("dated_shown"))
+        hidden = pl.col("dated").is_null()
+        summary = summary.with_columns(
+            pl.when(hidden).then(None).otherwise(pl.col(c)).alias(c)
+            for c in ("q1_days", "median_days", "q3_days")
+        )
     summary = summary.select(
         "cause_group",
         pl.col("cause_group").replace_strict(labels).alias("label"),

@@ -97,19 +97,35 @@ def suppress(
     *,
     groups: Groups | None = None,
     rule: SuppressionRule = NHS_DIGITAL_RULE,
+    already_hidden: Sequence[bool] | BoolArray | None = None,
+    priority: Numbers | None = None,
 ) -> Suppressed:
     """Apply `rule` to counts; `groups` names sibling cells that add up to a known total.
 
     Without `groups` every cell stands alone (primary suppression and rounding only).
     With `groups`, each group's total is assumed to be published or derivable, and
     secondary suppression hides the smallest visible siblings (positive counts first,
-    then zeros, ties by position) until the group is safe. Never raises on bad cells:
-    missing, non-numeric and negative counts are shown as `rule.missing`.
+    then zeros, ties by position) until the group is safe. `already_hidden` marks cells
+    hidden for another reason (e.g. to protect another total the cell adds up to): they
+    stay hidden and count as hidden siblings, and are flagged `secondary` unless the rule
+    hides them anyway. `priority` (lower first) comes before size when choosing which
+    sibling to hide, so a caller can steer secondary suppression away from cells that
+    would break another total. Never raises on bad cells: missing, non-numeric and
+    negative counts are shown as `rule.missing`.
     """
     x = as_float(counts).ravel()
     x[x < 0] = np.nan
-    hidden = _primary(x, rule)
-    secondary = np.zeros(x.size, dtype=np.bool_)
+    primary = _primary(x, rule)
+    before = (
+        np.zeros(x.size, np.bool_) if already_hidden is None else np.array(already_hidden, np.bool_)
+    )
+    if before.shape != x.shape:
+        raise ValueError(f"already_hidden has {before.size} cells, the counts {x.size}")
+    hidden = primary | (before & np.isfinite(x))
+    secondary = hidden & ~primary
+    rank = np.zeros(x.size) if priority is None else as_float(priority).ravel()
+    if rank.shape != x.shape:
+        raise ValueError(f"priority has {rank.size} cells, the counts {x.size}")
     keys, index = (None, None) if groups is None else group_index(groups, x.size)
     total_hidden = np.zeros(0 if keys is None else len(keys), dtype=np.bool_)
     if index is not None and rule.secondary:
@@ -123,7 +139,7 @@ def suppress(
                 if free.size == 0:
                     total_hidden[g] = True
                     break
-                smallest = np.lexsort((free, x[free], x[free] == 0))[0]
+                smallest = np.lexsort((free, x[free], x[free] == 0, rank[free]))[0]
                 pick = free[smallest]
                 hidden[pick] = secondary[pick] = True
     rounded = round_count(x, rule)
