@@ -12,6 +12,7 @@ new load means new keys, never a stale answer.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -29,6 +30,7 @@ from peolc.sqlfiles import sql_text
 QUERIES_DIR = Path(__file__).parent
 SCHEMA_VERSION = "1"
 CACHE_ENTRIES = 512
+_QUERY_NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 Params = dict[str, object]
 
@@ -120,12 +122,25 @@ def snapshot(db: Path | str | None = None) -> Iterator[Snapshot]:
         current.release()
 
 
+def _sql(name: str) -> str:
+    """The text of ``queries/<name>.sql``; a QueryError for any other name (never a path)."""
+    if _QUERY_NAME.fullmatch(name):
+        try:
+            return sql_text(QUERIES_DIR, name)
+        except FileNotFoundError:
+            pass
+    raise QueryError(
+        f"There is no query named {name[:64]!r}.", "Expected one of: " + ", ".join(query_names())
+    )
+
+
 def _freeze(params: Params) -> tuple[tuple[str, object], ...]:
     return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
 
 
 def run(name: str, db: Path | str | None = None, **params: object) -> pl.DataFrame:
     """Run ``queries/<name>.sql`` with bound ``params``; cached per warehouse build."""
+    text = _sql(name)
     with snapshot(db) as snap:
         key = (snap.build_id, name, _freeze(params))
         with _cache_lock:
@@ -136,7 +151,7 @@ def run(name: str, db: Path | str | None = None, **params: object) -> pl.DataFra
         cursor = snap.con.cursor()
         try:
             cursor.execute("use w")
-            frame: pl.DataFrame = cursor.sql(sql_text(QUERIES_DIR, name), params=params).pl()
+            frame: pl.DataFrame = cursor.sql(text, params=params).pl()
         except duckdb.Error as e:
             raise QueryError(f"The warehouse could not answer '{name}'.", str(e)) from e
         finally:
@@ -150,11 +165,12 @@ def run(name: str, db: Path | str | None = None, **params: object) -> pl.DataFra
 
 def run_uncached(name: str, db: Path | str | None = None, **params: object) -> pl.DataFrame:
     """As ``run`` but always asks DuckDB (benchmarks measure warm DuckDB this way)."""
+    text = _sql(name)
     with snapshot(db) as snap:
         cursor = snap.con.cursor()
         try:
             cursor.execute("use w")
-            result: pl.DataFrame = cursor.sql(sql_text(QUERIES_DIR, name), params=params).pl()
+            result: pl.DataFrame = cursor.sql(text, params=params).pl()
             return result
         except duckdb.Error as e:
             raise QueryError(f"The warehouse could not answer '{name}'.", str(e)) from e
