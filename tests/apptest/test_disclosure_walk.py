@@ -1,0 +1,302 @@
+"""Disclosure control walk: every page and every download, for small places at each level.
+
+For the smallest places (by deaths) of each level in the demo warehouse, the dashboard is
+opened from a link and every page is visited, with the page's own pickers and the
+sidebar's breakdown and comparator turned; every table, metric, sentence, count chart and
+every file a download button would hand over (CSV, Excel, both equity reports, captured
+from Streamlit's media manager as the browser would fetch them) is scanned: no count of
+people may be 1-7 or unrounded (``disclosure_scan`` says which columns are counts).
+
+Then, from the same query functions the pages call, every count published for the place
+is collected with its true value and every sum between counts (settings of a group add up
+to its deaths, groups of a split add up to the place, five-year age bands to their broad
+band, timing bands to the 'All causes' row...) is checked: no hidden count may be worked
+out from a shown total (``disclosure_cells``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
+
+from queries import places
+from queries.measures import SETTING_KEYS
+from queries.places import Place
+from tests.apptest.disclosure_cells import published
+from tests.apptest.disclosure_scan import (
+    COUNT_PHRASES,
+    NOT_COUNTS,
+    Scan,
+    classify,
+    metric_is_count,
+)
+from tests.apptest.helpers import ENTRY, TIMEOUT
+
+PAGES: dict[str, list[tuple[str, str, object]]] = {
+    # page -> widget changes after the first run (kind, key, value); each is scanned
+    "pages/demographics.py": [("radio", "demo_banding", "five_year")],
+    "pages/deaths_by_setting.py": [
+        ("selectbox", "setting_choice", "hospice"),
+        ("selectbox", "compare", "parent"),
+    ],
+    "pages/register_coverage.py": [],  # every "Show" level, below
+    "pages/equity_audit.py": [  # the report holds every measure by every split
+        ("selectbox", "breakdown", "sex"),
+        ("selectbox", "breakdown", "cause_group"),
+        ("selectbox", "equity_measure", "need_identified"),
+    ],
+    "pages/data_methods.py": [],
+}
+WALK_LEVELS = ("practice", "pcn", "sub_icb", "icb", "lad", "cty_ua")
+
+
+def smallest(db: Path, level: str, at_least: int = 1, nth: int = 0) -> Place:
+    """The place of ``level`` with the fewest deaths (at least ``at_least``) in the latest
+    year, ties by code: the places where small numbers are everywhere."""
+    base = "practice_code" if level in ("pcn", "practice") else "lsoa_code"
+    kind = "practice" if level in ("pcn", "practice") else "lsoa"
+    sql = f"""
+        with latest as (select max(year) as year from fact_death),
+        counted as (
+            select b.area_code, count(*) as deaths
+            from fact_death as d, latest
+            join area_base as b on b.base_code = d.{base}
+            where d.year = latest.year and b.level = $level and b.base_kind = '{kind}'
+            group by b.area_code
+        )
+        select a.area_code, a.area_name
+        from counted join dim_area as a on a.area_code = counted.area_code and a.level = $level
+        where deaths >= $at_least
+        order by deaths, a.area_code
+        limit 1 offset $nth
+    """
+    with duckdb.connect(str(db), read_only=True) as con:
+        code, name = con.sql(
+            sql, params={"level": level, "at_least": at_least, "nth": nth}
+        ).fetchall()[0]
+    return Place(str(code), level, str(name))
+
+
+@dataclass
+class Captured:
+    """Files handed to download buttons during a run: (file name, bytes or a callable)."""
+
+    files: list[tuple[str, bytes | Callable[[], object]]]
+    built: set[str] = field(default_factory=set)
+
+    def take(self) -> list[tuple[str, bytes]]:
+        out = []
+        for name, data in self.files:
+            if callable(data) and name in self.built:
+                continue  # the same report for the same place and year
+            if callable(data):
+                self.built.add(name)
+            made = data() if callable(data) else data  # a deferred report: built on click
+            assert isinstance(made, bytes | str), name
+            out.append((name, made.encode("utf-8") if isinstance(made, str) else made))
+        self.files.clear()
+        return out
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> Iterator[Captured]:
+    """Capture every download button's data as Streamlit stores it for the browser."""
+    captured = Captured([])
+    add, add_deferred = MediaFileManager.add, MediaFileManager.add_deferred
+
+    def keep(
+        self: MediaFileManager,
+        data: bytes | str,
+        mimetype: str,
+        coordinates: str,
+        file_name: str | None = None,
+        is_for_static_download: bool = False,
+    ) -> str:
+        if is_for_static_download and file_name:
+            assert isinstance(data, bytes)
+            captured.files.append((file_name, data))
+        return add(self, data, mimetype, coordinates, file_name, is_for_static_download)
+
+    def keep_deferred(
+        self: MediaFileManager,
+        data: Callable[[], bytes],
+        mimetype: str | None,
+        coordinates: str,
+        file_name: str | None = None,
+        **kw: object,
+    ) -> str:
+        captured.files.append((str(file_name), data))
+        return add_deferred(self, data, mimetype, coordinates, file_name, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(MediaFileManager, "add", keep)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep_deferred)
+    yield captured
+
+
+def _scan_run(app: AppTest, scan: Scan, captured: Captured, where: str) -> None:
+    scan.app(app, where)
+    for name, data in captured.take():
+        scan.file(name, data, where)
+
+
+def _change(app: AppTest, kind: str, key: str, value: object) -> AppTest:
+    widget = app.radio(key=key) if kind == "radio" else app.selectbox(key=key)
+    return widget.set_value(value).run()
+
+
+def walk(place: Place, captured: Captured) -> Scan:
+    """Open a link to ``place``, visit every page and variant, scan screens and files."""
+    scan = Scan()
+    app = AppTest.from_file(ENTRY, default_timeout=TIMEOUT)
+    app.query_params["level"] = place.level
+    app.query_params["place"] = place.code
+    app.run()
+    assert app.title[0].value == place.name, "the link did not open the place"
+    _scan_run(app, scan, captured, "Overview")
+    for page, changes in PAGES.items():
+        app.switch_page(page).run()
+        _scan_run(app, scan, captured, page)
+        for kind, key, value in changes:
+            _change(app, kind, key, value)
+            _scan_run(app, scan, captured, f"{page} {key}={value}")
+        if "register_child_level" in [box.key for box in app.selectbox]:
+            show = app.selectbox(key="register_child_level")
+            for child in show.options[1:]:
+                show.set_value(child).run()
+                _scan_run(app, scan, captured, f"{page} show={child}")
+                show = app.selectbox(key="register_child_level")
+        for key, value in (("breakdown", "imd_quintile"), ("compare", "england")):
+            app.selectbox(key=key).set_value(value)
+    return scan
+
+
+@pytest.fixture(scope="module")
+def walk_places(demo_db: Path) -> dict[str, Place]:
+    return {level: smallest(demo_db, level, at_least=8) for level in WALK_LEVELS}
+
+
+@pytest.mark.parametrize("level", WALK_LEVELS)
+def test_no_page_or_download_shows_a_disclosive_count(
+    use_demo: Path, walk_places: dict[str, Place], downloads: Captured, level: str
+) -> None:
+    place = walk_places[level]
+    scan = walk(place, downloads)
+    assert not scan.unknown, "classify these in disclosure_scan:\n" + "\n".join(
+        sorted(scan.unknown)
+    )
+    assert not scan.leaks, f"{place}:\n" + "\n".join(scan.leaks[:40])
+    # the walk really read things: counts, every count phrase, the count chart, reports
+    assert scan.counts_read > 500, scan.counts_read
+    assert scan.count_charts > 0
+    assert "deaths by age caption" in scan.phrases_seen
+    if level == "icb":  # big enough for every sentence with counts to appear
+        assert set(COUNT_PHRASES) <= scan.phrases_seen
+    assert any(f.endswith(".html") and "equity-audit" in f for f in scan.files)
+    assert sum(f.endswith(".csv") for f in scan.files) >= 20
+
+
+# --- which counts are counts: the mapping is explicit, and tested -------------------------
+
+
+@pytest.mark.parametrize(
+    ("column", "kind"),
+    [
+        ("Numerator", "count"),
+        ("denominator_shown", "count"),
+        ("Deaths with need 2023", "count"),
+        ("On register", "count"),
+        ("note", "text"),
+        ("display", "row kind"),
+        ("%", NOT_COUNTS["%"]),
+        ("Lower 95% CI", NOT_COUNTS["Lower 95% CI"]),
+        ("List size", NOT_COUNTS["List size"]),
+        ("population", NOT_COUNTS["population"]),
+        ("rows_read", NOT_COUNTS["rows_read"]),
+        ("Compared with NHS Kent and Medway", "a benchmark label"),
+    ],
+)
+def test_columns_are_classified(column: str, kind: str) -> None:
+    assert classify(column) == kind
+
+
+def test_an_unknown_column_or_metric_is_not_silently_skipped() -> None:
+    with pytest.raises(KeyError):
+        classify("Deaths per practice")
+    with pytest.raises(KeyError):
+        metric_is_count("Hospice beds")
+    assert metric_is_count("On the register, 2023-24")
+    assert not metric_is_count("Prevalence (% of list)")
+
+
+def test_the_scan_finds_what_it_should() -> None:
+    scan = Scan()
+    scan.frame(
+        pl.DataFrame(
+            {
+                "area": ["Somewhere", "England"],
+                "Deaths": ["3", "3"],  # England's own figures are published in full
+                "%": [3.0, 12.0],
+                "note": ["(12 of 125; 95% CI 5.1-9.9)", ""],
+            }
+        ),
+        "test",
+    )
+    scan.text("Share of the 1,234 deaths registered", "test")
+    scan.text("4 people died at home", "test")
+    assert scan.leaks == [
+        "test [Deaths]: '3'",
+        "test [note] (tile note): '12'",
+        "test (deaths by age caption): '1,234'",
+        "test ('4 people'): '4'",
+    ]
+    assert set(COUNT_PHRASES) >= {"tile note", "deaths by age caption"}
+
+
+# --- nothing hidden can be worked out from a total -----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cell_places(demo_db: Path) -> list[Place]:
+    levels = ("practice", "pcn", "sub_icb", "icb", "lad", "cty_ua", "nhs_region", "region")
+    chosen = [smallest(demo_db, level) for level in levels]
+    chosen += [smallest(demo_db, level, nth=1) for level in ("practice", "lad", "pcn")]
+    chosen += [smallest(demo_db, level, at_least=8) for level in ("practice", "lad")]
+    return chosen
+
+
+def test_no_hidden_count_can_be_worked_out_from_a_total(
+    use_demo: Path, cell_places: list[Place]
+) -> None:
+    year = places.latest_year()
+    assert year is not None
+    found: dict[str, list[str]] = {}
+    for place in cell_places:
+        book = published(place, year)
+        assert len(book.sums) > 100 and book.hidden(), place  # the check had work to do
+        if problems := book.problems():
+            found[f"{place.level} {place.code}"] = problems
+    assert not found, "\n".join(f"{k}: {v[:5]}" for k, v in found.items())
+
+
+def test_the_cell_check_catches_a_difference_attack(
+    use_demo: Path, walk_places: dict[str, Place]
+) -> None:
+    """Show all but one hidden setting and the check must name the one left (it can fail)."""
+    year = places.latest_year()
+    assert year is not None
+    book = published(walk_places["practice"], year)
+    assert not book.problems()
+    settings = [("deaths", year, "all", "all", s) for s in SETTING_KEYS]
+    hidden = [c for c in settings if book.cells[c].hidden and book.cells[c].raw > 0]
+    assert len(hidden) >= 2, "the smallest practice hides some of its settings"
+    for cell in hidden[1:]:
+        book.cells[cell].shown = book.cells[cell].raw  # a careless page shows them
+    problems = book.problems()
+    assert any(str(hidden[0]) in p for p in problems), problems
