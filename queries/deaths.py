@@ -12,6 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
+from peolc.errors import QueryError
 from peolc.vocabulary import ENGLAND_CODE, PEER_PARENT_LEVEL
 from queries import disclosure
 from queries.measures import MEASURE_BY_KEY, MEASURES, SETTING_KEYS, Measure
@@ -21,6 +22,10 @@ from queries.stats import benchmark, sii
 
 Db = Path | str | None
 ORDERED_DIMENSIONS = ("imd_quintile", "imd_decile")
+DIMENSIONS = (
+    "all", "imd_quintile", "imd_decile", "age_band", "sex", "ethnic_group", "cause_group",
+    "place_of_death",
+)  # fmt: skip
 
 
 DENOMINATOR_OF = "denominator_of"
@@ -135,6 +140,10 @@ def values(place: Place, year: int, dimension: str = "all", db: Db = None) -> pl
     settings of a group add up to its deaths, and for a split the groups add up to the
     place's own figures.
     """
+    if dimension not in DIMENSIONS:
+        raise QueryError(
+            f"Unknown breakdown {dimension!r}.", "Expected one of: " + ", ".join(DIMENSIONS)
+        )
     raw = run(
         "death_measures",
         db,
