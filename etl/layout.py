@@ -79,9 +79,12 @@ class Layout:
     sheet: str | None = None  # for Excel workbooks: the sheet that holds the data
     description: str = ""
     header_patterns: tuple[tuple[str, str], ...] = field(default_factory=tuple)
-    # False: always stage on the checked path. Set it when the loader's insert reshapes
-    # rows, so the target table lacks the layout's columns and ``violations`` cannot run.
+    # False: always stage on the checked path.
     fast: bool = True
+    # True when the loader's insert reshapes rows, so the target table lacks the layout's
+    # columns: the fast path then reads the file once into a temp table and checks the
+    # typed rows there, before the insert (``violations`` on ``src_typed``).
+    check_staged: bool = False
 
     def column(self, name: str) -> Column:
         for col in self.columns:

@@ -24,6 +24,7 @@ from etl.loaders.base import Loader
 from etl.sources import SourceFile, sniff
 from etl.staging import (
     FAST_READS,
+    count_rows,
     Staged,
     fast_eligible,
     raise_for_problems,
@@ -134,6 +135,47 @@ def _log(
     )
 
 
+def _load_fast(
+    con: duckdb.DuckDBPyConnection,
+    loader: Loader,
+    source: SourceFile,
+    match: HeaderMatch,
+    load_id: int,
+) -> tuple[Staged, int] | None:
+    """Stage with DuckDB's typed reader and insert; None if the checked path must explain.
+
+    Rows go in without keeping the file's order (``preserve_insertion_order``): no table
+    depends on it, and DuckDB writes them in parallel that way.
+    """
+    layout = match.layout
+    con.execute("set preserve_insertion_order = false")
+    try:
+        for sniff_dialect, parallel in FAST_READS:
+            con.execute("begin")
+            try:
+                staged = layout.check_staged
+                stage_fast(
+                    con, source, match, sniff=sniff_dialect, parallel=parallel, materialise=staged
+                )
+                if staged and violations(con, layout, "src_typed", untrimmed=True):
+                    raise _Diagnose
+                loaded = loader.insert(con, match, source, load_id)
+                if not staged and violations(con, layout, loader.target_table, load_id):
+                    raise _Diagnose
+                rows_read = count_rows(con, "src_typed") if staged else loaded
+                return Staged(rows_read, [], 0), loaded
+            except _Diagnose:
+                con.execute("rollback")
+                return None
+            except duckdb.Error as e:
+                con.execute("rollback")
+                if not retry_fast(e):
+                    return None
+        return None
+    finally:
+        con.execute("reset preserve_insertion_order")
+
+
 def _stage_and_insert(
     tx: Transaction,
     loader: Loader,
@@ -144,21 +186,9 @@ def _stage_and_insert(
 ) -> tuple[Staged, int]:
     con = tx.con
     if loader.fast and match.layout.fast and not lenient and fast_eligible(source):
-        for sniff_dialect, parallel in FAST_READS:
-            con.execute("begin")
-            try:
-                stage_fast(con, source, match, sniff=sniff_dialect, parallel=parallel)
-                loaded = loader.insert(con, match, source, load_id)
-                if violations(con, match.layout, loader.target_table, load_id):
-                    raise _Diagnose
-                return Staged(loaded, [], 0), loaded
-            except _Diagnose:
-                con.execute("rollback")
-                break
-            except duckdb.Error as e:
-                con.execute("rollback")
-                if not retry_fast(e):
-                    break
+        done = _load_fast(con, loader, source, match, load_id)
+        if done is not None:
+            return done
     con.execute("begin")
     staged = stage_checked(con, source, match)
     if not lenient:

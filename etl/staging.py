@@ -21,12 +21,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from typing import TYPE_CHECKING
+
 import duckdb
-import polars as pl
 
 from etl.layout import Column, HeaderMatch, Layout
 from etl.sources import SourceFile, data_lines, mixed_line_ends, unclosed_quote_line
 from peolc.errors import LoadError, Problem
+
+if TYPE_CHECKING:
+    import polars as pl
 
 MAX_LISTED_PROBLEMS = 20
 _CSV_LINE = re.compile(r"CSV Error on Line: (\d+)")
@@ -155,6 +159,8 @@ def _read_xlsx_text(
 
 def read_sheet(source: SourceFile, sheet: str | None) -> pl.DataFrame:
     """The data sheet of a workbook, every cell as text (first sheet if ``sheet`` is None)."""
+    import polars as pl  # only workbooks need it; a CSV load starts faster without it
+
     try:
         return pl.read_excel(
             source.path,
@@ -373,8 +379,13 @@ def stage_fast(
     *,
     sniff: bool = True,
     parallel: bool = True,
+    materialise: bool = False,
 ) -> None:
     """Create view ``src_rows`` over a typed read of the CSV (raises on the first bad value).
+
+    ``materialise``: read the file once into the temp table ``src_typed`` (``src_rows``
+    reads it), for layouts whose rows are checked before they are reshaped
+    (``Layout.check_staged``).
 
     Short rows (a trailing empty field left out, as Fingertips exports do) are padded
     with nulls. Such rows defeat DuckDB's dialect sniffer, and its parallel reader cannot
@@ -409,31 +420,78 @@ def stage_fast(
     # A temporary view, as on the checked path: the relation API's create_view writes to
     # the main schema, where an earlier temp ``src_rows`` would shadow it (stale rows).
     con.execute("drop view if exists temp.main.src_rows")
-    con.register("src_rows", rel.select(selected))
+    if not materialise:
+        con.register("src_rows", rel.select(selected))
+        return
+    con.register("src_read", rel.select(selected))
+    try:
+        con.execute("create or replace temp table src_typed as select * from src_read")
+    finally:
+        con.unregister("src_read")
+    con.execute("create temp view src_rows as select * from src_typed")
 
 
-def violations(con: duckdb.DuckDBPyConnection, layout: Layout, table: str, load_id: int) -> int:
-    """How many inserted rows (``table`` where load_id) break a column or row check."""
+def count_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """Rows in one of our staging tables."""
+    row = con.execute(f"select count(*) from {table}").fetchone()  # noqa: S608
+    return int(row[0]) if row else 0
+
+
+def _costly(col: Column) -> bool:
+    """Text checks (patterns, case folding) are checked once per distinct value."""
+    return col.sql_type == "VARCHAR" and bool(col.invalid_if)
+
+
+def violations(
+    con: duckdb.DuckDBPyConnection,
+    layout: Layout,
+    table: str,
+    load_id: int | None = None,
+    *,
+    untrimmed: bool = False,
+) -> int:
+    """Whether rows of ``table`` (those of ``load_id``, if given) break a check: 0 if none.
+
+    A positive result only says that there are problems (the checked path then finds and
+    explains them), so checks are arranged to be cheap: a text column's pattern is tested
+    once per distinct value, and keys are compared by their hashes (a collision can only
+    send a good file down the checked path, never let a repeated key through).
+    ``untrimmed``: also count text values with surrounding spaces or that are empty, which
+    the checked path would trim or read as missing (``Layout.check_staged``).
+    """
+    where = "" if load_id is None else "where load_id = $load_id"
+    params: dict[str, object] = {} if load_id is None else {"load_id": load_id}
+
+    def count(sql: str) -> int:
+        row = con.execute(sql, params).fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
     predicates: list[str] = []
     for col in layout.columns:
         c = ident(col.name)
         if not col.nullable:
             predicates.append(f"{c} is null")
-        if col.invalid_if:
+        if col.invalid_if and not _costly(col):
             predicates.append(f"({c} is not null and ({col.invalid_sql(c)}))")
     predicates.extend(f"({check.invalid_if})" for check in layout.row_checks)
     bad = " or ".join(predicates) or "false"
-    sql = f"select count(*) filter (where {bad}) from {table} where load_id = $load_id"  # noqa: S608
-    row = con.execute(sql, {"load_id": load_id}).fetchone()
-    count = int(row[0]) if row else 0
+    found = count(f"select count(*) filter (where {bad}) from {table} {where}")  # noqa: S608
+    for col in layout.columns:
+        c = ident(col.name)
+        value_checks = [f"({col.invalid_sql('v')})"] if _costly(col) else []
+        if untrimmed and col.sql_type == "VARCHAR" and not col.allowed:
+            value_checks.append("(v = '' or v <> trim(v))")
+        if value_checks:
+            found += count(
+                f"select count(*) from (select distinct {c} as v from {table} {where}) "  # noqa: S608
+                f"where v is not null and ({' or '.join(value_checks)})"
+            )
     if layout.key:
         keys = ", ".join(ident(k) for k in layout.key)
-        dup = con.execute(
-            f"select count(*) - count(distinct ({keys})) from {table} where load_id = $load_id",  # noqa: S608
-            {"load_id": load_id},
-        ).fetchone()
-        count += int(dup[0]) if dup else 0
-    return count
+        found += count(
+            f"select count(*) - count(distinct hash({keys})) from {table} {where}"  # noqa: S608
+        )
+    return found
 
 
 def raise_for_problems(source: SourceFile, staged: Staged) -> None:

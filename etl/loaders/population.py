@@ -39,7 +39,7 @@ MYE_LAYOUT = Layout(
     description="ONS mid-year estimates, long layout (sheet MYEB1)",
     sheet="MYEB1",
     key=("code", "sex", "age"),
-    fast=False,  # one column per year, unpivoted into rows
+    check_staged=True,  # one column per year, unpivoted into rows
     columns=(
         Column(
             "code",
@@ -52,7 +52,7 @@ MYE_LAYOUT = Layout(
         Column(
             "age",
             invalid_if=(
-                "not (regexp_full_match({c}, '[0-9]{1,3}') and cast({c} as integer) <= 120)"
+                "not (regexp_full_match({c}, '[0-9]{1,3}') and try_cast({c} as integer) <= 120)"
                 f" and {{c}} not in ({_BANDS})"
             ),
             expected="a single year of age 0 to 90 (90 = 90 and over) or a five-year band "
@@ -74,7 +74,7 @@ GP_LAYOUT = Layout(
     kind="population",
     description="Patients registered at a GP practice, five-year ages (gp-reg-pat-prac-quin-age)",
     key=("type", "code", "sex", "age_group_5", "extract_date"),
-    fast=False,  # filtered and regrouped into fact_population
+    check_staged=True,  # filtered and regrouped into fact_population
     columns=(
         Column("publication", required=False, nullable=True),
         Column(
@@ -134,7 +134,7 @@ class PopulationLoader:
     kind = "population"
     layouts: tuple[Layout, ...] = (MYE_LAYOUT, GP_LAYOUT)
     target_table = "fact_population"
-    fast = False
+    fast = True
     geography = False
 
     def layouts_for(self, header: tuple[str, ...]) -> tuple[Layout, ...]:

@@ -21,33 +21,41 @@ with kept as (
     where list_contains($small_area_geographies, lower(trim(geography)))
         or (list_contains($lad_geographies, lower(trim(geography))) and upper(code) like 'E0%')
 ),
-long as (
-    unpivot kept
-    on columns('^population_[0-9]{4}$')
-    into name year_column value population
-),
-banded as (
+bands as (
+    -- each distinct age once (a file has a few dozen): single years into five-year bands
     select
-        cast(right(year_column, 4) as smallint) as year,
-        base_kind,
-        base_code,
-        sex,
+        age,
         case
             when not regexp_full_match(age, '[0-9]+') then age
             when cast(age as integer) >= 90 then '90+'
             else (cast(age as integer) // 5 * 5)::varchar || '-'
                 || (cast(age as integer) // 5 * 5 + 4)::varchar
-        end as age_band,
-        population
-    from long
+        end as age_band
+    from (select distinct age from kept)
+),
+banded as (
+    -- summed before unpivoting: one row per area, sex and band instead of per year too
+    select
+        k.base_kind,
+        k.base_code,
+        k.sex,
+        b.age_band,
+        sum(columns('^(population_[0-9]{4})$')) as '\1'
+    from kept as k
+    join bands as b on b.age = k.age
+    group by k.base_kind, k.base_code, k.sex, b.age_band
+),
+long as (
+    unpivot banded
+    on columns('^population_[0-9]{4}$')
+    into name year_column value population
 )
 select
-    year,
+    cast(right(year_column, 4) as smallint) as year,
     base_kind,
     base_code,
     sex,
     age_band,
-    cast(sum(population) as integer) as population,
+    cast(population as integer) as population,
     $load_id as load_id
-from banded
-group by year, base_kind, base_code, sex, age_band;
+from long;
