@@ -24,8 +24,8 @@ from etl.loaders.base import Loader
 from etl.sources import SourceFile, sniff
 from etl.staging import (
     FAST_READS,
-    count_rows,
     Staged,
+    count_rows,
     fast_eligible,
     raise_for_problems,
     retry_fast,

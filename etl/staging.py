@@ -20,7 +20,6 @@ import csv
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
 from typing import TYPE_CHECKING
 
 import duckdb
