@@ -247,6 +247,7 @@ def load_source(
             summary.notes.append(f"{staged.problem_rows} rows rejected (see load_reject)")
         _log(tx, load_id, source, kind, layout_name, summary, synthetic)
         tx.con.execute("commit")
+        tx.loaded.add(kind)
     except BaseException:
         try:
             tx.con.execute("rollback")

@@ -21,12 +21,13 @@ from pathlib import Path
 
 import duckdb
 
+from etl import derived
 from peolc import __version__
 from peolc.errors import LoadError
 from peolc.sqlfiles import sql_text
 from peolc.vocabulary import PALLIATIVE_NEED_RANGES
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: the derived schema (etl/derived.py)
 SQL_DIR = Path(__file__).parent / "sql"
 
 
@@ -79,6 +80,7 @@ class Transaction:
         self.con = con
         self.path = path
         self.changed = False
+        self.loaded: set[str] = set()  # kinds loaded: their derived tables are rebuilt
 
     def next_load_id(self) -> int:
         row = self.con.execute("select nextval('load_id_seq')").fetchone()
@@ -152,6 +154,7 @@ def transaction(target: Path, *, fresh: bool = False) -> Iterator[Transaction]:
             tx.changed = fresh or not target.exists()
             yield tx
             if tx.changed:
+                derived.refresh(con, tx.loaded)
                 tx.set_meta("build_id", uuid.uuid4().hex)
                 tx.set_meta("built_at", dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
                 tx.set_meta("tool_version", __version__)

@@ -6,36 +6,63 @@
 -- returns: group_value (text; 'all' when not split, 'unknown' when not recorded), deaths,
 --          one count per measure numerator (home, care_home, hospital, hospice, elsewhere,
 --          usual_residence, on_register, with_need, need_identified, advance_care_plan,
---          epaccs, admitted_90d, admitted_3plus_90d; defined once in death_facts), and
---          days_on_register_median among people with need who were identified
--- reads:   area_deaths(), death_facts (etl/sql/macros.sql)
-with labelled as (
+--          epaccs, admitted_90d, admitted_3plus_90d; defined once in death_flags)
+-- reads:   derived.death_area, derived.death_area_imd, derived.death_england (sums kept
+--          by etl/derived.py)
+-- Answers from sums: any place not split; deprivation splits of England and the places
+-- counted by residence; every split of England. Other splits (queries.deaths.summed says
+-- which) come from the deaths themselves: death_measures_split.sql. Each branch answers
+-- only the cases its where clause names (the parameters are constants, so DuckDB drops
+-- the others).
+with not_split as (
+    select 'all' as group_value, columns(* exclude (level, area_code, year))
+    from derived.death_area
+    where $dimension = 'all'
+        and level = $level
+        and (level = 'england' or area_code = $area_code)
+        and year = $year
+),
+by_deprivation as (
     select
-        *,
         coalesce(
-            case $dimension
-                when 'all' then 'all'
-                when 'imd_quintile' then cast(imd_quintile as varchar)
-                when 'imd_decile' then cast(imd_decile as varchar)
-                when 'age_band' then age_band
-                when 'sex' then sex
-                when 'ethnic_group' then ethnic_group
-                when 'cause_group' then cause_group
-                when 'place_of_death' then place_of_death
-            end,
+            cast(case $dimension when 'imd_decile' then imd_decile else imd_quintile end
+                as varchar),
             'unknown'
-        ) as group_value
-    from area_deaths($area_code, $level)
-    where year = $year
+        ) as group_value,
+        sum(columns(* exclude (level, area_code, year, imd_decile, imd_quintile)))
+    from derived.death_area_imd
+    where $dimension in ('imd_decile', 'imd_quintile')
+        and $level not in ('pcn', 'practice')
+        and level = $level
+        and (level = 'england' or area_code = $area_code)
+        and year = $year
+    group by 1
+),
+england_split as (
+    -- broad age bands are unions of five-year bands (65, 75 and 85 start a band)
+    select
+        case
+            when $dimension <> 'age_band' then group_value
+            when group_value in ('65-69', '70-74') then '65-74'
+            when group_value in ('75-79', '80-84') then '75-84'
+            when group_value in ('85-89', '90+') then '85+'
+            else '0-64'
+        end as group_value,
+        sum(columns(* exclude (year, dimension, group_value)))
+    from derived.death_england
+    where $level = 'england'
+        and $dimension in ('age_band', 'sex', 'ethnic_group', 'cause_group', 'place_of_death')
+        and year = $year
+        and dimension = case $dimension when 'age_band' then 'age_band_5y' else $dimension end
+    group by 1
 ),
 final as (
-    select
-        group_value,
-        count(*) as deaths,
-        cast(sum(columns('^n_(.*)')) as bigint) as '\1',
-        median(days_on_register) filter (where n_need_identified = 1) as days_on_register_median
-    from labelled
-    group by group_value
+    select group_value, cast(columns(* exclude (group_value)) as bigint)
+    from (
+        select * from not_split
+        union all select * from by_deprivation
+        union all select * from england_split
+    )
 )
 select * from final
 order by group_value

@@ -31,6 +31,18 @@ DIMENSIONS = (
 DENOMINATOR_OF = "denominator_of"
 
 
+def summed(level: str, dimension: str) -> bool:
+    """Whether death_measures.sql answers this split from the sums etl/derived.py keeps.
+
+    Sums are kept for every place not split, for deprivation splits of England and of the
+    places counted by residence, and for every split of England; other splits are counted
+    from the deaths (death_measures_split.sql). Both give the same counts.
+    """
+    if dimension == "all" or level == "england":
+        return True
+    return dimension in ORDERED_DIMENSIONS and level not in ("pcn", "practice")
+
+
 def measure_sums(by: str, across: bool) -> disclosure.Cells:
     """The sums between a frame's counts, for ``disclosure.protect``.
 
@@ -145,7 +157,7 @@ def values(place: Place, year: int, dimension: str = "all", db: Db = None) -> pl
             f"Unknown breakdown {dimension!r}.", "Expected one of: " + ", ".join(DIMENSIONS)
         )
     raw = run(
-        "death_measures",
+        "death_measures" if summed(place.level, dimension) else "death_measures_split",
         db,
         area_code=place.code,
         level=place.level,

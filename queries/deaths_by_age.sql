@@ -3,7 +3,8 @@
 -- returns: year (calendar year of registration), broad_band ('0-64', '65-74', '75-84',
 --          '85+': death_facts.age_band), age_band (ESP2013 five-year band, 90+ open),
 --          deaths (people; raw: made safe in queries.demographics)
--- reads:   area_deaths() (etl/sql/macros.sql)
+-- reads:   derived.death_england (England's sums, kept by etl/derived.py), else
+--          area_deaths() (etl/sql/macros.sql)
 with banded as (
     select
         year,
@@ -13,15 +14,34 @@ with banded as (
             else cast(age // 5 * 5 as varchar) || '-' || cast(age // 5 * 5 + 4 as varchar)
         end as five_year_band
     from area_deaths($area_code, $level)
+    where $level <> 'england'
+),
+counted as (
+    select year, broad_band, five_year_band, count(*) as deaths
+    from banded
+    group by year, broad_band, five_year_band
+    union all
+    -- broad bands are unions of five-year bands (65, 75 and 85 start a band)
+    select
+        year,
+        case
+            when group_value in ('65-69', '70-74') then '65-74'
+            when group_value in ('75-79', '80-84') then '75-84'
+            when group_value in ('85-89', '90+') then '85+'
+            else '0-64'
+        end,
+        group_value,
+        deaths
+    from derived.death_england
+    where $level = 'england' and dimension = 'age_band_5y'
 ),
 final as (
     select
         cast(year as integer) as year,
         broad_band,
         five_year_band as age_band,
-        count(*) as deaths
-    from banded
-    group by year, broad_band, five_year_band
+        cast(deaths as bigint) as deaths
+    from counted
 )
 select * from final
 order by year, age_band

@@ -4,32 +4,38 @@
 --          palliative care register before death, deaths with palliative need and those
 --          identified, and the QOF palliative care register (+ list size, QOF year).
 --          Counts are raw; suppression and intervals are applied in Python (queries.stats).
--- reads:   area_population(), area_deaths(), area_qof() (etl/sql/macros.sql)
-with population as (
+-- reads:   derived.population_area, derived.death_area (sums kept by etl/derived.py, as
+--          area_population() and area_deaths() count), area_qof() (etl/sql/macros.sql)
+with area_population as (
+    select year, basis, population
+    from derived.population_area
+    where level = $level and area_code = $area_code
+),
+population as (
     select
         any_value(basis) as population_basis,
         max(year) as population_year
-    from area_population($area_code, $level)
+    from area_population
     where year <= $year
 ),
 population_total as (
     select sum(p.population) as population
-    from area_population($area_code, $level) as p, population as y
+    from area_population as p, population as y
     where p.year = y.population_year
 ),
 deaths as (
     select
-        count(*) as deaths,
-        count(*) filter (where place_of_death = 'home') as deaths_home,
-        count(*) filter (where place_of_death = 'care_home') as deaths_care_home,
-        count(*) filter (where place_of_death = 'hospital') as deaths_hospital,
-        count(*) filter (where place_of_death = 'hospice') as deaths_hospice,
-        count(*) filter (where place_of_death = 'elsewhere') as deaths_elsewhere,
-        count(*) filter (where on_palliative_register) as deaths_on_register,
-        count(*) filter (where palliative_need) as deaths_with_need,
-        count(*) filter (where palliative_need and on_palliative_register) as need_identified
-    from area_deaths($area_code, $level)
-    where year = $year
+        cast(coalesce(sum(deaths), 0) as bigint) as deaths,
+        cast(coalesce(sum(home), 0) as bigint) as deaths_home,
+        cast(coalesce(sum(care_home), 0) as bigint) as deaths_care_home,
+        cast(coalesce(sum(hospital), 0) as bigint) as deaths_hospital,
+        cast(coalesce(sum(hospice), 0) as bigint) as deaths_hospice,
+        cast(coalesce(sum(elsewhere), 0) as bigint) as deaths_elsewhere,
+        cast(coalesce(sum(on_register), 0) as bigint) as deaths_on_register,
+        cast(coalesce(sum(with_need), 0) as bigint) as deaths_with_need,
+        cast(coalesce(sum(need_identified), 0) as bigint) as need_identified
+    from derived.death_area
+    where level = $level and (level = 'england' or area_code = $area_code) and year = $year
 ),
 qof_year as (
     select max(year) as qof_year

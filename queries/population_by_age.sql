@@ -3,7 +3,7 @@
 -- returns: year, basis ('lsoa' or 'lad': residents; 'practice': registered patients, from
 --          the best base the area has), sex (M/F), age_band (ESP2013 five-year band, 90+
 --          open), population (people, summed over the area's base units)
--- reads:   area_population() (etl/sql/macros.sql)
+-- reads:   derived.population_area (sums kept by etl/derived.py, as area_population())
 with final as (
     select
         cast(year as integer) as year,
@@ -11,7 +11,8 @@ with final as (
         sex,
         age_band,
         cast(sum(population) as bigint) as population
-    from area_population($area_code, $level)
+    from derived.population_area
+    where level = $level and area_code = $area_code
     group by year, sex, age_band
 )
 select * from final

@@ -9,7 +9,8 @@
 --          the Etkind 2017 list), need_identified (of those, on the register before death;
 --          deaths registered in $year, by registered practice for PCNs and practices and by
 --          LSOA of residence otherwise, as area_deaths(); null where none). Counts are raw.
--- reads:   dim_area, area_ancestor, area_base, fact_qof, death_facts (etl/sql/macros.sql)
+-- reads:   dim_area, area_ancestor, area_base, fact_qof, derived.death_area (sums kept by
+--          etl/derived.py; attribution as area_deaths())
 with areas as (
     select a.area_code, a.area_name
     from dim_area as a
@@ -42,36 +43,12 @@ qof as (
     where q.group_code = 'PC'
     group by p.area_code
 ),
-death_bases as (
-    -- registered patients for PCNs and practices, residents by LSOA otherwise
-    select area_code, base_code
-    from area_base
-    where level = $child_level
-        and area_code in (select area_code from areas)
-        and base_kind = case when $child_level in ('pcn', 'practice') then 'practice' else 'lsoa' end
-),
-attributed as (
-    select b.area_code, d.n_with_need, d.n_need_identified
-    from death_facts as d
-    join death_bases as b
-        on b.base_code = case
-            when $child_level in ('pcn', 'practice') then d.practice_code else d.lsoa_code
-        end
-    where d.year = $year and $child_level <> 'england'
-    union all
-    -- England counts every death, with or without a recorded residence
-    select a.area_code, d.n_with_need, d.n_need_identified
-    from death_facts as d, areas as a
-    where d.year = $year and $child_level = 'england'
-),
 deaths as (
-    select
-        area_code,
-        count(*) as deaths,
-        sum(n_with_need) as with_need,
-        sum(n_need_identified) as need_identified
-    from attributed
-    group by area_code
+    -- England's row counts every death, with or without a recorded residence
+    select a.area_code, d.deaths, d.with_need, d.need_identified
+    from derived.death_area as d
+    join areas as a on a.area_code = d.area_code or $child_level = 'england'
+    where d.level = $child_level and d.year = $year
 ),
 final as (
     select

@@ -28,7 +28,7 @@ from peolc.errors import QueryError, WarehouseMissing
 from peolc.sqlfiles import sql_text
 
 QUERIES_DIR = Path(__file__).parent
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 CACHE_ENTRIES = 512
 _QUERY_NAME = re.compile(r"[a-z][a-z0-9_]*")
 

@@ -1,22 +1,15 @@
 -- macros: table macros that attribute facts to an area, created in every warehouse.
 -- params:  none (macro arguments: a = area code, lvl = level key from peolc.vocabulary)
--- returns: nothing; (re)defines the view death_facts and the macros area_deaths,
---          area_population and area_qof, which the SQL in queries/ uses so that every
---          page counts and attributes facts the same way.
+-- returns: nothing; (re)defines the views death_flags and death_facts and the macros
+--          area_deaths, area_population and area_qof, which the SQL in queries/ and the
+--          derived tables use so that every page counts and attributes facts the same way.
 
--- every death with its IMD decile/quintile, broad age band, and one 0/1 flag per measure
--- numerator (n_*); queries sum them with columns('^n_(.*)') so each is defined once here
-create or replace view death_facts as
+-- every death with one 0/1 flag per measure numerator (n_*); queries and the derived
+-- death tables (etl/sql/derive_deaths.sql) sum them with columns('^n_(.*)') so each is
+-- defined once here
+create or replace view death_flags as
 select
     d.*,
-    i.imd_decile,
-    i.imd_quintile,
-    case
-        when d.age < 65 then '0-64'
-        when d.age < 75 then '65-74'
-        when d.age < 85 then '75-84'
-        else '85+'
-    end as age_band,
     cast(d.place_of_death = 'home' as integer) as n_home,
     cast(d.place_of_death = 'care_home' as integer) as n_care_home,
     cast(d.place_of_death = 'hospital' as integer) as n_hospital,
@@ -30,28 +23,52 @@ select
     cast(d.epaccs_record as integer) as n_epaccs,
     cast(d.emergency_admissions_90d >= 1 as integer) as n_admitted_90d,
     cast(d.emergency_admissions_90d >= 3 as integer) as n_admitted_3plus_90d
-from fact_death as d
+from fact_death as d;
+
+-- every death with its IMD decile/quintile, broad age band, and the flags above
+create or replace view death_facts as
+select
+    d.* exclude (
+        n_home, n_care_home, n_hospital, n_hospice, n_elsewhere, n_usual_residence,
+        n_on_register, n_with_need, n_need_identified, n_advance_care_plan, n_epaccs,
+        n_admitted_90d, n_admitted_3plus_90d
+    ),
+    i.imd_decile,
+    i.imd_quintile,
+    case
+        when d.age < 65 then '0-64'
+        when d.age < 75 then '65-74'
+        when d.age < 85 then '75-84'
+        else '85+'
+    end as age_band,
+    d.n_home, d.n_care_home, d.n_hospital, d.n_hospice, d.n_elsewhere, d.n_usual_residence,
+    d.n_on_register, d.n_with_need, d.n_need_identified, d.n_advance_care_plan, d.n_epaccs,
+    d.n_admitted_90d, d.n_admitted_3plus_90d
+from death_flags as d
 left join lsoa_imd as i on i.lsoa_code = d.lsoa_code;
 
 -- deaths of an area: every death for England; by registered practice for PCNs and
--- practices; by LSOA of usual residence for every other level (Fingertips' convention)
+-- practices; by LSOA of residence for every other level (Fingertips' convention). One
+-- branch per rule: with the level a constant, DuckDB keeps only the branch that applies.
 create or replace macro area_deaths(a, lvl) as table
 select d.*
 from death_facts as d
 where lvl = 'england'
-    or (
-        lvl in ('pcn', 'practice')
-        and d.practice_code in (
-            select base_code from area_base
-            where area_code = a and level = lvl and base_kind = 'practice'
-        )
+union all
+select d.*
+from death_facts as d
+where lvl in ('pcn', 'practice')
+    and d.practice_code in (
+        select base_code from area_base
+        where area_code = a and level = lvl and base_kind = 'practice'
     )
-    or (
-        lvl not in ('england', 'pcn', 'practice')
-        and d.lsoa_code in (
-            select base_code from area_base
-            where area_code = a and level = lvl and base_kind = 'lsoa'
-        )
+union all
+select d.*
+from death_facts as d
+where lvl not in ('england', 'pcn', 'practice')
+    and d.lsoa_code in (
+        select base_code from area_base
+        where area_code = a and level = lvl and base_kind = 'lsoa'
     );
 
 -- population of an area from the best base it has: LSOA residents, else LAD residents,

@@ -148,15 +148,19 @@ create table if not exists fact_death (
     date_of_registration date not null,
     year smallint not null,                -- calendar year of registration
     age smallint not null,                 -- completed years
-    sex varchar not null,                  -- M / F
-    ethnic_group varchar not null,
+    -- categories as ENUMs (the values of peolc/vocabulary.py): one byte each, cheap to
+    -- write, filter and group on; read back as text
+    sex enum('M', 'F') not null,
+    ethnic_group enum('white', 'mixed', 'asian', 'black', 'other', 'not_stated') not null,
     lsoa_code varchar,                     -- usual residence, LSOA 2021 (or 2011)
     practice_code varchar,                 -- registered GP practice (ODS)
-    usual_residence varchar not null,
-    place_of_death varchar not null,
+    usual_residence enum('private_home', 'care_home', 'other') not null,
+    place_of_death enum('home', 'care_home', 'hospital', 'hospice', 'elsewhere') not null,
     underlying_cause varchar not null,     -- ICD-10 without the dot, e.g. C349
     contributory_causes varchar,           -- ICD-10 codes separated by ';'
-    cause_group varchar not null,
+    cause_group enum(
+        'cancer', 'organ_failure', 'dementia', 'frailty', 'other_need', 'sudden_other'
+    ) not null,
     palliative_need boolean not null,
     on_palliative_register boolean not null, -- on the GP palliative care register before death
     palliative_register_date date,         -- date added to the register (if known)
@@ -235,4 +239,124 @@ create table if not exists fact_measure (
     numerator double,
     denominator double,
     load_id integer not null
+);
+
+------------------------------------------------------------------------------------
+-- Derived facts (schema derived): sums the dashboard reads instead of scanning every
+-- death or population row. Rebuilt by etl/derived.py at the end of every write
+-- transaction that loaded their inputs, before the new warehouse is swapped in; never
+-- loaded directly. Counts are the n_* flags of death_flags (etl/sql/macros.sql), summed.
+------------------------------------------------------------------------------------
+
+create schema if not exists derived;
+
+-- each LSOA in use with its "signature": one number per distinct set of residence areas
+-- (all levels but England, PCNs and practices) and IMD decile, so sums per signature add
+-- up to any residence area's (about 3,000 signatures for 34,000 LSOAs)
+create table if not exists derived.lsoa_signature (
+    lsoa_code varchar not null,
+    signature integer not null,
+    imd_decile tinyint,
+    imd_quintile tinyint
+);
+
+-- the residence areas of each signature
+create table if not exists derived.signature_area (
+    signature integer not null,
+    level varchar not null,
+    area_code varchar not null
+);
+
+-- deaths of each area and year (area_deaths' attribution: every death for England, by
+-- registered practice for PCNs and practices, by LSOA of residence otherwise)
+create table if not exists derived.death_area (
+    level varchar not null,
+    area_code varchar not null,
+    year smallint not null,
+    deaths bigint not null,
+    home bigint not null,
+    care_home bigint not null,
+    hospital bigint not null,
+    hospice bigint not null,
+    elsewhere bigint not null,
+    usual_residence bigint not null,
+    on_register bigint not null,
+    with_need bigint not null,
+    need_identified bigint not null,
+    advance_care_plan bigint not null,
+    epaccs bigint not null,
+    admitted_90d bigint not null,
+    admitted_3plus_90d bigint not null
+);
+
+-- as death_area by the IMD decile and quintile of the LSOA of residence (null: none known),
+-- for England and the areas counted by residence
+create table if not exists derived.death_area_imd (
+    level varchar not null,
+    area_code varchar not null,
+    year smallint not null,
+    imd_decile tinyint,
+    imd_quintile tinyint,
+    deaths bigint not null,
+    home bigint not null,
+    care_home bigint not null,
+    hospital bigint not null,
+    hospice bigint not null,
+    elsewhere bigint not null,
+    usual_residence bigint not null,
+    on_register bigint not null,
+    with_need bigint not null,
+    need_identified bigint not null,
+    advance_care_plan bigint not null,
+    epaccs bigint not null,
+    admitted_90d bigint not null,
+    admitted_3plus_90d bigint not null
+);
+
+-- England's deaths each year split by one dimension (age_band_5y: ESP2013 five-year band
+-- of age at death, 90+ open; sex; ethnic_group; cause_group; place_of_death)
+create table if not exists derived.death_england (
+    year smallint not null,
+    dimension varchar not null,
+    group_value varchar not null,
+    deaths bigint not null,
+    home bigint not null,
+    care_home bigint not null,
+    hospital bigint not null,
+    hospice bigint not null,
+    elsewhere bigint not null,
+    usual_residence bigint not null,
+    on_register bigint not null,
+    with_need bigint not null,
+    need_identified bigint not null,
+    advance_care_plan bigint not null,
+    epaccs bigint not null,
+    admitted_90d bigint not null,
+    admitted_3plus_90d bigint not null
+);
+
+-- each area's population from its best base (area_population()): by year, sex and band
+create table if not exists derived.population_area (
+    level varchar not null,
+    area_code varchar not null,
+    year smallint not null,
+    basis varchar not null,               -- lsoa / lad (residents), practice (patients)
+    sex varchar not null,
+    age_band varchar not null,
+    population bigint not null
+);
+
+-- residents of each area whose best base is LSOAs, by year and IMD decile (null: none)
+create table if not exists derived.population_area_imd (
+    level varchar not null,
+    area_code varchar not null,
+    year smallint not null,
+    imd_decile tinyint,
+    population bigint not null
+);
+
+-- the years each source covers (deaths, population, qof, indicators)
+create table if not exists derived.source_year (
+    source varchar not null,
+    year smallint not null
 );

@@ -63,7 +63,7 @@ QUESTIONS: dict[str, Callable[[Path], str]] = {
     "icb by sex": lambda db: _frame(deaths.values(ICB, 2023, "sex", db)),
     "icb by place": lambda db: _frame(
         runner.run(
-            "death_measures",
+            "death_measures_split",  # a split the derived sums do not keep
             db,
             area_code="E54000050",
             level="icb",

@@ -1,0 +1,45 @@
+"""Derived facts: the sums the dashboard reads, rebuilt whenever their inputs change.
+
+Scanning every death (millions of rows) for each chart is what made pages slow. The
+tables of schema ``derived`` (etl/sql/schema.sql) hold the same figures summed by area
+and year, computed with the attribution rules of etl/sql/macros.sql. ``refresh`` runs at
+the end of each write transaction (``etl.warehouse.transaction``) for the kinds it
+loaded, after the derived geography, so the warehouse swapped in is always consistent:
+a load never leaves these tables behind its facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Set
+
+import duckdb
+
+from etl.loaders.base import run_sql
+from peolc.vocabulary import ENGLAND_CODE
+
+# kinds that change area_base or lsoa_imd (their loaders rebuild the derived geography)
+GEOGRAPHY = frozenset({"lookups", "qof", "imd", "boundaries"})
+DEATHS = frozenset({"deaths"}) | GEOGRAPHY
+POPULATION = frozenset({"population"}) | GEOGRAPHY
+YEARS = {"deaths": "deaths", "population": "population", "qof": "qof", "fingertips": "indicators"}
+
+
+def refresh(con: duckdb.DuckDBPyConnection, kinds: Set[str]) -> None:
+    """Rebuild the derived tables that depend on any of ``kinds``, in one transaction."""
+    if not kinds & (DEATHS | POPULATION | YEARS.keys()):
+        return
+    con.execute("begin")
+    try:
+        if kinds & GEOGRAPHY:
+            run_sql(con, "derive_signatures")
+        if kinds & DEATHS:
+            run_sql(con, "derive_deaths", england_code=ENGLAND_CODE)
+        if kinds & POPULATION:
+            run_sql(con, "derive_population")
+        if kinds & YEARS.keys():
+            flags = {source: kind in kinds for kind, source in YEARS.items()}
+            run_sql(con, "derive_years", **flags)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
