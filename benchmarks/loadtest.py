@@ -1,0 +1,471 @@
+"""Load test: concurrent browser sessions against a local dashboard server (loopback only).
+
+``make loadtest`` (``python -m benchmarks.loadtest``) builds a demo warehouse (or uses
+``--db``), starts ``streamlit run dashboard.py`` on a free port of 127.0.0.1, and drives
+``--sessions`` browser contexts in one headless Chromium (Debian's, as the browser tests
+use) for ``--duration`` seconds. Each session opens every page for a few places in turn,
+as a commissioner clicking through would, and times each page from navigation until the
+page has its title and Streamlit shows no 'Running...' indicator. It counts errors
+(exception boxes, "Something went wrong", a missing title, failed or timed-out
+navigations), samples the server's memory (its whole process tree, with psutil) and
+writes ``benchmarks/loadtest.md`` (machine, load average, settings, results) and prints
+it. Everything is bounded: sessions, run time, per-page timeout, and the server and
+browser are stopped in ``finally``. Not part of ``make test``; a two-session smoke run is
+(tests/e2e/test_benchmark_commands.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psutil
+from playwright.async_api import Browser, Page, async_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORT = ROOT / "benchmarks" / "loadtest.md"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PAGES = ("", "demographics", "deaths_by_setting", "register_coverage", "equity_audit",
+         "data_methods")  # fmt: skip
+PLACE_LEVELS = ("england", "icb", "sub_icb", "pcn", "practice", "lad")
+MAX_SESSIONS = 50
+MAX_DURATION = 1800.0
+PAGE_TIMEOUT = 120.0
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What to run: the warehouse, how many sessions, for how long."""
+
+    db: Path
+    sessions: int = 20
+    duration: float = 180.0
+    scale: float | None = None  # the demo scale the warehouse was built at, if built here
+    report: Path | None = REPORT
+
+
+@dataclass
+class Visit:
+    """One page load by one session."""
+
+    session: int
+    page: str
+    place: str
+    seconds: float
+    error: str | None = None
+
+
+@dataclass
+class Result:
+    """Everything measured in one run."""
+
+    settings: Settings
+    places: list[tuple[str, str]]
+    visits: list[Visit] = field(default_factory=list)
+    peak_rss: int = 0
+    rss_start: int = 0
+    started: str = ""
+    wall: float = 0.0
+    load_before: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    load_after: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    server_log_errors: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Visit]:
+        return [v for v in self.visits if v.error]
+
+    def times(self, page: str | None = None) -> list[float]:
+        return [v.seconds for v in self.visits if not v.error and page in (None, v.page)]
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100) by linear interpolation (NaN when empty)."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * q / 100
+    low = int(k)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
+
+
+# --------------------------------------------------------------------------------------
+# The server (127.0.0.1 only) and its memory
+# --------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def server(db: Path) -> Iterator[tuple[str, subprocess.Popen[bytes], Path]]:
+    """``streamlit run dashboard.py`` on a free loopback port; stopped on the way out."""
+    port = _free_port()
+    log = Path(tempfile.mkstemp(prefix="peolc-loadtest-", suffix=".log")[1])
+    env = {**os.environ, "PEOLC_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
+             "--server.port", str(port), "--server.address", "127.0.0.1",
+             "--server.headless", "true", "--server.fileWatcherType", "none"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited:\n{log.read_text(errors='replace')}")
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("streamlit did not answer within 120 s") from None
+                time.sleep(0.3)
+        yield base, proc, log
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
+
+
+class MemorySampler:
+    """Peak resident memory of a process and its children, sampled in a thread."""
+
+    def __init__(self, pid: int, every: float = 0.25) -> None:
+        self.process = psutil.Process(pid)
+        self.every = every
+        self.peak = 0
+        self.first = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def rss(self) -> int:
+        total = 0
+        for proc in [self.process, *self.process.children(recursive=True)]:
+            try:
+                total += proc.memory_info().rss
+            except psutil.Error:
+                pass
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                now = self.rss()
+            except psutil.Error:
+                return
+            self.first = self.first or now
+            self.peak = max(self.peak, now)
+            self._stop.wait(self.every)
+
+    def __enter__(self) -> MemorySampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+
+# --------------------------------------------------------------------------------------
+# Sessions
+# --------------------------------------------------------------------------------------
+
+ERROR_CHECK = """() => ({
+    exception: document.querySelectorAll('[data-testid="stException"]').length,
+    wrong: document.body.innerText.includes('Something went wrong'),
+})"""
+
+
+async def _idle(page: Page, deadline: float) -> None:
+    """Wait until the page has a title and the script has stopped running (twice, 300 ms
+    apart, since a rerun can start right after the first ends)."""
+    await page.locator('[data-testid="stMain"] h1').first.wait_for(
+        state="visible", timeout=max(1.0, deadline - time.monotonic()) * 1000
+    )
+    calm = 0
+    while calm < 2:
+        if time.monotonic() > deadline:
+            raise TimeoutError("the page kept running")
+        running = await page.get_by_role("img", name="Running...").count()
+        running += await page.get_by_role("button", name="Stop").count()
+        running += await page.locator('[data-testid="stSkeleton"]').count()
+        calm = calm + 1 if running == 0 else 0
+        await page.wait_for_timeout(150 if calm == 0 else 300)
+
+
+async def _visit(
+    page: Page, base: str, path: str, place: tuple[str, str]
+) -> tuple[float, str | None]:
+    level, code = place
+    query = "" if level == "england" else f"?level={level}&place={code}"
+    started = time.monotonic()
+    deadline = started + PAGE_TIMEOUT
+    try:
+        response = await page.goto(f"{base}/{path}{query}", timeout=PAGE_TIMEOUT * 1000)
+        if response is None or response.status != 200:
+            return (
+                time.monotonic() - started,
+                f"HTTP {None if response is None else response.status}",
+            )
+        await _idle(page, deadline)
+        seconds = time.monotonic() - started - 0.6  # less the calm confirmation waits
+        found = await page.evaluate(ERROR_CHECK)
+        if found["exception"]:
+            return seconds, "exception box"
+        if found["wrong"]:
+            return seconds, "Something went wrong"
+        return seconds, None
+    except Exception as e:  # a failed or timed-out navigation is an error, not a crash
+        return time.monotonic() - started, f"{type(e).__name__}: {str(e).splitlines()[0][:120]}"
+
+
+async def _session(
+    number: int, browser: Browser, base: str, places: list[tuple[str, str]], stop: float,
+    visits: list[Visit],
+) -> None:  # fmt: skip
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    try:
+        step = number  # sessions start at different points of the rotation
+        while time.monotonic() < stop:
+            place = places[(step // len(PAGES)) % len(places)]
+            path = PAGES[step % len(PAGES)]
+            seconds, error = await _visit(page, base, path, place)
+            visits.append(Visit(number, path or "overview", place[1], seconds, error))
+            step += 1
+    finally:
+        await context.close()
+
+
+async def _drive(settings: Settings, base: str, places: list[tuple[str, str]]) -> list[Visit]:
+    visits: list[Visit] = []
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            # warm the server (first script run, imports) before the clock starts
+            warm = await browser.new_context()
+            await _visit(await warm.new_page(), base, "", places[0])
+            await warm.close()
+            stop = time.monotonic() + settings.duration
+            await asyncio.gather(
+                *(
+                    _session(n, browser, base, places, stop, visits)
+                    for n in range(settings.sessions)
+                )
+            )
+        finally:
+            await browser.close()
+    return visits
+
+
+def choose_places(db: Path) -> list[tuple[str, str]]:
+    """England and the first place (by name) of a few levels of the warehouse."""
+    from queries import places
+
+    chosen = [("england", "E92000001")]
+    for level in PLACE_LEVELS[1:]:
+        frame = places.areas(level, db)
+        if not frame.is_empty():
+            chosen.append((level, str(frame["area_code"][0])))
+    return chosen
+
+
+def run(settings: Settings) -> Result:
+    """Start the server, drive the sessions, measure; write the report if asked."""
+    if not 1 <= settings.sessions <= MAX_SESSIONS:
+        raise ValueError(f"sessions must be 1 to {MAX_SESSIONS}")
+    if not 1 <= settings.duration <= MAX_DURATION:
+        raise ValueError(f"duration must be 1 to {MAX_DURATION:.0f} s")
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError("Chromium is not installed: run `make browser`.")
+    result = Result(settings, choose_places(settings.db))
+    result.started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    result.load_before = os.getloadavg()
+    began = time.monotonic()
+    with server(settings.db) as (base, proc, log), MemorySampler(proc.pid) as memory:
+        result.visits = asyncio.run(_drive(settings, base, result.places))
+        result.rss_start, result.peak_rss = memory.first, memory.peak
+        text = log.read_text(errors="replace")
+        result.server_log_errors = [
+            line for line in text.splitlines() if "Traceback" in line or "ERROR" in line
+        ][:20]
+    log.unlink(missing_ok=True)
+    result.wall = time.monotonic() - began
+    result.load_after = os.getloadavg()
+    if settings.report is not None:
+        settings.report.write_text(report(result), encoding="utf-8")
+    return result
+
+
+# --------------------------------------------------------------------------------------
+# The report
+# --------------------------------------------------------------------------------------
+
+
+def _machine() -> list[tuple[str, str]]:
+    cpu = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.lower().startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        chromium = subprocess.run(
+            [CHROMIUM, "--version"], capture_output=True, text=True, timeout=20, check=False
+        ).stdout.strip()
+    except OSError:
+        chromium = "not found"
+    import playwright
+    import streamlit
+
+    return [
+        ("CPU", cpu),
+        ("cores", f"{psutil.cpu_count()} logical"),
+        ("memory", f"{psutil.virtual_memory().total / 1024**3:.1f} GB"),
+        ("OS", f"{platform.system()} {platform.release()}"),
+        ("Python", platform.python_version()),
+        ("Streamlit", streamlit.__version__),
+        ("Playwright", getattr(playwright, "__version__", "?")),
+        ("browser", chromium),
+    ]
+
+
+def _mb(value: int) -> str:
+    return f"{value / 1024**2:,.0f} MB"
+
+
+def report(result: Result) -> str:
+    s = result.settings
+    times = result.times()
+    ok = len(times)
+    lines = [
+        "# Load test",
+        "",
+        f"`python -m benchmarks.loadtest` ({result.started}): {s.sessions} concurrent browser "
+        f"sessions (Playwright contexts in one headless Chromium) against one local Streamlit "
+        f"server on 127.0.0.1, for {s.duration:.0f} s. Each session opens the six pages for "
+        f"{len(result.places)} places in turn; a page's time runs from navigation until it has "
+        "its title and Streamlit shows no 'Running...' indicator.",
+        "",
+        "## Results",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| page loads | {len(result.visits)} ({ok} without error) |",
+        f"| errors | {len(result.errors)} |",
+        f"| page time p50 | {percentile(times, 50):.2f} s |",
+        f"| page time p95 | {percentile(times, 95):.2f} s |",
+        f"| page time max | {max(times, default=float('nan')):.2f} s |",
+        f"| throughput | {ok / s.duration * 60:.0f} pages a minute |",
+        f"| server memory, peak (process tree RSS) | {_mb(result.peak_rss)} |",
+        f"| server memory, at the start | {_mb(result.rss_start)} |",
+        f"| wall time (server start to stop) | {result.wall:.0f} s |",
+        "",
+        "| page | loads | p50 | p95 |",
+        "|---|---|---|---|",
+    ]
+    for path in PAGES:
+        name = path or "overview"
+        page_times = result.times(name)
+        lines.append(
+            f"| {name} | {len(page_times)} | {percentile(page_times, 50):.2f} s | "
+            f"{percentile(page_times, 95):.2f} s |"
+        )
+    lines += ["", "## Errors", ""]
+    if result.errors:
+        for v in result.errors[:30]:
+            lines.append(f"- session {v.session}, {v.page} for {v.place}: {v.error}")
+    else:
+        lines.append("None.")
+    if result.server_log_errors:
+        lines += ["", "Server log:", "", "```", *result.server_log_errors, "```"]
+    warehouse = (
+        f"demo built for this run with `peolc demo --scale {s.scale}`"
+        if s.scale is not None
+        else f"`{s.db.name}` as given"
+    )
+    places = ", ".join(f"{level} {code}" for level, code in result.places)
+    lines += [
+        "",
+        "## Settings",
+        "",
+        f"- warehouse: {warehouse} ({s.db.stat().st_size / 1024**2:,.0f} MB)",
+        f"- places: {places}",
+        f"- sessions {s.sessions}, duration {s.duration:.0f} s, page timeout {PAGE_TIMEOUT:.0f} s",
+        "- server: `streamlit run dashboard.py --server.address 127.0.0.1 --server.headless "
+        "true --server.fileWatcherType none`",
+        "",
+        "## Machine",
+        "",
+        *[f"- {k}: {v}" for k, v in _machine()],
+        f"- load average before: {' / '.join(f'{x:.2f}' for x in result.load_before)} "
+        f"(1 / 5 / 15 min); after: {' / '.join(f'{x:.2f}' for x in result.load_after)}",
+        "- the browser, its 20 tabs and the server share these cores, so page times include "
+        "the browser's own rendering work",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.loadtest", description=__doc__)
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--duration", type=float, default=180.0, help="seconds")
+    parser.add_argument("--db", type=Path, help="use this warehouse instead of building one")
+    parser.add_argument("--scale", type=float, default=0.1, help="demo scale to build")
+    parser.add_argument("--report", type=Path, default=REPORT)
+    args = parser.parse_args(argv)
+    scale = None
+    with tempfile.TemporaryDirectory(prefix="peolc-loadtest-") as folder:
+        db = args.db
+        if db is None:
+            db, scale = Path(folder) / "demo.duckdb", args.scale
+            print(f"building a demo warehouse (scale {scale}) ...", flush=True)
+            subprocess.run(
+                [sys.executable, "-m", "etl.cli", "demo", "--scale", str(scale), "--db", str(db)],
+                cwd=ROOT, check=True,
+            )  # fmt: skip
+        settings = Settings(db, args.sessions, args.duration, scale, args.report)
+        result = run(settings)
+        print(report(result))
+    return 1 if result.errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,416 @@
+"""benchmarks/results.md from the results of one run (``benchmarks.run``)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from benchmarks.etl_bench import BEFORE, DUCKDB, PANDAS, PEOLC
+from benchmarks.measure import median, percentile, ratios
+
+ETL_RATIO_TARGET = 1.3  # peolc / bare DuckDB, at most
+PANDAS_TARGET = 10.0  # pandas + SQLite / peolc, at least
+MEMORY_TARGET_MB = 2048
+WARM_P95_TARGET_MS = 100
+SII_TARGET_MS = 300
+BROWSER_TARGET_S = 2.0
+LEVEL_ORDER = (
+    "england",
+    "nhs_region",
+    "icb",
+    "sub_icb",
+    "pcn",
+    "practice",
+    "region",
+    "cty_ua",
+    "lad",
+)
+PAGE_ORDER = (
+    "Sidebar",
+    "Overview",
+    "Demographics",
+    "Deaths by setting",
+    "Register coverage",
+    "Equity audit",
+    "Data & methods",
+    "Equity breakdown + SII",
+)
+
+Results = dict[str, Any]
+
+
+def _f(value: float, digits: int = 2) -> str:
+    return "n/a" if value is None or math.isnan(value) else f"{value:,.{digits}f}"
+
+
+def _ms(seconds: float) -> str:
+    return "n/a" if math.isnan(seconds) else f"{seconds * 1000:,.0f}"
+
+
+def _ok(good: bool | None) -> str:
+    return "n/a" if good is None else ("met" if good else "**missed**")
+
+
+def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines + [""]
+
+
+def _runs(case: Results, name: str, attr: str = "wall") -> list[float]:
+    return [r[attr] for r in case["runs"].get(name, []) if r is not None]
+
+
+def _round_ratio(case: Results, top: str, bottom: str, attr: str = "wall") -> list[float]:
+    pairs = [
+        (a[attr], b[attr])
+        for a, b in zip(case["runs"].get(top, []), case["runs"].get(bottom, []), strict=False)
+        if a is not None and b is not None
+    ]
+    return ratios([p[0] for p in pairs], [p[1] for p in pairs])
+
+
+def _peak(case: Results, name: str) -> float:
+    values = [r["peak_rss_mb"] for r in case["runs"].get(name, []) if r is not None]
+    return max(values) if values else math.nan
+
+
+def _samples(result: Results, page: str, level: str | None, mode: str) -> list[float]:
+    pages = result.get("samples", {}).get(page, {})
+    levels = [level] if level else list(pages)
+    out: list[float] = []
+    for lv in levels:
+        out += pages.get(lv, {}).get(mode, [])
+    return out
+
+
+def _machine(results: Results) -> list[str]:
+    m = results["machine"]
+    end = results.get("load_at_end", [math.nan] * 3)
+    rows = [
+        ("CPU", m["cpu"]),
+        ("cores", m["cores"]),
+        ("memory", m["memory"]),
+        ("OS", m["os"]),
+        ("Python", m["python"]),
+        ("packages", m["packages"]),
+        ("browser", m["chromium"]),
+        ("commit", m["commit"]),
+        ("load average at start", m["load_at_start"]),
+        ("load average at end", " / ".join(_f(x) for x in end) + " (1 / 5 / 15 min)"),
+        (
+            "load average (1 min) as each section began",
+            ", ".join(f"{k} {_f(v[0])}" for k, v in results.get("loads", {}).items()),
+        ),
+        (
+            "run",
+            f"{results['settings']['name']} settings, {_f(results.get('minutes', 0), 1)} "
+            f"minutes, {results['started']} UTC",
+        ),
+    ]
+    return _table(("", ""), rows)
+
+
+def _summary(results: Results) -> list[str]:
+    rows: list[list[str]] = []
+    for case in results.get("etl", []):
+        if not case.get("main"):
+            continue
+        r = median(_round_ratio(case, PEOLC, DUCKDB))
+        rows.append(
+            [
+                f"{case['label']}: peolc / bare DuckDB",
+                f"≤ {ETL_RATIO_TARGET}",
+                f"{_f(r)}× (CPU {_f(median(_round_ratio(case, PEOLC, DUCKDB, 'cpu')))}×)",
+                _ok(None if math.isnan(r) else r <= ETL_RATIO_TARGET),
+            ]
+        )
+        p = median(_round_ratio(case, PANDAS, PEOLC))
+        rows.append(
+            [
+                f"{case['label']}: pandas + SQLite / peolc",
+                f"≥ {PANDAS_TARGET:.0f}",
+                f"{_f(p, 1)}×",
+                _ok(None if math.isnan(p) else p >= PANDAS_TARGET),
+            ]
+        )
+        m = _peak(case, PEOLC)
+        rows.append(
+            [
+                f"{case['label']}: peolc peak memory",
+                f"≤ {MEMORY_TARGET_MB} MB",
+                f"{_f(m, 0)} MB",
+                _ok(None if math.isnan(m) else m <= MEMORY_TARGET_MB),
+            ]
+        )
+    queries = results.get("queries")
+    if queries:
+        worst = (math.nan, "", "")
+        for page in PAGE_ORDER:
+            if page in ("Sidebar", "Equity breakdown + SII"):
+                continue
+            for level in LEVEL_ORDER:
+                p95 = percentile(_samples(queries, page, level, "warm"), 95)
+                if not math.isnan(p95) and (math.isnan(worst[0]) or p95 > worst[0]):
+                    worst = (p95, page, level)
+        over = [
+            f"{page} ({level})"
+            for page in PAGE_ORDER
+            if page not in ("Sidebar", "Equity breakdown + SII")
+            for level in LEVEL_ORDER
+            if percentile(_samples(queries, page, level, "warm"), 95) * 1000 > WARM_P95_TARGET_MS
+        ]
+        rows.append(
+            [
+                "query functions, warm p95 per page and level",
+                f"≤ {WARM_P95_TARGET_MS} ms",
+                f"worst {_ms(worst[0])} ms ({worst[1]}, {worst[2]}); {len(over)} page-levels over",
+                _ok(not over),
+            ]
+        )
+        sii = percentile(_samples(queries, "Equity breakdown + SII", "england", "warm"), 95)
+        rows.append(
+            [
+                "equity breakdown with SII, England, warm p95",
+                f"≤ {SII_TARGET_MS} ms",
+                f"{_ms(sii)} ms",
+                _ok(None if math.isnan(sii) else sii * 1000 <= SII_TARGET_MS),
+            ]
+        )
+    browser = results.get("browser")
+    if browser:
+        worst_s = max((max(t["seconds"]) for t in browser if t["seconds"]), default=math.nan)
+        slow = [
+            f"{t['page']} ({t['place']})"
+            for t in browser
+            if t["seconds"] and max(t["seconds"]) > BROWSER_TARGET_S
+        ]
+        rows.append(
+            [
+                "page time in Chromium, warm, slowest",
+                f"≤ {BROWSER_TARGET_S:.0f} s",
+                f"{_f(worst_s)} s" + (f" ({', '.join(slow)})" if slow else ""),
+                _ok(not slow),
+            ]
+        )
+    return _table(("target", "goal", "measured", ""), rows)
+
+
+def _etl(results: Results) -> list[str]:
+    out: list[str] = []
+    names = [PEOLC, BEFORE, DUCKDB, PANDAS]
+    for case in results.get("etl", []):
+        present = [n for n in names if _runs(case, n)]
+        out.append(
+            f"**{case['label']}**: {case['rows']:,} rows, {case['size_mb']:,.0f} MB of CSV; "
+            f"{len(_runs(case, PEOLC))} rounds."
+        )
+        out.append("")
+        rows = []
+        for n in present:
+            walls, cpus = _runs(case, n), _runs(case, n, "cpu")
+            rows.append(
+                [
+                    n,
+                    _f(median(walls)),
+                    _f(median(cpus)),
+                    _f(_peak(case, n), 0),
+                    ", ".join(_f(w, 1) for w in walls),
+                ]
+            )
+        out += _table(
+            ("contender", "median wall s", "median CPU s", "peak RSS MB", "wall s by round"), rows
+        )
+        ratio_rows = [
+            [
+                f"{a} / {b}",
+                _f(median(_round_ratio(case, a, b))),
+                _f(median(_round_ratio(case, a, b, "cpu"))),
+                ", ".join(_f(x) for x in _round_ratio(case, a, b)),
+            ]
+            for a, b in ((PEOLC, DUCKDB), (PANDAS, PEOLC), (BEFORE, PEOLC), (BEFORE, DUCKDB))
+            if _runs(case, a) and _runs(case, b)
+        ]
+        out += _table(("ratio (same round)", "median, wall", "median, CPU", "by round"), ratio_rows)
+    return out
+
+
+def _demo(results: Results) -> list[str]:
+    rows = [
+        [f"peolc demo --years {k}", _f(r["wall"], 1), _f(r["cpu"], 1), _f(r["peak_rss_mb"], 0)]
+        for k, r in results.get("demo", {}).items()
+    ]
+    if not rows:
+        return ["Not run (the warehouses of an earlier run were reused).", ""]
+    return _table(
+        (
+            "command (scale " + str(results["settings"]["scale"]) + ")",
+            "wall s",
+            "CPU s",
+            "peak RSS MB",
+        ),
+        rows,
+    )
+
+
+def _queries(result: Results, modes: Sequence[str] = ("cold", "warm", "cached")) -> list[str]:
+    out: list[str] = []
+    places = result.get("places", {})
+    out.append(
+        f"Year {result.get('year')}; places per level: "
+        + ", ".join(f"{k} {v}" for k, v in places.items())
+        + ". Milliseconds, p50 / p95."
+    )
+    out.append("")
+    header = ["page", "level", *[f"{m} p50 / p95" for m in modes], "samples (warm)"]
+    rows = []
+    for page in PAGE_ORDER:
+        for level in LEVEL_ORDER:
+            cells = []
+            n = 0
+            for mode in modes:
+                values = _samples(result, page, level, mode)
+                if mode == "warm":
+                    n = len(values)
+                cells.append(f"{_ms(percentile(values, 50))} / {_ms(percentile(values, 95))}")
+            if n:
+                rows.append([page, level, *cells, str(n)])
+    out += _table(header, rows)
+    failures = result.get("failures") or []
+    if failures:
+        out.append(f"{len(failures)} failures; the first:")
+        out.append("```")
+        out.append(failures[0][-2000:])
+        out.append("```")
+        out.append("")
+    return out
+
+
+def _browser(times: list[Results]) -> list[str]:
+    rows = [
+        [
+            t["page"],
+            t["place"],
+            _f(median(t["seconds"])),
+            _f(max(t["seconds"], default=math.nan)),
+            str(t["charts"]),
+            str(t["errors"]),
+        ]
+        for t in times
+    ]
+    return _table(("page", "place", "median s", "slowest s", "charts", "errors shown"), rows)
+
+
+def _growth(results: Results) -> list[str]:
+    growth = results.get("growth") or {}
+    if not growth:
+        return ["Not run.", ""]
+    years = sorted(growth, key=int)
+    out = ["Query functions, warm (DuckDB asked every time), all levels pooled, ms p50 / p95:", ""]
+    rows = []
+    for page in PAGE_ORDER:
+        cells = []
+        for y in years:
+            values = _samples(growth[y]["queries"], page, None, "warm")
+            cells.append(f"{_ms(percentile(values, 50))} / {_ms(percentile(values, 95))}")
+        rows.append([page, *cells])
+    out += _table(("page", *[f"{y} years" for y in years]), rows)
+    demo = results.get("demo", {})
+    etl = {c["label"]: c for c in results.get("etl", [])}
+    rows = []
+    for y in years:
+        d = demo.get(y)
+        case = etl.get(f"deaths, {y} years")
+        rows.append(
+            [
+                f"{y} years",
+                "n/a" if d is None else f"{_f(d['wall'], 1)} (CPU {_f(d['cpu'], 1)})",
+                "n/a" if case is None else f"{case['rows']:,}",
+                "n/a" if case is None else _f(median(_runs(case, PEOLC))),
+                "n/a" if case is None else _f(median(_round_ratio(case, PEOLC, DUCKDB))),
+                "n/a" if case is None else _f(_peak(case, PEOLC), 0),
+            ]
+        )
+    out += _table(
+        (
+            "data",
+            "peolc demo s",
+            "deaths rows",
+            "peolc load deaths s",
+            "peolc / DuckDB",
+            "load peak MB",
+        ),
+        rows,
+    )
+    if any("browser" in growth[y] for y in years):
+        rows = []
+        for y in years:
+            for t in growth[y].get("browser", []):
+                rows.append([f"{y} years", t["page"], t["place"], _f(median(t["seconds"]))])
+        out += _table(("data", "page", "place", "s"), rows)
+    return out
+
+
+def render(results: Results) -> str:
+    lines = [
+        "# Benchmark results",
+        "",
+        "Written by `make bench` (`python -m benchmarks.run`); see the Benchmarks section of "
+        "README.md. The machine is shared, so figures are ratios between contenders run side "
+        "by side in the same rounds, or percentiles over many runs; absolute seconds are "
+        "given for scale only and move with the load average shown below.",
+        "",
+        "## Machine",
+        "",
+        *_machine(results),
+        "## Against the targets",
+        "",
+        *_summary(results),
+    ]
+    if results.get("etl"):
+        lines += [
+            "## ETL throughput",
+            "",
+            "`peolc load KIND FILE` (the real command, its own process, loading into a copy of "
+            "a warehouse holding the demo geography) against bare DuckDB (`create table t as "
+            "select * from read_csv(FILE)` into a new file, then a checkpoint) and pandas "
+            "(`read_csv`, `to_sql` into a new SQLite file). Wall time includes starting "
+            "Python; peak RSS is each process's own (`wait4`).",
+            "",
+            *_etl(results),
+        ]
+    lines += ["## peolc demo (end to end)", "", *_demo(results)]
+    if results.get("queries"):
+        lines += [
+            "## Query latency",
+            "",
+            "Each page's query functions as the page calls them (benchmarks/pages.py), for "
+            "seeded random places of every level. **cold**: first query after opening the "
+            "warehouse (`runner.clear_cache()`, fresh snapshot); **warm**: the result cache "
+            "switched off, so DuckDB answers every query (as `run_uncached`); **cached**: the "
+            "same page again from the result cache. Times include the Python that shapes and "
+            "protects the figures.",
+            "",
+            *_queries(results["queries"]),
+        ]
+    if results.get("queries_before"):
+        lines += [
+            f"### Before (baseline commit {results.get('baseline', {}).get('ref')}), warm only",
+            "",
+            *_queries(results["queries_before"], ("cold", "warm")),
+        ]
+    if results.get("browser"):
+        lines += [
+            "## Page time in Chromium",
+            "",
+            "Headless Chromium (Playwright), from navigation to the last change inside a "
+            "Plotly chart (for Data & methods, which has none, the last change in the page), "
+            "warm: each page was opened once for the place before the timed visits.",
+            "",
+            *_browser(results["browser"]),
+        ]
+    lines += ["## Growth: 1, 5 and 10 years of deaths", "", *_growth(results)]
+    if results.get("errors"):
+        lines += ["## Errors", "", "```", *results["errors"], "```", ""]
+    return "\n".join(lines)
