@@ -1,8 +1,12 @@
 """Timing and statistics: run a contender in its own process, read its peak memory.
 
-Each contender runs as a child process so that its peak resident memory is its own:
-``os.wait4`` returns that child's resource usage (``ru_maxrss``, kilobytes on Linux, and its
-CPU seconds). Wall time is taken around the whole process (interpreter start included).
+Each contender runs as a child process so that its peak resident memory is its own. Its
+peak is the high-water mark of its own address space (``VmHWM`` in ``/proc/PID/status``,
+read every 20 ms while it runs): ``ru_maxrss`` from ``os.wait4`` is no good here, because
+Linux carries a child's high-water mark across ``exec`` from the moment of ``fork``, when it
+shares the benchmark runner's pages, so it never reads below the runner's own size.
+``ru_maxrss`` is kept as a fallback where ``/proc`` cannot be read. CPU seconds come from
+``wait4``; wall time is taken around the whole process (interpreter start included).
 """
 
 from __future__ import annotations
@@ -55,13 +59,19 @@ def run_child(
     assert stream is not None
     reader = threading.Thread(target=lambda: chunks.append(stream.read()), daemon=True)
     reader.start()
+    peak_kb = [0]
+    finished = threading.Event()
+    watcher = threading.Thread(target=_watch_hwm, args=(proc.pid, peak_kb, finished), daemon=True)
+    watcher.start()
     killer = threading.Timer(timeout, proc.kill)
     killer.start()
     try:
         _, status, usage = os.wait4(proc.pid, 0)
     finally:
         killer.cancel()
+        finished.set()
     wall = time.perf_counter() - started
+    watcher.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
     reader.join()
     stream.close()
@@ -69,7 +79,22 @@ def run_child(
     if proc.returncode != 0:
         raise ContenderFailed(f"{label} exited with {proc.returncode}:\n{text[-3000:]}")
     cpu = usage.ru_utime + usage.ru_stime
-    return Run(label, wall, cpu, usage.ru_maxrss / 1024, text)
+    peak = peak_kb[0] if peak_kb[0] > 0 else usage.ru_maxrss
+    return Run(label, wall, cpu, peak / 1024, text)
+
+
+def _watch_hwm(pid: int, peak_kb: list[int], finished: threading.Event) -> None:
+    """Keep the largest ``VmHWM`` (kB) of process ``pid`` in ``peak_kb[0]`` until it ends."""
+    status = Path(f"/proc/{pid}/status")
+    while not finished.is_set():
+        try:
+            for line in status.read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak_kb[0] = max(peak_kb[0], int(line.split()[1]))
+                    break
+        except (OSError, ValueError):
+            pass  # not started yet, or already a zombie: keep what was read
+        finished.wait(0.02)
 
 
 def median(values: Sequence[float]) -> float:

@@ -1,0 +1,24 @@
+"""The benchmarks' peak-memory figure is the contender's own, not the runner's."""
+
+from __future__ import annotations
+
+import sys
+
+from benchmarks.measure import run_child
+
+MB = 1024 * 1024
+
+
+def touch(size_mb: int) -> str:
+    """Python that allocates ``size_mb`` MB and touches every page (so it is resident)."""
+    return f"b = bytearray({size_mb} * {MB}); b[::4096] = b'x' * (len(b) // 4096)"
+
+
+def test_peak_is_the_childs_own_even_when_the_runner_is_large() -> None:
+    runner_ballast = bytearray(400 * MB)
+    runner_ballast[::4096] = b"x" * (len(runner_ballast) // 4096)
+    small = run_child("small", [sys.executable, "-c", "pass"])
+    large = run_child("large", [sys.executable, "-c", touch(150)])
+    del runner_ballast
+    assert small.peak_rss_mb < 100, small.peak_rss_mb  # not the runner's 400 MB
+    assert 150 <= large.peak_rss_mb < 400, large.peak_rss_mb
