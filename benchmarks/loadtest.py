@@ -20,16 +20,11 @@ import argparse
 import asyncio
 import os
 import platform
-import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,18 +32,11 @@ from pathlib import Path
 import psutil
 from playwright.async_api import Browser, Page, async_playwright
 
+from benchmarks import local_server
+from benchmarks.local_server import CHROMIUM, CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT / "benchmarks" / "loadtest.md"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PAGES = ("", "demographics", "deaths_by_setting", "register_coverage", "equity_audit",
          "data_methods")  # fmt: skip
 PLACE_LEVELS = ("england", "icb", "sub_icb", "pcn", "practice", "lad")
@@ -116,49 +104,6 @@ def percentile(values: list[float], q: float) -> float:
 # --------------------------------------------------------------------------------------
 # The server (127.0.0.1 only) and its memory
 # --------------------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def server(db: Path) -> Iterator[tuple[str, subprocess.Popen[bytes], Path]]:
-    """``streamlit run dashboard.py`` on a free loopback port; stopped on the way out."""
-    port = _free_port()
-    log = Path(tempfile.mkstemp(prefix="peolc-loadtest-", suffix=".log")[1])
-    env = {**os.environ, "PEOLC_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
-             "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--server.headless", "true", "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited:\n{log.read_text(errors='replace')}")
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("streamlit did not answer within 120 s") from None
-                time.sleep(0.3)
-        yield base, proc, log
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
 
 
 class MemorySampler:
@@ -316,14 +261,14 @@ def run(settings: Settings) -> Result:
     result.started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     result.load_before = os.getloadavg()
     began = time.monotonic()
-    with server(settings.db) as (base, proc, log), MemorySampler(proc.pid) as memory:
+    with local_server.dashboard(settings.db) as server, MemorySampler(server.process.pid) as memory:
+        base, log = server.base, server.log
         result.visits = asyncio.run(_drive(settings, base, result.places))
         result.rss_start, result.peak_rss = memory.first, memory.peak
         text = log.read_text(errors="replace")
         result.server_log_errors = [
             line for line in text.splitlines() if "Traceback" in line or "ERROR" in line
         ][:20]
-    log.unlink(missing_ok=True)
     result.wall = time.monotonic() - began
     result.load_after = os.getloadavg()
     if settings.report is not None:
