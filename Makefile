@@ -76,7 +76,7 @@ test-fast: install
 bench: install browser
 	$(BIN)/python -m benchmarks.run
 
-## loadtest: 20 concurrent browser sessions against a local server (loopback only)
+## loadtest: 20 concurrent dashboard sessions (websocket protocol; --client browser for Chromium) on loopback
 loadtest: install browser
 	$(BIN)/python -m benchmarks.loadtest
 

@@ -22,15 +22,9 @@ import duckdb
 import numpy as np
 import polars as pl
 
+from etl.demo.indicators import COLUMNS as FINGERTIPS_COLUMNS  # the Fingertips API layout
+
 GEOGRAPHY_KINDS = ("lookups", "imd", "population", "boundaries", "qof")
-FINGERTIPS_COLUMNS = (
-    "Indicator ID", "Indicator Name", "Parent Code", "Parent Name", "Area Code", "Area Name",
-    "Area Type", "Sex", "Age", "Category Type", "Category", "Time period", "Value",
-    "Lower CI 95.0 limit", "Upper CI 95.0 limit", "Lower CI 99.8 limit", "Upper CI 99.8 limit",
-    "Count", "Denominator", "Value note", "Recent Trend",
-    "Compared to England value or percentiles", "Compared to Region value or percentiles",
-    "Time period Sortable", "New data", "Compared to goal",
-)  # fmt: skip
 FINGERTIPS_YEARS = (2019, 2020, 2021, 2022)
 FINGERTIPS_CATEGORIES = 8  # the whole population and seven age groups
 

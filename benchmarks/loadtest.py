@@ -1,17 +1,19 @@
-"""Load test: concurrent browser sessions against a local dashboard server (loopback only).
+"""Load test: concurrent dashboard sessions against a local server (loopback only).
 
 ``make loadtest`` (``python -m benchmarks.loadtest``) builds a demo warehouse (or uses
-``--db``), starts ``streamlit run dashboard.py`` on a free port of 127.0.0.1, and drives
-``--sessions`` browser contexts in one headless Chromium (Debian's, as the browser tests
-use) for ``--duration`` seconds. Each session opens every page for a few places in turn,
-as a commissioner clicking through would, and times each page from navigation until the
-page has its title and Streamlit shows no 'Running...' indicator. It counts errors
-(exception boxes, "Something went wrong", a missing title, failed or timed-out
-navigations), samples the server's memory (its whole process tree, with psutil) and
-writes ``benchmarks/loadtest.md`` (machine, load average, settings, results) and prints
-it. Everything is bounded: sessions, run time, per-page timeout, and the server and
-browser are stopped in ``finally``. Not part of ``make test``; a two-session smoke run is
-(tests/e2e/test_benchmark_commands.py).
+``--db``), starts ``streamlit run dashboard.py`` on a free port of 127.0.0.1
+(benchmarks/local_server.py), and runs ``--sessions`` concurrent sessions for
+``--duration`` seconds. Each session opens every page for a few places in turn, each
+from its own link, as commissioners following shared links would. ``--client
+websocket`` (the default) speaks Streamlit's own protocol (benchmarks/ws_client.py), so
+the server does all its work while the clients cost little; ``--client browser`` drives
+Chromium tabs (Debian's), which on a small machine measures mostly the browser drawing
+charts. Errors counted: exception boxes, "Something went wrong", a missing heading,
+failed or timed-out pages. It samples the server's memory (its whole process tree, with
+psutil), writes ``benchmarks/loadtest.md`` (machine, load average, settings, results)
+and prints it. Everything is bounded: sessions, run time, per-page timeout, and the
+server and browser are stopped in ``finally``. Not part of ``make test``; two-session
+smoke runs of both clients are (tests/e2e/test_benchmark_commands.py).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from pathlib import Path
 import psutil
 from playwright.async_api import Browser, Page, async_playwright
 
-from benchmarks import local_server
+from benchmarks import local_server, ws_client
 from benchmarks.local_server import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,6 +56,7 @@ class Settings:
     duration: float = 180.0
     scale: float | None = None  # the demo scale the warehouse was built at, if built here
     report: Path | None = REPORT
+    client: str = "websocket"  # "websocket" (benchmarks/ws_client.py) or "browser" (Chromium)
 
 
 @dataclass
@@ -237,6 +240,47 @@ async def _drive(settings: Settings, base: str, places: list[tuple[str, str]]) -
     return visits
 
 
+TITLES = {  # each page's heading starts so (the Overview's is the place's name)
+    "": "",
+    "demographics": "Demographics: ",
+    "deaths_by_setting": "Deaths by setting: ",
+    "register_coverage": "Register coverage: ",
+    "equity_audit": "Equity audit: ",
+    "data_methods": "Data & methods",
+}
+
+
+async def _ws_visit(base: str, path: str, place: tuple[str, str]) -> tuple[float, str | None]:
+    level, code = place
+    started = time.monotonic()
+    try:
+        query = f"level={level}&place={code}"
+        return await ws_client.visit(base, path, query, TITLES[path], PAGE_TIMEOUT), None
+    except Exception as e:  # every failure is counted and reported, none stops the run
+        return time.monotonic() - started, f"{type(e).__name__}: {e}"[:300]
+
+
+async def _ws_session(
+    number: int, base: str, places: list[tuple[str, str]], stop: float, visits: list[Visit]
+) -> None:
+    step = number  # sessions start at different points of the rotation
+    while time.monotonic() < stop:
+        place = places[(step // len(PAGES)) % len(places)]
+        path = PAGES[step % len(PAGES)]
+        seconds, error = await _ws_visit(base, path, place)
+        visits.append(Visit(number, path or "overview", place[1], seconds, error))
+        step += 1
+
+
+async def _drive_ws(settings: Settings, base: str, places: list[tuple[str, str]]) -> list[Visit]:
+    visits: list[Visit] = []
+    await _ws_visit(base, "", places[0])  # warm the server before the clock starts
+    stop = time.monotonic() + settings.duration
+    sessions = (_ws_session(n, base, places, stop, visits) for n in range(settings.sessions))
+    await asyncio.gather(*sessions)
+    return visits
+
+
 def choose_places(db: Path) -> list[tuple[str, str]]:
     """England and the first place (by name) of a few levels of the warehouse."""
     from queries import places
@@ -255,7 +299,9 @@ def run(settings: Settings) -> Result:
         raise ValueError(f"sessions must be 1 to {MAX_SESSIONS}")
     if not 1 <= settings.duration <= MAX_DURATION:
         raise ValueError(f"duration must be 1 to {MAX_DURATION:.0f} s")
-    if not Path(CHROMIUM).exists():
+    if settings.client not in ("websocket", "browser"):
+        raise ValueError("client must be websocket or browser")
+    if settings.client == "browser" and not Path(CHROMIUM).exists():
         raise RuntimeError("Chromium is not installed: run `make browser`.")
     result = Result(settings, choose_places(settings.db))
     result.started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -263,7 +309,8 @@ def run(settings: Settings) -> Result:
     began = time.monotonic()
     with local_server.dashboard(settings.db) as server, MemorySampler(server.process.pid) as memory:
         base, log = server.base, server.log
-        result.visits = asyncio.run(_drive(settings, base, result.places))
+        drive = _drive if settings.client == "browser" else _drive_ws
+        result.visits = asyncio.run(drive(settings, base, result.places))
         result.rss_start, result.peak_rss = memory.first, memory.peak
         text = log.read_text(errors="replace")
         result.server_log_errors = [
@@ -322,11 +369,21 @@ def report(result: Result) -> str:
     lines = [
         "# Load test",
         "",
-        f"`python -m benchmarks.loadtest` ({result.started}): {s.sessions} concurrent browser "
-        f"sessions (Playwright contexts in one headless Chromium) against one local Streamlit "
-        f"server on 127.0.0.1, for {s.duration:.0f} s. Each session opens the six pages for "
-        f"{len(result.places)} places in turn; a page's time runs from navigation until it has "
-        "its title and Streamlit shows no 'Running...' indicator.",
+        f"`python -m benchmarks.loadtest --client {s.client}` ({result.started}): "
+        f"{s.sessions} concurrent sessions against one local Streamlit server on 127.0.0.1, "
+        f"for {s.duration:.0f} s. Each session opens the six pages for {len(result.places)} "
+        "places in turn, each page in a new session from its own link. "
+        + (
+            "Sessions are Playwright contexts in one headless Chromium; a page's time runs "
+            "from navigation until it has its title and Streamlit shows no 'Running...' "
+            "indicator."
+            if s.client == "browser"
+            else "Sessions speak Streamlit's websocket protocol (benchmarks/ws_client.py), as "
+            "the browser's frontend does, without drawing; a page's time runs from the request "
+            "until the server reports the script finished, and a page counts as an error if "
+            "it shows an exception or error box, lacks its heading, or takes over "
+            f"{PAGE_TIMEOUT:.0f} s."
+        ),
         "",
         "## Results",
         "",
@@ -381,8 +438,12 @@ def report(result: Result) -> str:
         *[f"- {k}: {v}" for k, v in _machine()],
         f"- load average before: {' / '.join(f'{x:.2f}' for x in result.load_before)} "
         f"(1 / 5 / 15 min); after: {' / '.join(f'{x:.2f}' for x in result.load_after)}",
-        "- the browser, its 20 tabs and the server share these cores, so page times include "
-        "the browser's own rendering work",
+        (
+            "- the browser, its tabs and the server share these cores, so page times include "
+            "the browser's own rendering work"
+            if s.client == "browser"
+            else "- the clients and the server share these cores"
+        ),
         "",
     ]
     return "\n".join(lines)
@@ -395,6 +456,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", type=Path, help="use this warehouse instead of building one")
     parser.add_argument("--scale", type=float, default=0.1, help="demo scale to build")
     parser.add_argument("--report", type=Path, default=REPORT)
+    parser.add_argument(
+        "--client",
+        choices=("websocket", "browser"),
+        default="websocket",
+        help="websocket: protocol-level sessions (default); browser: Chromium tabs",
+    )
     args = parser.parse_args(argv)
     scale = None
     with tempfile.TemporaryDirectory(prefix="peolc-loadtest-") as folder:
@@ -406,7 +473,7 @@ def main(argv: list[str] | None = None) -> int:
                 [sys.executable, "-m", "etl.cli", "demo", "--scale", str(scale), "--db", str(db)],
                 cwd=ROOT, check=True,
             )  # fmt: skip
-        settings = Settings(db, args.sessions, args.duration, scale, args.report)
+        settings = Settings(db, args.sessions, args.duration, scale, args.report, args.client)
         result = run(settings)
         print(report(result))
     return 1 if result.errors else 0

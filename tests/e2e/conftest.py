@@ -8,6 +8,7 @@ Playwright drives Debian's chromium (``/usr/bin/chromium``, installed by ``.ci/r
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -58,8 +59,9 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
         instance.close()
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
+@contextmanager
+def new_tab(browser: Browser) -> Iterator[Page]:
+    """A tab in a fresh browser context, at the size the screenshots are taken."""
     context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True)
     tab = context.new_page()
     tab.set_default_timeout(60_000)
@@ -67,6 +69,12 @@ def page(browser: Browser) -> Iterator[Page]:
         yield tab
     finally:
         context.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    with new_tab(browser) as tab:
+        yield tab
 
 
 def screenshot(page: Page, name: str) -> Path:

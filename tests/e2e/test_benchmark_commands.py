@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -38,9 +40,10 @@ def test_benchmarks_run_every_section(tmp_path: Path) -> None:
     assert "## Errors" not in text
 
 
-def test_loadtest_runs_sessions_without_errors(demo_db: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("client", ["websocket", "browser"])
+def test_loadtest_runs_sessions_without_errors(demo_db: Path, tmp_path: Path, client: str) -> None:
     report = tmp_path / "loadtest.md"
-    argv = [sys.executable, "-m", "benchmarks.loadtest", "--db", str(demo_db)]
+    argv = [sys.executable, "-m", "benchmarks.loadtest", "--db", str(demo_db), "--client", client]
     argv += ["--sessions", "2", "--duration", "20", "--report", str(report)]
     done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]

@@ -20,7 +20,7 @@ import polars as pl
 import pytest
 from playwright.sync_api import Browser, Download, Page, expect
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import new_tab, screenshot
 from tests.e2e.streamlit_page import choose, no_errors, open_page
 
 PAGES = {  # address -> (title prefix, first CSV's columns that must be there)
@@ -57,13 +57,8 @@ def typical_practice(db: Path) -> tuple[str, str, str]:
 @pytest.fixture(scope="module")
 def tab(browser: Browser) -> Iterator[Page]:
     """One tab for the module (each address is a fresh session; the app stays cached)."""
-    context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    try:
+    with new_tab(browser) as page:
         yield page
-    finally:
-        context.close()
 
 
 def download(page: Page, button: str, nth: int = 0) -> Download:

@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlencode, urlparse
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, expect
 
+from tests.e2e.conftest import new_tab
 from tests.e2e.streamlit_page import no_errors, open_page
 
 SCRIPT = "<script>alert(1)</script>"
@@ -57,13 +58,8 @@ INJECTED = """() => ({
 @pytest.fixture(scope="module")
 def tab(browser: Browser) -> Iterator[Page]:
     """One tab for the module: each link is a fresh session, the app's files stay cached."""
-    context = browser.new_context(viewport={"width": 1440, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    try:
+    with new_tab(browser) as page:
         yield page
-    finally:
-        context.close()
 
 
 @pytest.fixture
