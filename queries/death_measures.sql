@@ -39,15 +39,10 @@ by_deprivation as (
     group by 1
 ),
 england_split as (
-    -- broad age bands are unions of five-year bands (65, 75 and 85 start a band)
+    -- broad age bands are unions of five-year bands
     select
-        case
-            when $dimension <> 'age_band' then group_value
-            when group_value in ('65-69', '70-74') then '65-74'
-            when group_value in ('75-79', '80-84') then '75-84'
-            when group_value in ('85-89', '90+') then '85+'
-            else '0-64'
-        end as group_value,
+        case $dimension when 'age_band' then broad_band_of(group_value) else group_value end
+            as group_value,
         sum(columns(* exclude (year, dimension, group_value)))
     from derived.death_england
     where $level = 'england'

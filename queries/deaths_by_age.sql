@@ -9,10 +9,7 @@ with banded as (
     select
         year,
         age_band as broad_band,
-        case
-            when age >= 90 then '90+'
-            else cast(age // 5 * 5 as varchar) || '-' || cast(age // 5 * 5 + 4 as varchar)
-        end as five_year_band
+        five_year_band(age) as five_year_band
     from area_deaths($area_code, $level)
     where $level <> 'england'
 ),
@@ -21,17 +18,8 @@ counted as (
     from banded
     group by year, broad_band, five_year_band
     union all
-    -- broad bands are unions of five-year bands (65, 75 and 85 start a band)
-    select
-        year,
-        case
-            when group_value in ('65-69', '70-74') then '65-74'
-            when group_value in ('75-79', '80-84') then '75-84'
-            when group_value in ('85-89', '90+') then '85+'
-            else '0-64'
-        end,
-        group_value,
-        deaths
+    -- England: from its sums (a five-year band's broad band is that of its first age)
+    select year, broad_band_of(group_value), group_value, deaths
     from derived.death_england
     where $level = 'england' and dimension = 'age_band_5y'
 ),

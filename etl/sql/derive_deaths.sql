@@ -77,10 +77,7 @@ insert into derived.death_england
 with split as (
     select
         year,
-        case
-            when age >= 90 then '90+'
-            else cast(age // 5 * 5 as varchar) || '-' || cast(age // 5 * 5 + 4 as varchar)
-        end as age_band_5y,
+        five_year_band(age) as age_band_5y,
         sex,
         ethnic_group,
         cause_group,

@@ -1,8 +1,27 @@
 -- macros: table macros that attribute facts to an area, created in every warehouse.
 -- params:  none (macro arguments: a = area code, lvl = level key from peolc.vocabulary)
--- returns: nothing; (re)defines the views death_flags and death_facts and the macros
+-- returns: nothing; (re)defines the age-band macros, the views death_flags and death_facts and the macros
 --          area_deaths, area_population and area_qof, which the SQL in queries/ and the
 --          derived tables use so that every page counts and attributes facts the same way.
+
+-- age bands, defined once: the ESP2013 five-year band of an age (90+ open), and the broad
+-- band of an age; a five-year band's broad band is that of its first age
+create or replace macro five_year_band(age) as
+    case
+        when age >= 90 then '90+'
+        else cast(age // 5 * 5 as varchar) || '-' || cast(age // 5 * 5 + 4 as varchar)
+    end;
+
+create or replace macro broad_band(age) as
+    case
+        when age < 65 then '0-64'
+        when age < 75 then '65-74'
+        when age < 85 then '75-84'
+        else '85+'
+    end;
+
+create or replace macro broad_band_of(five_year) as
+    broad_band(cast(rtrim(split_part(five_year, '-', 1), '+') as integer));
 
 -- every death with one 0/1 flag per measure numerator (n_*); queries and the derived
 -- death tables (etl/sql/derive_deaths.sql) sum them with columns('^n_(.*)') so each is
@@ -35,12 +54,7 @@ select
     ),
     i.imd_decile,
     i.imd_quintile,
-    case
-        when d.age < 65 then '0-64'
-        when d.age < 75 then '65-74'
-        when d.age < 85 then '75-84'
-        else '85+'
-    end as age_band,
+    broad_band(d.age) as age_band,
     d.n_home, d.n_care_home, d.n_hospital, d.n_hospice, d.n_elsewhere, d.n_usual_residence,
     d.n_on_register, d.n_with_need, d.n_need_identified, d.n_advance_care_plan, d.n_epaccs,
     d.n_admitted_90d, d.n_admitted_3plus_90d
