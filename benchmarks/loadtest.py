@@ -27,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -201,6 +202,16 @@ async def _visit(
         return time.monotonic() - started, f"{type(e).__name__}: {str(e).splitlines()[0][:120]}"
 
 
+def _rotation(
+    number: int, places: list[tuple[str, str]], stop: float
+) -> Iterator[tuple[str, tuple[str, str]]]:
+    """(page path, place) in turn until ``stop``; session ``number`` starts ``number`` steps in."""
+    step = number
+    while time.monotonic() < stop:
+        yield PAGES[step % len(PAGES)], places[(step // len(PAGES)) % len(places)]
+        step += 1
+
+
 async def _session(
     number: int, browser: Browser, base: str, places: list[tuple[str, str]], stop: float,
     visits: list[Visit],
@@ -208,13 +219,9 @@ async def _session(
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = await context.new_page()
     try:
-        step = number  # sessions start at different points of the rotation
-        while time.monotonic() < stop:
-            place = places[(step // len(PAGES)) % len(places)]
-            path = PAGES[step % len(PAGES)]
+        for path, place in _rotation(number, places, stop):
             seconds, error = await _visit(page, base, path, place)
             visits.append(Visit(number, path or "overview", place[1], seconds, error))
-            step += 1
     finally:
         await context.close()
 
@@ -263,13 +270,9 @@ async def _ws_visit(base: str, path: str, place: tuple[str, str]) -> tuple[float
 async def _ws_session(
     number: int, base: str, places: list[tuple[str, str]], stop: float, visits: list[Visit]
 ) -> None:
-    step = number  # sessions start at different points of the rotation
-    while time.monotonic() < stop:
-        place = places[(step // len(PAGES)) % len(places)]
-        path = PAGES[step % len(PAGES)]
+    for path, place in _rotation(number, places, stop):
         seconds, error = await _ws_visit(base, path, place)
         visits.append(Visit(number, path or "overview", place[1], seconds, error))
-        step += 1
 
 
 async def _drive_ws(settings: Settings, base: str, places: list[tuple[str, str]]) -> list[Visit]:
