@@ -26,13 +26,35 @@ pytestmark = pytest.mark.skipif(
     not SHARED_DATA.is_dir(), reason="needs ../shared/data (the open files)"
 )
 
+# every file of shared/data a loader reads today, by kind (folder)
 KIND_FILES: dict[str, list[str]] = {
-    "boundaries": sorted(p.name for p in (SHARED_DATA / "boundaries").glob("*.geojson")),
-    "lookups": sorted(p.name for p in (SHARED_DATA / "lookups").glob("*.csv")),
-    "qof": ["MAPPING_NHS_GEOGRAPHIES_2223.csv", "PREVALENCE_2223.csv"],
+    "boundaries": [
+        "ctyua_2023_dec_uk_bsc.geojson", "icb_2023_apr_en_bsc.geojson",
+        "lad_2024_may_uk_bsc.geojson", "nhser_2024_jan_en_bsc.geojson",
+        "rgn_2023_dec_en_buc.geojson", "sicbl_2023_apr_en_bsc.geojson",
+    ],
+    "lookups": [
+        "lad23_ctyua23_geographr.csv", "lad24_region24_geographr.csv",
+        "lsoa11_sicbl22_icb22_lad22_geographr.csv", "lsoa21_sicbl24_icb24_geographr.csv",
+        "lsoa21_ward24_lad24_geographr.csv",
+    ],
+    "qof": ["MAPPING_NHS_GEOGRAPHIES_2223.csv", "PREVALENCE_2223.csv", "PREVALENCE_2425.csv"],
     "imd": ["File_1_-_IMD2019_Index_of_Multiple_Deprivation.xlsx"],
     "population": ["mye22final.xlsx"],
-    "fingertips": sorted(p.name for p in (SHARED_DATA / "fingertips").glob("*.csv")),
+    "fingertips": [
+        "eol_place_of_death_hospital_2018-2021.csv", "gm_schoolsdash_neets.csv",
+        "indicators-CountyUA.data.csv", "trafford_deaths_usual_place_65plus_tidy.csv",
+    ],
+}  # fmt: skip
+# files added to shared/data on 2026-12-03 that no loader reads yet: the real-data path
+# (issue 13) teaches the loaders their layouts; until then open-data lists them as not loaded
+AWAITING_A_LOADER: dict[str, str] = {
+    "lookups/gp-reg-pat-prac-map_2026-07.zip": "not a lookups file type (.zip)",
+    "lookups/lsoa11_lsoa21_lad22_ons.csv": "not a layout the lookups loader knows",
+    "population/gp-reg-pat-prac-quin-age_2026-07.zip": "not a population file type (.zip)",
+    "population/ons_sape_health_geographies_mid2021_mid2022.xlsx": (
+        "not a layout the population loader knows"
+    ),
 }
 FOLDER = {kind: kind for kind in KIND_FILES}
 
@@ -50,10 +72,12 @@ EXPECTED_ROWS: dict[str, tuple[int, int]] = {
     "lad23_ctyua23_geographr.csv": (318, 318),
     "lad24_region24_geographr.csv": (296, 296),
     "PREVALENCE_2223.csv": (133_938, 133_938),
+    "PREVALENCE_2425.csv": (129_948, 129_948),
     "MAPPING_NHS_GEOGRAPHIES_2223.csv": (6_378, 6_378),
     "File_1_-_IMD2019_Index_of_Multiple_Deprivation.xlsx": (32_844, 32_844),
     "mye22final.xlsx": (73_528, 296 * 2 * 19 * 2),
     "indicators-CountyUA.data.csv": (852, 852),
+    "eol_place_of_death_hospital_2018-2021.csv": (1_812, 1_812),
     "gm_schoolsdash_neets.csv": (10, 10),
     "trafford_deaths_usual_place_65plus_tidy.csv": (5_248, 5_248),
 }
@@ -76,6 +100,12 @@ def digest(db: Path, table: str) -> str:
         keep = ", ".join(c for c in columns if c != "load_id")
         rows = con.execute(f"select {keep} from {table} order by all").fetchall()
     return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def other_line_ends(data: bytes) -> bytes:
+    """LF for a file with CRLF line ends, CRLF for one without: same rows, new bytes."""
+    unix = data.replace(b"\r\n", b"\n")
+    return unix if unix != data else data.replace(b"\n", b"\r\n")
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str) -> object:
@@ -114,6 +144,34 @@ def con(open_data: tuple[Path, float]) -> Iterator[duckdb.DuckDBPyConnection]:
 # ------------------------------------------------------------------------------------
 
 
+def test_every_shared_file_is_known_to_these_tests() -> None:
+    """A file added to shared/data fails here until a test says what becomes of it."""
+    on_disk = {
+        str(p.relative_to(SHARED_DATA))
+        for folder in FOLDER.values()
+        for p in (SHARED_DATA / folder).rglob("*")
+        if p.is_file() and not p.name.startswith(".")
+    }
+    known = {f"{FOLDER[kind]}/{name}" for kind, names in KIND_FILES.items() for name in names}
+    assert on_disk - known - set(AWAITING_A_LOADER) == set()
+    assert (known | set(AWAITING_A_LOADER)) - on_disk == set()
+
+
+def test_open_data_lists_files_awaiting_a_loader(tmp_path: Path) -> None:
+    folder = tmp_path / "open"
+    for name in AWAITING_A_LOADER:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(SHARED_DATA / name, folder / name)
+    shutil.copy(SHARED_DATA / "fingertips" / "gm_schoolsdash_neets.csv", folder)
+    (folder / "fingertips").mkdir()
+    shutil.move(folder / "gm_schoolsdash_neets.csv", folder / "fingertips")
+    result = CliRunner().invoke(app, ["open-data", str(folder), "--db", str(tmp_path / "w.db")])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    for name, reason in AWAITING_A_LOADER.items():
+        assert f"{name}: not loaded" in text and reason in text
+
+
 @pytest.mark.parametrize("file_name", sorted(EXPECTED_ROWS))
 def test_row_counts_match_the_manifest(
     loaded: tuple[Path, dict[str, LoadSummary]], file_name: str
@@ -126,10 +184,11 @@ def test_row_counts_match_the_manifest(
 def test_qof_palliative_care_totals(loaded: tuple[Path, dict[str, LoadSummary]]) -> None:
     with duckdb.connect(str(loaded[0]), read_only=True) as con:
         row = con.execute(
-            "select count(*), sum(register), sum(list_size), min(year), max(year) "
-            "from fact_qof where group_code = 'PC'"
-        ).fetchone()
-    assert row == (6_378, 290_433, 62_378_057, 2022, 2022)
+            "select year, count(*), sum(register), sum(list_size) "
+            "from fact_qof where group_code = 'PC' group by year order by year"
+        ).fetchall()
+    # NHS Digital QOF 2022-23 and NHS England QOF 2024-25 (MANIFEST.md): every practice kept
+    assert row == [(2022, 6_378, 290_433, 62_378_057), (2024, 6_188, 356_543, 63_766_671)]
 
 
 def test_population_keeps_england_districts(loaded: tuple[Path, dict[str, LoadSummary]]) -> None:
@@ -220,7 +279,7 @@ def test_loading_the_same_files_again_changes_nothing(
 def test_reissued_files_replace_rather_than_add(
     loaded: tuple[Path, dict[str, LoadSummary]], tmp_path: Path
 ) -> None:
-    """The same data in new bytes (CRLF line ends) replaces the earlier load's rows."""
+    """The same data in new bytes (the other line ends) replaces the earlier load's rows."""
     db = tmp_path / "w.duckdb"
     shutil.copyfile(loaded[0], db)
     before = {t: digest(db, t) for t in TABLES}
@@ -229,7 +288,7 @@ def test_reissued_files_replace_rather_than_add(
         for path in paths(kind):
             copy = tmp_path / kind / path.name
             copy.parent.mkdir(exist_ok=True)
-            copy.write_bytes(path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+            copy.write_bytes(other_line_ends(path.read_bytes()))
             copies.append(copy)
         assert not any(s.skipped for s in load_files(db, kind, copies))
     assert {t: digest(db, t) for t in TABLES} == before
