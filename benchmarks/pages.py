@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from peolc.vocabulary import LEVEL_KEYS
+from peolc.levels import ENGLAND, LEVEL_KEYS
+from peolc.measures import MEASURES
 from queries import (
     deaths,
     demographics,
@@ -34,7 +35,6 @@ from queries import (
 )
 from queries import place_of_death as pod
 from queries.equity_gap import gap_sentence
-from queries.measures import MEASURES
 from queries.places import Place
 
 COMPARE = "england"  # the sidebar's default comparator
@@ -96,7 +96,7 @@ def demographics_page(place: Place, year: int) -> None:
     if _require("deaths"):
         demographics.deaths_by_age(place, "broad")
         if not place.is_england:
-            demographics.deaths_by_age(demographics.ENGLAND, "broad")
+            demographics.deaths_by_age(ENGLAND, "broad")
 
 
 def deaths_by_setting_page(place: Place, year: int) -> None:

@@ -42,7 +42,7 @@ def sample_places(
     per_level: int, seed: int, levels: tuple[str, ...] | None = None
 ) -> dict[str, list[tuple[str, str, str]]]:
     """(code, level, name) of the sampled places, by level."""
-    from peolc.vocabulary import LEVEL_KEYS
+    from peolc.levels import LEVEL_KEYS
     from queries import places
 
     chosen: dict[str, list[tuple[str, str, str]]] = {}

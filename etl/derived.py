@@ -15,7 +15,7 @@ from collections.abc import Set
 import duckdb
 
 from etl.loaders.base import run_sql
-from peolc.vocabulary import ENGLAND_CODE
+from peolc.levels import ENGLAND_CODE
 
 # kinds that change area_base or lsoa_imd (their loaders rebuild the derived geography)
 GEOGRAPHY = frozenset({"lookups", "qof", "imd", "boundaries"})

@@ -21,13 +21,12 @@ from pathlib import Path
 
 import duckdb
 
-from etl import derived
+from etl import derived, reference
 from peolc import __version__
 from peolc.errors import LoadError
+from peolc.schema import SCHEMA_VERSION
 from peolc.sqlfiles import sql_text
-from peolc.vocabulary import PALLIATIVE_NEED_RANGES
 
-SCHEMA_VERSION = "2"  # 2: the derived schema (etl/derived.py)
 SQL_DIR = Path(__file__).parent / "sql"
 
 
@@ -113,17 +112,13 @@ class Transaction:
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create missing tables; refuse a warehouse written by another schema version."""
     con.execute(sql_text(SQL_DIR, "schema"))
-    con.execute(sql_text(SQL_DIR, "macros"))
+    con.execute(reference.macros_sql())
     row = con.execute("select value from warehouse_meta where key = 'schema_version'").fetchone()
     if row is None:
         con.execute(
             "insert into warehouse_meta values ('schema_version', $v)", {"v": SCHEMA_VERSION}
         )
-        con.execute("delete from ref_cause_group")
-        con.executemany(
-            "insert into ref_cause_group values (?, ?, ?, ?)",
-            [(r.first, r.last, r.cause_group, r.condition) for r in PALLIATIVE_NEED_RANGES],
-        )
+        reference.write(con)
     elif row[0] != SCHEMA_VERSION:
         raise LoadError(
             "The warehouse was built by a different version of peolc-needs.",

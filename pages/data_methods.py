@@ -61,7 +61,7 @@ downloads.offer(
     definitions,
     "measure-definitions",
     title="Measure definitions",
-    source="queries/measures.py",
+    source="peolc/measures.py",
     synthetic=False,
     key="definitions",
 )

@@ -5,10 +5,10 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from peolc.vocabulary import LEVEL_BY_KEY
+from peolc.levels import LEVEL_BY_KEY
+from peolc.measures import DEATHS_SOURCE
 from queries import place_of_death as pod
 from queries import warehouse_info
-from queries.measures import DEATHS_SOURCE
 from queries.stats import BENCHMARK_TEXT
 from ui import charts, downloads, missing, selection
 from ui import setting_charts as scharts

@@ -5,8 +5,9 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from peolc.levels import ENGLAND
+from peolc.measures import DEATHS_SOURCE
 from queries import demographics, sources
-from queries.measures import DEATHS_SOURCE
 from ui import charts, exhibit, missing, selection
 from ui import demographics_charts as dc
 
@@ -135,7 +136,7 @@ if missing.require("deaths") and year is not None:
     by_age = demographics.deaths_by_age(place, banding)
     this_year = by_age.filter(pl.col("year") == year)
     if not place.is_england:
-        england_deaths = demographics.deaths_by_age(demographics.ENGLAND, banding)
+        england_deaths = demographics.deaths_by_age(ENGLAND, banding)
         reference = england_deaths.filter(pl.col("year") == year)
         this_year = this_year.join(
             reference.select("age_band", pl.col("value").alias("england")),

@@ -7,9 +7,9 @@ from functools import partial
 import polars as pl
 import streamlit as st
 
+from peolc.measures import MEASURE_BY_KEY, MEASURES
 from queries import deaths, equity, runner, warehouse_info
 from queries.equity_gap import gap_sentence
-from queries.measures import MEASURE_BY_KEY, MEASURES
 from ui import charts, downloads, equity_report, missing, selection
 from ui import setting_charts as scharts
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from peolc.vocabulary import LEVEL_BY_KEY
+from peolc.levels import LEVEL_BY_KEY
+from peolc.measures import MEASURE_BY_KEY, MEASURES
 from queries import deaths, maps, overview, spine, warehouse_info
-from queries.measures import MEASURE_BY_KEY, MEASURES
 from ui import charts, downloads, missing, selection, tiles
 
 chosen = selection.current()

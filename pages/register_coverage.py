@@ -5,9 +5,10 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from peolc.vocabulary import LEVEL_BY_KEY, NEED_SHARE_OF_DEATHS, NEED_SHARE_OF_LIST
+from peolc.levels import LEVEL_BY_KEY
+from peolc.measures import DEATHS_SOURCE, MEASURE_BY_KEY
+from peolc.vocabulary import NEED_SHARE_OF_DEATHS, NEED_SHARE_OF_LIST
 from queries import registers
-from queries.measures import DEATHS_SOURCE, MEASURE_BY_KEY
 from ui import exhibit, missing, selection
 from ui import register_charts as rc
 

@@ -1,62 +1,35 @@
-"""The domain vocabulary: area levels, places of death, cause groups, bands and groups.
+"""The domain vocabulary: places of death, cause groups, age bands, sexes and ethnic groups.
 
 These lists are the allowed values the loaders check, the order the charts use, and the
-labels people read. The ETL writes the cause-group ICD-10 ranges into the warehouse
-(``ref_cause_group``) so that SQL and the Data & methods page read the same definition.
+labels people read. The ETL writes them into the warehouse (``ref_*`` tables,
+``etl/reference.py``) so that SQL and the Data & methods page read the same definitions.
+Levels are in ``peolc.levels``, breakdowns in ``peolc.breakdowns``, measures in
+``peolc.measures``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-ENGLAND_CODE = "E92000001"
-ENGLAND_NAME = "England"
+from typing import Final
 
 
-@dataclass(frozen=True)
-class Level:
-    """A kind of place people can pick, with where its figures come from."""
+class SettingKey:
+    """The places of death, as code names them."""
 
-    key: str
-    label: str
-    plural: str
-    family: str  # "nhs" (commissioning) or "la" (local government) or "national"
+    HOME: Final = "home"
+    CARE_HOME: Final = "care_home"
+    HOSPITAL: Final = "hospital"
+    HOSPICE: Final = "hospice"
+    ELSEWHERE: Final = "elsewhere"
 
 
-LEVELS: tuple[Level, ...] = (
-    Level("england", "England", "England", "national"),
-    Level("nhs_region", "NHS region", "NHS regions", "nhs"),
-    Level("icb", "ICB", "ICBs", "nhs"),
-    Level("sub_icb", "Sub-ICB location", "sub-ICB locations", "nhs"),
-    Level("pcn", "Primary care network", "PCNs", "nhs"),
-    Level("practice", "GP practice", "GP practices", "nhs"),
-    Level("region", "Region (ONS)", "regions", "la"),
-    Level("cty_ua", "County / unitary authority", "counties and UAs", "la"),
-    Level("lad", "Local authority district", "districts and UAs", "la"),
-)
-LEVEL_KEYS: tuple[str, ...] = tuple(level.key for level in LEVELS)
-LEVEL_BY_KEY: dict[str, Level] = {level.key: level for level in LEVELS}
-
-# The level each level's peers are drawn from when comparing a place with its peers:
-# an ICB is compared with all ICBs, a sub-ICB with the sub-ICBs of its ICB's region, etc.
-PEER_PARENT_LEVEL: dict[str, str | None] = {
-    "england": None,
-    "nhs_region": "england",
-    "icb": "england",
-    "sub_icb": "nhs_region",
-    "pcn": "icb",
-    "practice": "sub_icb",
-    "region": "england",
-    "cty_ua": "england",
-    "lad": "region",
-}
-
+# place of death -> label, in the order charts stack them
 PLACES_OF_DEATH: dict[str, str] = {
-    "home": "Home",
-    "care_home": "Care home",
-    "hospital": "Hospital",
-    "hospice": "Hospice",
-    "elsewhere": "Elsewhere",
+    SettingKey.HOME: "Home",
+    SettingKey.CARE_HOME: "Care home",
+    SettingKey.HOSPITAL: "Hospital",
+    SettingKey.HOSPICE: "Hospice",
+    SettingKey.ELSEWHERE: "Elsewhere",
 }
 
 USUAL_RESIDENCE: dict[str, str] = {

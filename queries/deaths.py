@@ -12,20 +12,18 @@ from pathlib import Path
 
 import polars as pl
 
+from peolc.breakdowns import BREAKDOWN_KEYS, ORDERED_BREAKDOWNS, BreakdownKey
 from peolc.errors import QueryError
-from peolc.vocabulary import ENGLAND_CODE, PEER_PARENT_LEVEL
+from peolc.levels import ENGLAND, LEVEL_BY_KEY, PEER_PARENT_LEVEL, LevelKey
+from peolc.measures import MEASURE_BY_KEY, MEASURES, SETTING_KEYS, Measure
 from queries import disclosure
-from queries.measures import MEASURE_BY_KEY, MEASURES, SETTING_KEYS, Measure
 from queries.places import Place, lineage
 from queries.runner import run
 from queries.stats import benchmark, sii
 
 Db = Path | str | None
-ORDERED_DIMENSIONS = ("imd_quintile", "imd_decile")
-DIMENSIONS = (
-    "all", "imd_quintile", "imd_decile", "age_band", "sex", "ethnic_group", "cause_group",
-    "place_of_death",
-)  # fmt: skip
+ORDERED_DIMENSIONS = ORDERED_BREAKDOWNS
+DIMENSIONS = BREAKDOWN_KEYS
 
 
 DENOMINATOR_OF = "denominator_of"
@@ -38,9 +36,9 @@ def summed(level: str, dimension: str) -> bool:
     places counted by residence, and for every split of England; other splits are counted
     from the deaths (death_measures_split.sql). Both give the same counts.
     """
-    if dimension == "all" or level == "england":
+    if dimension == BreakdownKey.ALL or level == LevelKey.ENGLAND:
         return True
-    return dimension in ORDERED_DIMENSIONS and level not in ("pcn", "practice")
+    return dimension in ORDERED_DIMENSIONS and not LEVEL_BY_KEY[level].by_practice
 
 
 def measure_sums(by: str, across: bool) -> disclosure.Cells:
@@ -123,22 +121,15 @@ def _with_benchmark(frame: pl.DataFrame, reference: pl.DataFrame) -> pl.DataFram
 def comparator(place: Place, compare: str, db: Db = None) -> Place:
     """The place to compare with: England, or the place's parent on its hierarchy."""
     if compare != "parent" or place.is_england:
-        return Place(ENGLAND_CODE, "england", "England")
-    parent_level = {
-        "nhs_region": "england",
-        "icb": "nhs_region",
-        "sub_icb": "icb",
-        "pcn": "sub_icb",
-        "practice": "pcn",
-        "region": "england",
-        "cty_ua": "region",
-        "lad": "cty_ua",
-    }[place.level]
-    rows = lineage(place, db).filter(pl.col("ancestor_level") == parent_level)
-    if rows.is_empty() and place.level == "lad":
-        rows = lineage(place, db).filter(pl.col("ancestor_level") == "region")
+        return ENGLAND
+    ancestors = lineage(place, db)
+    rows = ancestors.clear()
+    for parent_level in LEVEL_BY_KEY[place.level].parents:
+        rows = ancestors.filter(pl.col("ancestor_level") == parent_level)
+        if not rows.is_empty():
+            break
     if rows.is_empty():
-        return Place(ENGLAND_CODE, "england", "England")
+        return ENGLAND
     row = rows.row(0, named=True)
     return Place(row["ancestor_code"], row["ancestor_level"], row["ancestor_name"])
 
@@ -191,14 +182,14 @@ def peers(place: Place, year: int, compare: str = "england", db: Db = None) -> p
     """The measures for every peer of the place (same level, same parent), made safe.
 
     Peers: all ICBs for an ICB, the sub-ICBs of its region for a sub-ICB, and so on
-    (``peolc.vocabulary.PEER_PARENT_LEVEL``). Benchmarked against England or the parent.
+    (``peolc.levels.Level.peer_parent``). Benchmarked against England or the parent.
     """
     parent_level = PEER_PARENT_LEVEL.get(place.level)
     if parent_level is None:
         return pl.DataFrame()
     parent_rows = lineage(place, db).filter(pl.col("ancestor_level") == parent_level)
     parent = (
-        Place(ENGLAND_CODE, "england", "England")
+        ENGLAND
         if parent_rows.is_empty()
         else Place(*parent_rows.select("ancestor_code", "ancestor_level", "ancestor_name").row(0))
     )
@@ -225,8 +216,8 @@ def level_values(level: str, year: int, db: Db = None) -> pl.DataFrame:
         "death_measures_peers",
         db,
         peer_level=level,
-        parent_code=ENGLAND_CODE,
-        parent_level="england",
+        parent_code=ENGLAND.code,
+        parent_level=ENGLAND.level,
         year=year,
     )
     long = _long(raw.drop_nulls("deaths"), ["area_code", "area_name"], MEASURES)

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import polars as pl
 
-from peolc.vocabulary import AGE_BANDS_5Y, AGE_BANDS_BROAD, ENGLAND_CODE
+from peolc.levels import ENGLAND
+from peolc.vocabulary import AGE_BANDS_5Y, AGE_BANDS_BROAD
 from queries import disclosure
 from queries.places import Place
 from queries.runner import run
 
 Db = Path | str | None
-ENGLAND = Place(ENGLAND_CODE, "england", "England")
 BASIS_TEXT = {
     "lsoa": "residents (small-area population estimates summed over the area's LSOAs)",
     "lad": "residents (ONS mid-year estimates for local authority districts)",
@@ -139,7 +139,7 @@ def imd_profile(place: Place, year: int | None, db: Db = None) -> pl.DataFrame:
     chosen = own.filter(pl.col("year") == own_year).with_columns(
         (pl.col("population") / pl.col("population").sum() * 100).alias("percent")
     )
-    england = run("population_by_imd", db, area_code=ENGLAND_CODE, level="england")
+    england = run("population_by_imd", db, area_code=ENGLAND.code, level=ENGLAND.level)
     reference = england.filter(pl.col("year") == population_year(england, own_year))
     reference = reference.select(
         "imd_decile",

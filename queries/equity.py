@@ -15,41 +15,20 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from peolc.vocabulary import AGE_BANDS_BROAD, CAUSE_GROUPS, ETHNIC_GROUPS, SEXES
+from peolc import breakdowns
+from peolc.breakdowns import EQUITY_BREAKDOWNS
+from peolc.measures import MEASURES
 from queries import deaths
 from queries.equity_gap import gap_sentence
-from queries.measures import MEASURES
 from queries.places import Place
 from queries.stats import BENCHMARK_TEXT, POLARITIES, benchmark
 
 Db = Path | str | None
 
-DIMENSIONS: dict[str, str] = {
-    "imd_quintile": "Deprivation (IMD quintile)",
-    "imd_decile": "Deprivation (IMD decile)",
-    "age_band": "Age band",
-    "sex": "Sex",
-    "ethnic_group": "Ethnic group",
-    "cause_group": "Cause of death group",
-}
+DIMENSIONS: dict[str, str] = EQUITY_BREAKDOWNS
 ORDERED = deaths.ORDERED_DIMENSIONS
-UNKNOWN_LABEL = "Not known"
-
-
-def group_labels(dimension: str) -> dict[str, str]:
-    """Group value -> label, in the order charts and tables list the groups."""
-    if dimension in ORDERED:
-        last = 5 if dimension == "imd_quintile" else 10
-        labels = {str(i): str(i) for i in range(1, last + 1)}
-        labels["1"], labels[str(last)] = "1 - most deprived", f"{last} - least deprived"
-    else:
-        labels = {
-            "age_band": {band: band for band, _, _ in AGE_BANDS_BROAD},
-            "sex": SEXES,
-            "ethnic_group": ETHNIC_GROUPS,
-            "cause_group": CAUSE_GROUPS,
-        }.get(dimension, {})
-    return {**labels, "unknown": UNKNOWN_LABEL}
+UNKNOWN_LABEL = breakdowns.UNKNOWN_LABEL
+group_labels = breakdowns.group_labels
 
 
 def _label_and_compare(split: pl.DataFrame, overall: pl.DataFrame, dimension: str) -> pl.DataFrame:

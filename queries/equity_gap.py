@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 
-from queries.measures import MEASURE_BY_KEY, Measure
+from peolc.measures import MEASURE_BY_KEY, Measure
 
 ORDERED = ("imd_quintile", "imd_decile")
 NOT_COMPARED = ("unknown", "not_stated")  # shown in tables, never an end of a gap

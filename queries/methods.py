@@ -6,8 +6,8 @@ from pathlib import Path
 
 import polars as pl
 
+from peolc.measures import MEASURES
 from peolc.vocabulary import CAUSE_GROUPS
-from queries.measures import MEASURES
 from queries.runner import run
 
 Db = Path | str | None

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from peolc.measures import MEASURE_BY_KEY
 from queries import deaths as death_measures
 from queries import disclosure, places
-from queries.measures import MEASURE_BY_KEY
 from queries.runner import meta, run
 from queries.stats import proportion_ci
 

@@ -11,20 +11,17 @@ from pathlib import Path
 
 import polars as pl
 
+from peolc.breakdowns import group_labels
+from peolc.measures import MEASURE_BY_KEY, SETTING_KEYS, MeasureKey
+from peolc.vocabulary import PLACES_OF_DEATH
 from queries import deaths, maps
-from queries.equity import group_labels
-from queries.measures import MEASURE_BY_KEY, SETTING_KEYS
 from queries.places import ENGLAND, Place
 
 Db = Path | str | None
-SHARE_KEYS: tuple[str, ...] = (*SETTING_KEYS, "usual_residence")
+SHARE_KEYS: tuple[str, ...] = (*SETTING_KEYS, MeasureKey.USUAL_RESIDENCE)
 LABELS: dict[str, str] = {
-    "home": "Home",
-    "care_home": "Care home",
-    "hospital": "Hospital",
-    "hospice": "Hospice",
-    "elsewhere": "Elsewhere",
-    "usual_residence": "Usual place of residence (home or care home)",
+    **PLACES_OF_DEATH,
+    MeasureKey.USUAL_RESIDENCE: "Usual place of residence (home or care home)",
 }
 
 

@@ -2,43 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
 from peolc.errors import QueryError
-from peolc.vocabulary import ENGLAND_CODE, LEVEL_BY_KEY, LEVEL_KEYS
+from peolc.levels import ENGLAND, LEVEL_KEYS, Place
 from queries.runner import run
 
 Db = Path | str | None
 
 
-@dataclass(frozen=True)
-class Place:
-    """A place people can pick: its current code, level and name."""
-
-    code: str
-    level: str
-    name: str
-
-    @property
-    def level_label(self) -> str:
-        return LEVEL_BY_KEY[self.level].label
-
-    @property
-    def is_england(self) -> bool:
-        return self.level == "england"
-
-
-ENGLAND = Place(ENGLAND_CODE, "england", "England")
+__all__ = ["ENGLAND", "Place", "areas", "latest_year", "lineage", "resolve", "years"]
 
 
 def resolve(code: str, db: Db = None, level: str | None = None) -> Place:
     """The place a code stands for (current or previous ONS code, or ODS code).
 
     A unitary authority is both a county/UA and a district; ``level`` picks one, else the
-    first in the order of ``peolc.vocabulary.LEVELS``.
+    first in the order of ``peolc.levels.LEVELS``.
     """
     if level is not None and level not in LEVEL_KEYS:
         raise QueryError(f"Unknown level {level!r}.", "Expected one of: " + ", ".join(LEVEL_KEYS))

@@ -19,7 +19,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from peolc.vocabulary import CAUSE_GROUPS, ENGLAND_CODE, NEED_SHARE_OF_DEATHS, NEED_SHARE_OF_LIST
+from peolc.levels import ENGLAND, LEVEL_BY_KEY, LEVELS, LevelKey, descendants
+from peolc.vocabulary import CAUSE_GROUPS, NEED_SHARE_OF_DEATHS, NEED_SHARE_OF_LIST
 from queries import deaths, disclosure
 from queries.places import Place, lineage
 from queries.runner import run
@@ -33,15 +34,14 @@ from queries.stats import (
 )
 
 Db = Path | str | None
-ENGLAND = Place(ENGLAND_CODE, "england", "England")
 QOF_SOURCE = "NHS England, Quality and Outcomes Framework (QOF), palliative care register (PC)"
+# the levels whose areas a place's register table can list: every NHS level below it
+# (a practice lists the practices of its PCN); local authorities hold no practices
 CHILD_LEVELS: dict[str, tuple[str, ...]] = {
-    "england": ("nhs_region", "icb", "sub_icb", "pcn", "practice"),
-    "nhs_region": ("icb", "sub_icb", "pcn", "practice"),
-    "icb": ("sub_icb", "pcn", "practice"),
-    "sub_icb": ("pcn", "practice"),
-    "pcn": ("practice",),
-    "practice": ("practice",),
+    level.key: tuple(d for d in descendants(level.key) if LEVEL_BY_KEY[d].family == "nhs")
+    or (level.key,)
+    for level in LEVELS
+    if level.family != "la"
 }
 TIMING_BANDS: dict[str, str] = {
     "under_1m": "Under 1 month",
@@ -66,9 +66,10 @@ def has_registers(place: Place) -> bool:
 
 def table_parent(place: Place, db: Db = None) -> Place:
     """The area whose practices a table lists: the place, or a practice's PCN."""
-    if place.level != "practice":
+    if place.level != LevelKey.PRACTICE:
         return place
-    rows = lineage(place, db).filter(pl.col("ancestor_level") == "pcn")
+    parent = LEVEL_BY_KEY[place.level].parent
+    rows = lineage(place, db).filter(pl.col("ancestor_level") == parent)
     if rows.is_empty():
         return place
     code, level, name = rows.select("ancestor_code", "ancestor_level", "ancestor_name").row(0)

@@ -25,10 +25,10 @@ import polars as pl
 
 from peolc.config import warehouse_path
 from peolc.errors import QueryError, WarehouseMissing
+from peolc.schema import SCHEMA_VERSION
 from peolc.sqlfiles import sql_text
 
 QUERIES_DIR = Path(__file__).parent
-SCHEMA_VERSION = "2"
 CACHE_ENTRIES = 512
 _QUERY_NAME = re.compile(r"[a-z][a-z0-9_]*")
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import polars as pl
 
+from peolc.measures import MEASURE_BY_KEY
 from queries import deaths
-from queries.measures import MEASURE_BY_KEY
 from queries.places import Place
 
 Db = Path | str | None

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 import polars as pl
 import xlsxwriter
 
+from peolc.measures import MEASURES
 from queries.disclosure import RULE_TEXT
 from queries.equity import DIMENSIONS, Audit, table
 from queries.equity import audit as run_audit
-from queries.measures import MEASURES
 from queries.places import Place
 
 SYNTHETIC_TEXT = "SYNTHETIC demo data - not real figures"

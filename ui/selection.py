@@ -13,19 +13,13 @@ from dataclasses import dataclass
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
+from peolc.breakdowns import EQUITY_BREAKDOWNS
 from peolc.errors import QueryError
-from peolc.vocabulary import ENGLAND_CODE, LEVEL_BY_KEY, LEVEL_KEYS
+from peolc.levels import ENGLAND_CODE, LEVEL_BY_KEY, LEVEL_KEYS
 from queries import places
 from ui import url_state
 
-BREAKDOWNS: dict[str, str] = {
-    "imd_quintile": "Deprivation (IMD quintile)",
-    "imd_decile": "Deprivation (IMD decile)",
-    "age_band": "Age band",
-    "sex": "Sex",
-    "ethnic_group": "Ethnic group",
-    "cause_group": "Cause of death group",
-}
+BREAKDOWNS: dict[str, str] = EQUITY_BREAKDOWNS
 COMPARATORS: dict[str, str] = {"england": "England", "parent": "Parent area"}
 
 

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Collection, Mapping, MutableMapping
 from dataclasses import dataclass
 
-from peolc.vocabulary import LEVEL_KEYS
+from peolc.levels import LEVEL_KEYS
 
 CODE_PATTERN = re.compile(r"[A-Za-z0-9]{1,12}")
 YEAR_PATTERN = re.compile(r"[0-9]{4}")

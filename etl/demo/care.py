@@ -25,8 +25,29 @@ from etl.demo.calibrate import (
 )
 from etl.demo.geography import Geography
 from etl.demo.streams import stream
+from peolc.vocabulary import AGE_BANDS_5Y, AGE_BANDS_BROAD, SettingKey
 
-PLACES = ("hospital", "home", "care_home", "hospice", "elsewhere")
+# the model's order of the places of death (indices into it are drawn; keep it stable)
+PLACES = (
+    SettingKey.HOSPITAL, SettingKey.HOME, SettingKey.CARE_HOME, SettingKey.HOSPICE,
+    SettingKey.ELSEWHERE,
+)  # fmt: skip
+# The age groups the models' age effects are given for: the broad bands of
+# peolc.vocabulary, with 85+ split where the ESP2013 open band starts (90+), because care
+# home residence and place of death change sharply among the oldest.
+MODEL_AGE_FROM = (
+    *(low for _, low, _ in AGE_BANDS_BROAD[1:]),
+    int(AGE_BANDS_5Y[-1].rstrip("+")),
+)
+MODEL_AGE_GROUPS = ("<65", "65-74", "75-84", "85-89", "90+")
+
+
+def model_age_group(age: np.ndarray) -> np.ndarray:
+    """Index into MODEL_AGE_GROUPS of each age."""
+    out: np.ndarray = np.searchsorted(np.array(MODEL_AGE_FROM), age, side="right")
+    return out
+
+
 # England's place of death shares (ONS, roughly 2019-2023)
 PLACE_TARGETS = np.array([0.455, 0.27, 0.195, 0.05, 0.03])
 # share on the palliative care register before death, by cause group (GROUPS order)
@@ -137,12 +158,10 @@ def _register(
 
 def _place_utilities(p: People, on: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """Utilities of each place (columns PLACES) for the ``rows`` not living in care homes."""
-    from etl.demo.deaths import broad_age
-
     f = _subset(p, rows, ("age", "decile", "code", "group", "year"))
     on = on[rows]
     group = f["group"]
-    ages = broad_age(f["age"])
+    ages = model_age_group(f["age"])
     dep = (f["decile"] - 5.5) / 4.5
     covid = f["code"] == causes.CODE_TABLE.index(causes.COVID)
     external = causes.EXTERNAL[f["code"]]
@@ -212,7 +231,7 @@ def build_care(geo: Geography, p: People, seed: int) -> Care:
         * np.where(p.residence == 1, 0.55, 1.0)
         * np.where(p.age < 65, 1.1, 1.0)
     )
-    hospital = place == PLACES.index("hospital")
+    hospital = place == PLACES.index(SettingKey.HOSPITAL)
     admissions = rng.poisson(mean) + (hospital & (rng.random(n) < 0.8))
     admissions = np.minimum(admissions, 90)
     bed_days = np.where(
@@ -223,5 +242,5 @@ def build_care(geo: Geography, p: People, seed: int) -> Care:
     bed_days = np.minimum(bed_days, 90).astype(np.int64)
     cancer = p.group == causes.GROUPS.index("cancer")
     spc_logit = np.select([on & cancer, on, cancer], [1.2, -0.3, -0.8], -2.5) + 0.15 * dep
-    spc = (rng.random(n) < expit(spc_logit)) | (place == PLACES.index("hospice"))
+    spc = (rng.random(n) < expit(spc_logit)) | (place == PLACES.index(SettingKey.HOSPICE))
     return Care(on, days, place, acp, epaccs, admissions, bed_days, spc)

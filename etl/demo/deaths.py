@@ -60,19 +60,13 @@ ICB_DIVERSITY = {"QHL": 2.8, "QUA": 2.0, "QK1": 2.2, "QWO": 1.6, "QOP": 1.5, "QH
 MINORITY_MIX = {"Y56": (0.13, 0.42, 0.36, 0.09), "Y60": (0.11, 0.62, 0.20, 0.07)}
 DEFAULT_MINORITY_MIX = (0.13, 0.58, 0.20, 0.09)
 CARE_HOME_RESIDENTS = 0.20  # share of deaths whose usual residence was a care home
-CARE_HOME_ODDS_BY_AGE = np.array([0.012, 0.045, 0.15, 0.33, 0.65])  # <65,65-74,75-84,85-89,90+
+CARE_HOME_ODDS_BY_AGE = np.array([0.012, 0.045, 0.15, 0.33, 0.65])  # care.MODEL_AGE_GROUPS
 CARE_HOME_BY_GROUP = np.array([0.45, 0.9, 3.0, 3.0, 1.2, 1.0])
 NO_PRACTICE = 0.005  # deaths with no registered practice recorded
 
 
 def year_factor(year: int) -> float:
     return YEAR_FACTOR.get(year, OTHER_YEAR_FACTOR)
-
-
-def broad_age(age: np.ndarray) -> np.ndarray:
-    """0: <65, 1: 65-74, 2: 75-84, 3: 85-89, 4: 90+."""
-    out: np.ndarray = np.searchsorted(np.array([65, 75, 85, 90]), age, side="right")
-    return out
 
 
 def _counts(geo: Geography, pop: Population, scale: float, seed: int) -> list[np.ndarray]:
@@ -143,7 +137,7 @@ def _ethnicity(geo: Geography, age: np.ndarray, lsoa: np.ndarray, seed: int) -> 
 def _usual_residence(age: np.ndarray, group: np.ndarray, seed: int) -> np.ndarray:
     """0 private home, 1 care home, 2 other (about 20% of deaths lived in care homes)."""
     rng = stream(seed, "residence")
-    effects = np.log(CARE_HOME_ODDS_BY_AGE[broad_age(age)] * CARE_HOME_BY_GROUP[group])
+    effects = np.log(CARE_HOME_ODDS_BY_AGE[care.model_age_group(age)] * CARE_HOME_BY_GROUP[group])
     shift = logit_shift(effects[sample(age.size)], CARE_HOME_RESIDENTS)
     out = (rng.random(age.size) < expit(shift + effects)).astype(np.int8)
     other = rng.random(age.size) < np.where(age < 65, 0.02, 0.005)

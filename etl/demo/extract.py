@@ -13,7 +13,8 @@ import numpy as np
 import polars as pl
 
 from etl.demo.geography import Geography
-from peolc.vocabulary import AGE_BANDS_BROAD, ENGLAND_CODE
+from peolc.levels import ENGLAND_CODE
+from peolc.vocabulary import AGE_BANDS_BROAD
 
 MEASURES = (
     ("hospital_bed_days_last_90d", "bed_days_90d", False),

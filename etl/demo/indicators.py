@@ -17,7 +17,7 @@ import polars as pl
 
 from etl.demo.care import PLACES
 from etl.demo.geography import Geography
-from peolc.vocabulary import ENGLAND_CODE, ENGLAND_NAME
+from peolc.levels import ENGLAND_CODE, ENGLAND_NAME
 
 if TYPE_CHECKING:
     from queries.stats import Polarity

@@ -16,7 +16,8 @@ from etl.demo.deaths import ETHNIC_CODES
 from etl.demo.geography import Geography
 from etl.demo.population import GP_BANDS, SEX_CODES, Population
 from etl.demo.registers import GROUPS
-from peolc.vocabulary import AGE_BANDS_5Y, ENGLAND_CODE
+from peolc.levels import ENGLAND_CODE
+from peolc.vocabulary import AGE_BANDS_5Y
 
 RESIDENCES = ("private_home", "care_home", "other")
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")

@@ -12,21 +12,15 @@ from etl.layout import SUPPRESSION_MARKERS, Column, HeaderMatch, Layout, RowChec
 from etl.loaders.base import Loader, count_loaded, run_sql
 from etl.sources import SourceFile
 from etl.staging import literal
-from peolc.vocabulary import CAUSE_GROUPS, ETHNIC_GROUPS, LEVEL_KEYS, PLACES_OF_DEATH, SEXES
+from peolc.breakdowns import BREAKDOWN_KEYS, BreakdownKey
+from peolc.breakdowns import BREAKDOWNS as ALL_BREAKDOWNS
+from peolc.levels import LEVEL_KEYS
 
-BREAKDOWNS = (
-    "all", "imd_quintile", "imd_decile", "age_band", "sex", "ethnic_group", "cause_group",
-    "place_of_death",
-)  # fmt: skip
+BREAKDOWNS = BREAKDOWN_KEYS
 
 # the values each breakdown takes (age bands are free text, checked by pattern)
 BREAKDOWN_VALUES: dict[str, tuple[str, ...]] = {
-    "imd_quintile": tuple(str(q) for q in range(1, 6)),
-    "imd_decile": tuple(str(d) for d in range(1, 11)),
-    "sex": tuple(SEXES),
-    "ethnic_group": tuple(ETHNIC_GROUPS),
-    "cause_group": tuple(CAUSE_GROUPS),
-    "place_of_death": tuple(PLACES_OF_DEATH),
+    b.key: tuple(b.groups) for b in ALL_BREAKDOWNS if b.groups and b.key != BreakdownKey.AGE_BAND
 }
 
 

@@ -4,7 +4,7 @@
 -- returns: nothing; replaces derived.death_area, derived.death_area_imd and
 --          derived.death_england
 -- reads:   death_flags (etl/sql/macros.sql), area_base, derived.lsoa_signature,
---          derived.signature_area (etl/sql/derive_signatures.sql)
+--          derived.signature_area (etl/sql/derive_signatures.sql), ref_level (counts_by)
 -- Attribution as area_deaths(): England counts every death; PCNs and practices count by
 -- registered practice; other levels by LSOA of residence. Deaths are counted in one pass
 -- per practice and one per LSOA signature (the residence areas an LSOA belongs to and its
@@ -41,7 +41,7 @@ with summed as (
     select b.level, b.area_code, d.year, sum(columns(d.* exclude (year, practice_code)))
     from d_practice as d
     join area_base as b on b.base_kind = 'practice' and b.base_code = d.practice_code
-    where b.level in ('pcn', 'practice')
+    join ref_level as r on r.level = b.level and r.counts_by = 'registered_practice'
     group by b.level, b.area_code, d.year
 )
 select * from summed

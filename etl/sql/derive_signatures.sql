@@ -2,7 +2,7 @@
 -- (after any load that changed area_base or lsoa_imd; etl/derived.py).
 -- params:  none
 -- returns: nothing; replaces derived.lsoa_signature and derived.signature_area
--- reads:   area_base, lsoa_imd
+-- reads:   area_base, lsoa_imd, ref_level (the levels counted by residence)
 -- Summing deaths per signature, then per area, gives exactly area_deaths()' residence
 -- counts: an area's LSOAs are the LSOAs of the signatures that name it.
 
@@ -12,7 +12,8 @@ insert into derived.lsoa_signature
 with codes as (
     select base_code as lsoa_code
     from area_base
-    where base_kind = 'lsoa' and level not in ('england', 'pcn', 'practice')
+    join ref_level using (level)
+    where base_kind = 'lsoa' and counts_by = 'residence'
     union
     select lsoa_code from lsoa_imd
 ),
@@ -22,10 +23,12 @@ members as (
         list(b.level || ' ' || b.area_code order by b.level, b.area_code)
             filter (where b.area_code is not null) as members
     from codes as c
-    left join area_base as b
+    left join (
+        select b.* from area_base as b
+        join ref_level as r on r.level = b.level and r.counts_by = 'residence'
+    ) as b
         on b.base_kind = 'lsoa'
         and b.base_code = c.lsoa_code
-        and b.level not in ('england', 'pcn', 'practice')
     group by c.lsoa_code
 )
 select
@@ -45,5 +48,5 @@ from derived.lsoa_signature as s
 join area_base as b
     on b.base_kind = 'lsoa'
     and b.base_code = s.lsoa_code
-    and b.level not in ('england', 'pcn', 'practice')
+join ref_level as r on r.level = b.level and r.counts_by = 'residence'
 order by s.signature, b.level, b.area_code;

@@ -1,23 +1,23 @@
 -- macros: table macros that attribute facts to an area, created in every warehouse.
--- params:  none (macro arguments: a = area code, lvl = level key from peolc.vocabulary)
+-- params:  none (macro arguments: a = area code, lvl = level key from peolc.levels)
 -- returns: nothing; (re)defines the age-band macros, the views death_flags and death_facts and the macros
 --          area_deaths, area_population and area_qof, which the SQL in queries/ and the
 --          derived tables use so that every page counts and attributes facts the same way.
+-- The slots in double braces are filled from the kernel (peolc/) by etl/reference.py: levels,
+-- places of death and age bands are defined there, once, and written here as constants
+-- (so DuckDB still folds the branches of area_deaths for a given level).
 
--- age bands, defined once: the ESP2013 five-year band of an age (90+ open), and the broad
--- band of an age; a five-year band's broad band is that of its first age
+-- age bands (peolc.vocabulary): the ESP2013 five-year band of an age (the last open), and
+-- the broad band of an age; a five-year band's broad band is that of its first age
 create or replace macro five_year_band(age) as
     case
-        when age >= 90 then '90+'
+        when age >= {{open_five_year_from}} then {{open_five_year_band}}
         else cast(age // 5 * 5 as varchar) || '-' || cast(age // 5 * 5 + 4 as varchar)
     end;
 
 create or replace macro broad_band(age) as
     case
-        when age < 65 then '0-64'
-        when age < 75 then '65-74'
-        when age < 85 then '75-84'
-        else '85+'
+{{broad_band_cases}}
     end;
 
 create or replace macro broad_band_of(five_year) as
@@ -29,12 +29,8 @@ create or replace macro broad_band_of(five_year) as
 create or replace view death_flags as
 select
     d.*,
-    cast(d.place_of_death = 'home' as integer) as n_home,
-    cast(d.place_of_death = 'care_home' as integer) as n_care_home,
-    cast(d.place_of_death = 'hospital' as integer) as n_hospital,
-    cast(d.place_of_death = 'hospice' as integer) as n_hospice,
-    cast(d.place_of_death = 'elsewhere' as integer) as n_elsewhere,
-    cast(d.place_of_death in ('home', 'care_home') as integer) as n_usual_residence,
+{{setting_flags}}
+    cast(d.place_of_death in {{usual_residence_settings}} as integer) as n_usual_residence,
     cast(d.on_palliative_register as integer) as n_on_register,
     cast(d.palliative_need as integer) as n_with_need,
     cast(d.palliative_need and d.on_palliative_register as integer) as n_need_identified,
@@ -67,11 +63,11 @@ left join lsoa_imd as i on i.lsoa_code = d.lsoa_code;
 create or replace macro area_deaths(a, lvl) as table
 select d.*
 from death_facts as d
-where lvl = 'england'
+where lvl = {{england_level}}
 union all
 select d.*
 from death_facts as d
-where lvl in ('pcn', 'practice')
+where lvl in {{practice_levels}}
     and d.practice_code in (
         select base_code from area_base
         where area_code = a and level = lvl and base_kind = 'practice'
@@ -79,7 +75,7 @@ where lvl in ('pcn', 'practice')
 union all
 select d.*
 from death_facts as d
-where lvl not in ('england', 'pcn', 'practice')
+where lvl not in {{practice_levels}} and lvl <> {{england_level}}
     and d.lsoa_code in (
         select base_code from area_base
         where area_code = a and level = lvl and base_kind = 'lsoa'

@@ -45,6 +45,58 @@ create table if not exists ref_cause_group (
     condition varchar not null
 );
 
+-- the domain's reference tables, written from peolc/ (peolc/schema.py) into every new
+-- warehouse so SQL joins them rather than repeating level names and places of death
+create table if not exists ref_level (
+    ordinal smallint not null,
+    level varchar primary key,
+    label varchar not null,
+    plural varchar not null,
+    family varchar not null,
+    parent_level varchar,
+    peer_parent_level varchar,
+    counts_by varchar not null  -- everyone, residence or registered_practice
+);
+
+create table if not exists ref_setting (
+    ordinal smallint not null,
+    place_of_death varchar primary key,
+    label varchar not null
+);
+
+create table if not exists ref_breakdown (
+    ordinal smallint not null,
+    breakdown varchar primary key,
+    label varchar not null,
+    is_ordered boolean not null,
+    is_equity boolean not null
+);
+
+create table if not exists ref_breakdown_group (
+    breakdown varchar not null,
+    ordinal smallint not null,
+    group_value varchar not null,
+    label varchar not null
+);
+
+create table if not exists ref_age_band (
+    banding varchar not null,  -- five_year (ESP2013, 90+ open) or broad
+    ordinal smallint not null,
+    age_band varchar not null,
+    age_from smallint not null,
+    age_to smallint not null
+);
+
+create table if not exists ref_measure (
+    ordinal smallint not null,
+    measure varchar primary key,
+    label varchar not null,
+    numerator varchar not null,
+    denominator varchar not null,
+    polarity varchar not null,
+    definition varchar not null
+);
+
 ------------------------------------------------------------------------------------
 -- Geography as published: names, links between levels and LSOAs, by vintage year.
 ------------------------------------------------------------------------------------

@@ -25,9 +25,9 @@ from unittest import mock
 import numpy as np
 import polars as pl
 
+from peolc.measures import MEASURE_BY_KEY, MEASURES, SETTING_KEYS
 from peolc.vocabulary import AGE_BANDS_5Y, AGE_BANDS_BROAD
 from queries import deaths, demographics, disclosure, equity, overview, registers
-from queries.measures import MEASURE_BY_KEY, MEASURES, SETTING_KEYS
 from queries.places import Place
 from queries.stats import NHS_DIGITAL_RULE
 

@@ -22,7 +22,7 @@ import numpy as np
 import polars as pl
 from streamlit.testing.v1 import AppTest
 
-from peolc.vocabulary import ENGLAND_CODE
+from peolc.levels import ENGLAND_CODE
 from queries.stats import is_disclosive
 
 COUNT = "count"  # a count of people: scanned

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from peolc.measures import MEASURES
 from queries import disclosure, methods
-from queries.measures import MEASURES
 from tests.apptest.helpers import assert_clean, open_link, texts
 
 

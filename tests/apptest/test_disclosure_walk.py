@@ -26,8 +26,8 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
+from peolc.measures import SETTING_KEYS
 from queries import places
-from queries.measures import SETTING_KEYS
 from queries.places import Place
 from tests.apptest.disclosure_cells import published
 from tests.apptest.disclosure_scan import (

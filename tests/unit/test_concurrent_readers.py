@@ -21,7 +21,7 @@ import polars as pl
 import pytest
 
 from etl.loading import load_files
-from peolc.vocabulary import ENGLAND_CODE
+from peolc.levels import ENGLAND_CODE
 from queries import deaths, overview, places, runner
 from queries.places import Place
 from tests.bad_inputs.corpus import SEED_FILES

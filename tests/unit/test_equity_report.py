@@ -10,10 +10,10 @@ import fastexcel
 import polars as pl
 import pytest
 
-from peolc.vocabulary import LEVEL_KEYS
+from peolc.levels import LEVEL_KEYS
+from peolc.measures import MEASURES
 from queries import deaths, equity, places
 from queries.disclosure import RULE_TEXT
-from queries.measures import MEASURES
 from queries.places import Place
 from queries.stats import is_disclosive
 from ui import equity_report

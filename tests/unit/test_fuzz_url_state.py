@@ -14,7 +14,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from peolc.vocabulary import LEVEL_KEYS
+from peolc.levels import LEVEL_KEYS
 from ui.url_state import CODE_PATTERN, KNOWN_PARAMS, Resolved, prepare, to_params
 
 BOUNDED = settings(max_examples=400, deadline=500, derandomize=True, database=None)

@@ -8,9 +8,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from peolc.measures import SETTING_KEYS
 from queries import deaths, places
 from queries import place_of_death as pod
-from queries.measures import SETTING_KEYS
 from queries.places import Place
 from queries.stats import is_disclosive
 

@@ -1,0 +1,70 @@
+"""Write the kernel's domain facts into a warehouse: ``ref_*`` tables and the macros.
+
+``peolc/schema.py`` says what the reference tables hold; they are written once, when a
+warehouse is created, so SQL reads the hierarchy, settings, bands and measures from the
+same rows the Python code uses. ``etl/sql/macros.sql`` has ``{{name}}`` slots for the
+facts its macros need as constants (so DuckDB folds them); ``macros_sql`` fills them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import duckdb
+
+from etl.staging import literal
+from peolc.levels import PRACTICE_LEVELS, LevelKey
+from peolc.measures import USUAL_RESIDENCE_SETTINGS
+from peolc.schema import reference_rows
+from peolc.sqlfiles import sql_text
+from peolc.vocabulary import AGE_BANDS_5Y, AGE_BANDS_BROAD, PLACES_OF_DEATH
+
+SQL_DIR = Path(__file__).parent / "sql"
+_SLOT = re.compile(r"\{\{([a-z_]+)\}\}")
+
+
+def write(con: duckdb.DuckDBPyConnection) -> None:
+    """Replace every ``ref_*`` table's rows with the kernel's."""
+    for table, rows in reference_rows().items():
+        con.execute(f"delete from {table}")  # noqa: S608 (table names from the kernel)
+        marks = ", ".join("?" for _ in rows[0])
+        con.executemany(f"insert into {table} values ({marks})", rows)  # noqa: S608
+
+
+def _literals(values: Iterable[str]) -> str:
+    return "(" + ", ".join(literal(v) for v in values) + ")"
+
+
+def macro_slots() -> dict[str, str]:
+    """The kernel's constants for the ``{{name}}`` slots of ``etl/sql/macros.sql``."""
+    *closed, (open_band, open_from, _) = AGE_BANDS_BROAD
+    last_five_year = AGE_BANDS_5Y[-1]
+    broad = [f"        when age < {high + 1} then {literal(band)}" for band, _, high in closed]
+    return {
+        "open_five_year_from": str(int(last_five_year.rstrip("+"))),
+        "open_five_year_band": literal(last_five_year),
+        "broad_band_cases": "\n".join([*broad, f"        else {literal(open_band)}"]),
+        "setting_flags": "\n".join(
+            f"    cast(d.place_of_death = {literal(key)} as integer) as n_{key},"
+            for key in PLACES_OF_DEATH
+        ),
+        "usual_residence_settings": _literals(USUAL_RESIDENCE_SETTINGS),
+        "england_level": literal(LevelKey.ENGLAND),
+        "practice_levels": _literals(PRACTICE_LEVELS),
+    }
+
+
+def render(text: str, slots: dict[str, str]) -> str:
+    """``text`` with every ``{{name}}`` slot filled; a slot without a value is a bug."""
+
+    def fill(match: re.Match[str]) -> str:
+        return slots[match.group(1)]
+
+    return _SLOT.sub(fill, text)
+
+
+def macros_sql() -> str:
+    """The text of ``etl/sql/macros.sql`` with the kernel's constants in its slots."""
+    return render(sql_text(SQL_DIR, "macros"), macro_slots())

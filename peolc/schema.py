@@ -1,0 +1,58 @@
+"""The warehouse's schema version and the domain's reference tables (``ref_*``).
+
+The kernel says what the reference tables hold; ``etl/reference.py`` writes them into
+every new warehouse, so SQL joins ``ref_level`` or ``ref_setting`` instead of repeating
+level names and places of death as literals.
+"""
+
+from __future__ import annotations
+
+from peolc.breakdowns import BREAKDOWNS
+from peolc.levels import LEVELS
+from peolc.measures import MEASURES
+from peolc.vocabulary import AGE_BANDS_5Y, AGE_BANDS_BROAD, PALLIATIVE_NEED_RANGES, PLACES_OF_DEATH
+
+# 2: the derived schema (etl/derived.py); 3: the reference tables below
+SCHEMA_VERSION = "3"
+
+Row = tuple[object, ...]
+
+
+def _five_year_bounds(band: str) -> tuple[int, int]:
+    low, _, high = band.rstrip("+").partition("-")
+    return int(low), int(high) if high else 200
+
+
+def reference_rows() -> dict[str, list[Row]]:
+    """Table name -> rows, in the column order of ``etl/sql/schema.sql``."""
+    age_bands: list[Row] = [
+        ("five_year", i, band, *_five_year_bounds(band)) for i, band in enumerate(AGE_BANDS_5Y, 1)
+    ]
+    age_bands += [
+        ("broad", i, band, low, high) for i, (band, low, high) in enumerate(AGE_BANDS_BROAD, 1)
+    ]
+    return {
+        "ref_level": [
+            (i, lv.key, lv.label, lv.plural, lv.family, lv.parent, lv.peer_parent, lv.counts_by)
+            for i, lv in enumerate(LEVELS, start=1)
+        ],
+        "ref_setting": [
+            (i, key, label) for i, (key, label) in enumerate(PLACES_OF_DEATH.items(), start=1)
+        ],
+        "ref_breakdown": [
+            (i, b.key, b.label, b.ordered, b.equity) for i, b in enumerate(BREAKDOWNS, start=1)
+        ],
+        "ref_breakdown_group": [
+            (b.key, j, value, label)
+            for b in BREAKDOWNS
+            for j, (value, label) in enumerate(b.group_labels().items(), start=1)
+        ],
+        "ref_age_band": age_bands,
+        "ref_measure": [
+            (i, m.key, m.label, m.numerator, m.denominator, m.polarity, m.definition)
+            for i, m in enumerate(MEASURES, start=1)
+        ],
+        "ref_cause_group": [
+            (r.first, r.last, r.cause_group, r.condition) for r in PALLIATIVE_NEED_RANGES
+        ],
+    }

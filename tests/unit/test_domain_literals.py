@@ -1,0 +1,141 @@
+"""The domain is written once, in ``peolc/``: no level, breakdown, measure or setting key
+is typed as a quoted literal anywhere else.
+
+Code names them through the kernel (``LevelKey.ICB``, ``BreakdownKey.SEX``,
+``MeasureKey.HOSPITAL``, ``SettingKey.HOME``, ``PRACTICE_LEVELS``), and SQL joins the
+``ref_*`` tables or has the kernel's constants written into it (``etl/reference.py``).
+Scanned: Python string constants (not docstrings, not column names: ``pl.col("sex")``,
+``frame["sex"]``, ``.alias("sex")``, ``row["sex"]``) and SQL single-quoted literals (not
+comments, not identifiers). Tests and fixtures may name keys.
+
+The files that still type keys are listed in ``domain_literals_baseline.json`` with how
+many they type: a ratchet while they are converted. A file not listed must type none, and
+a listed file's count must equal its entry (lower the entry when you remove literals).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import subprocess
+from pathlib import Path
+
+from peolc.breakdowns import BREAKDOWN_KEYS
+from peolc.levels import LEVEL_KEYS
+from peolc.measures import MEASURE_KEYS
+from peolc.vocabulary import PLACES_OF_DEATH
+
+ROOT = Path(__file__).resolve().parents[2]
+BASELINE = Path(__file__).with_name("domain_literals_baseline.json")
+KEYS = frozenset({*LEVEL_KEYS, *BREAKDOWN_KEYS, *MEASURE_KEYS, *PLACES_OF_DEATH})
+EXEMPT_TOP = ("peolc/", "tests/")
+_SQL_LITERAL = re.compile(r"'((?:[^']|'')*)'")
+_SQL_COMMENT = re.compile(r"--[^\n]*")
+_COLUMN_CALLS = frozenset({"col", "alias", "drop", "drop_nulls", "sort", "unique", "rename"})
+
+
+def _files() -> list[Path]:
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "*.py", "*.sql"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    return [ROOT / f for f in listed if not f.startswith(EXEMPT_TOP) and (ROOT / f).is_file()]
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    found: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                found.add(id(body[0].value))
+    return found
+
+
+def _column_names(tree: ast.AST) -> set[int]:
+    """Constants used as column names: subscripts and arguments of column calls."""
+    found: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+            found.add(id(node.slice))
+        elif isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name in _COLUMN_CALLS:
+                found.update(id(a) for a in node.args if isinstance(a, ast.Constant))
+    return found
+
+
+def python_literals(text: str) -> list[tuple[int, str]]:
+    """(line, key) for every domain key written as a Python string constant."""
+    tree = ast.parse(text)
+    skip = _docstrings(tree) | _column_names(tree)
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and node.value in KEYS
+        and id(node) not in skip
+    ]
+
+
+def sql_literals(text: str) -> list[tuple[int, str]]:
+    """(line, key) for every domain key written as a SQL string literal."""
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in _SQL_LITERAL.finditer(_SQL_COMMENT.sub("", line)):
+            if match.group(1) in KEYS:
+                found.append((number, match.group(1)))
+    return found
+
+
+def literals_by_file() -> dict[str, list[tuple[int, str]]]:
+    out: dict[str, list[tuple[int, str]]] = {}
+    for path in _files():
+        text = path.read_text(encoding="utf-8")
+        found = python_literals(text) if path.suffix == ".py" else sql_literals(text)
+        if found:
+            out[str(path.relative_to(ROOT))] = found
+    return out
+
+
+def test_the_scanner_finds_keys_and_skips_columns_and_docstrings() -> None:
+    code = '"""icb"""\nx = "icb"\ny = pl.col("sex")\nz = row["hospital"]\nw = f(level="pcn")\n'
+    assert python_literals(code) == [(2, "icb"), (5, "pcn")]
+    sql = "-- 'icb' in a comment\nselect sex from t where level = 'practice' and x = 'y'\n"
+    assert sql_literals(sql) == [(2, "practice")]
+
+
+def test_no_domain_key_is_typed_outside_the_kernel() -> None:
+    baseline: dict[str, int] = json.loads(BASELINE.read_text(encoding="utf-8"))
+    found = literals_by_file()
+    counts = {name: len(hits) for name, hits in found.items()}
+    new = {
+        name: [f"line {line}: {key!r}" for line, key in hits[:5]]
+        for name, hits in found.items()
+        if name not in baseline
+    }
+    assert not new, (
+        "Domain keys typed outside peolc/ (name them through peolc.levels, peolc.breakdowns, "
+        f"peolc.measures or peolc.vocabulary, or join the ref_* tables in SQL): {new}"
+    )
+    changed = {
+        name: f"{counts.get(name, 0)} typed, baseline {allowed}"
+        for name, allowed in baseline.items()
+        if counts.get(name, 0) != allowed
+    }
+    assert not changed, (
+        f"Update {BASELINE.name} (it may only go down; a file that types more keys must name "
+        f"them through the kernel instead): {changed}"
+    )
+
+
+def test_the_baseline_only_lists_what_remains() -> None:
+    baseline: dict[str, int] = json.loads(BASELINE.read_text(encoding="utf-8"))
+    assert all(count > 0 for count in baseline.values())
+    assert sorted(baseline) == list(baseline), "keep the baseline sorted by file"

@@ -1,0 +1,51 @@
+"""The kernel's domain facts reach the warehouse unchanged: ref_* tables and macros."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from etl.reference import macros_sql, render
+from etl.warehouse import transaction
+from peolc.levels import LEVELS, PRACTICE_LEVELS, LevelKey, descendants
+from peolc.schema import reference_rows
+
+
+def test_every_reference_table_holds_the_kernels_rows(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    with transaction(db, fresh=True) as tx:
+        tx.con.execute("insert into warehouse_meta values ('note', 'changed')")
+    with duckdb.connect(str(db), read_only=True) as con:
+        for table, rows in reference_rows().items():
+            stored = con.execute(f"select * from {table}").fetchall()
+            assert sorted(map(repr, stored)) == sorted(map(repr, rows)), table
+        by_practice = con.execute(
+            "select level from ref_level where counts_by = 'registered_practice' order by ordinal"
+        ).fetchall()
+    assert tuple(level for (level,) in by_practice) == PRACTICE_LEVELS
+
+
+def test_macros_have_every_slot_filled_and_fold_the_kernels_levels() -> None:
+    text = macros_sql()
+    assert "{{" not in text and "}}" not in text
+    assert "where lvl in ('pcn', 'practice')" in text
+    assert "when age >= 90 then '90+'" in text
+
+
+def test_a_slot_without_a_value_is_an_error() -> None:
+    try:
+        render("select {{missing}}", {})
+    except KeyError as e:
+        assert "missing" in str(e)
+    else:
+        raise AssertionError("render filled a slot it has no value for")
+
+
+def test_the_hierarchy_is_one_tree() -> None:
+    keys = [level.key for level in LEVELS]
+    for level in LEVELS:
+        assert all(parent in keys for parent in level.parents)
+        assert level.peer_parent is None or level.peer_parent in keys
+        assert level.key not in descendants(level.key)
+    assert set(descendants(LevelKey.ENGLAND)) == set(keys) - {LevelKey.ENGLAND}
