@@ -123,3 +123,13 @@ class Place:
 
 
 ENGLAND = Place(ENGLAND_CODE, LevelKey.ENGLAND, ENGLAND_NAME)
+
+
+class Comparator:
+    """What a place's figures are benchmarked against (the sidebar's Compare with)."""
+
+    ENGLAND: Final = "england"
+    PARENT: Final = "parent"  # the place's parent on its hierarchy (Level.parents)
+
+
+COMPARATORS: dict[str, str] = {Comparator.ENGLAND: "England", Comparator.PARENT: "Parent area"}

@@ -15,12 +15,11 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from peolc.breakdowns import EQUITY_BREAKDOWNS
 from peolc.errors import QueryError
-from peolc.levels import ENGLAND_CODE, LEVEL_BY_KEY, LEVEL_KEYS
+from peolc.levels import COMPARATORS, ENGLAND_CODE, LEVEL_BY_KEY, LEVEL_KEYS
 from queries import places
 from ui import url_state
 
 BREAKDOWNS: dict[str, str] = EQUITY_BREAKDOWNS
-COMPARATORS: dict[str, str] = {"england": "England", "parent": "Parent area"}
 
 
 @dataclass(frozen=True)
