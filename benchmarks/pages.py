@@ -67,7 +67,7 @@ def sidebar(place: Place) -> None:
 
 
 def overview_page(place: Place, year: int) -> None:
-    headline = overview.headline(None, place.code, year, place.level)
+    headline = overview.headline(place, year)
     warehouse_info.is_synthetic()
     if headline.year is None:
         return

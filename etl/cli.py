@@ -235,10 +235,12 @@ def show(
     ),
 ) -> None:
     """Print the Overview's headline figures for PLACE, as the dashboard shows them."""
-    from queries import overview
+    from queries import overview, places
+    from queries.runner import Reader
 
     try:
-        figures = overview.headline(warehouse_path(db), place, year)
+        reader = Reader.of(warehouse_path(db))
+        figures = overview.headline(places.resolve(place, reader), year, reader)
     except PeolcError as e:
         _fail(e)
         return

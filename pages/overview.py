@@ -16,7 +16,7 @@ synthetic = warehouse_info.is_synthetic()
 st.title(place.name)
 st.caption(f"{place.level_label} · {place.code}")
 
-headline = overview.headline(None, place.code, chosen.year, place.level)
+headline = overview.headline(place, chosen.year)
 if headline.year is None:
     st.info("The warehouse has no deaths, population or QOF data yet.")
     st.stop()

@@ -8,8 +8,6 @@ value, with the measure's polarity). Frames are long: one row per (group, measur
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import polars as pl
 
 from peolc.breakdowns import BREAKDOWN_KEYS, ORDERED_BREAKDOWNS, BreakdownKey
@@ -18,10 +16,9 @@ from peolc.levels import ENGLAND, LEVEL_BY_KEY, PEER_PARENT_LEVEL, LevelKey
 from peolc.measures import MEASURE_BY_KEY, MEASURES, SETTING_KEYS, Measure
 from queries import disclosure
 from queries.places import Place, lineage
-from queries.runner import run
+from queries.runner import Db, run
 from queries.stats import benchmark, sii
 
-Db = Path | str | None
 ORDERED_DIMENSIONS = ORDERED_BREAKDOWNS
 DIMENSIONS = BREAKDOWN_KEYS
 

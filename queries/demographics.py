@@ -8,17 +8,14 @@ or registered patients, which differ for the same place.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import polars as pl
 
 from peolc.levels import ENGLAND
 from peolc.vocabulary import AGE_BANDS_5Y, AGE_BANDS_BROAD
 from queries import disclosure
 from queries.places import Place
-from queries.runner import run
+from queries.runner import Db, run
 
-Db = Path | str | None
 BASIS_TEXT = {
     "lsoa": "residents (small-area population estimates summed over the area's LSOAs)",
     "lad": "residents (ONS mid-year estimates for local authority districts)",

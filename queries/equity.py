@@ -10,7 +10,6 @@ otherwise the highest against the lowest group with a Newcombe 95% interval.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -21,9 +20,8 @@ from peolc.measures import MEASURES
 from queries import deaths
 from queries.equity_gap import gap_sentence
 from queries.places import Place
+from queries.runner import Db
 from queries.stats import BENCHMARK_TEXT, POLARITIES, benchmark
-
-Db = Path | str | None
 
 DIMENSIONS: dict[str, str] = EQUITY_BREAKDOWNS
 ORDERED = deaths.ORDERED_DIMENSIONS

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import polars as pl
 
-from queries.runner import run
+from queries.runner import Db, run
 
-Db = Path | str | None
 MAP_LEVELS: tuple[str, ...] = ("nhs_region", "icb", "sub_icb", "region", "cty_ua", "lad")
 
 

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import polars as pl
 
 from peolc.measures import MEASURES
 from peolc.vocabulary import CAUSE_GROUPS
-from queries.runner import run
-
-Db = Path | str | None
+from queries.runner import Db, run
 
 METHODS: tuple[tuple[str, str], ...] = (
     (

@@ -8,15 +8,12 @@ after disclosure control, percentages from the rounded counts, Wilson 95% limits
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 from peolc.measures import MEASURE_BY_KEY
 from queries import deaths as death_measures
 from queries import disclosure, places
-from queries.runner import meta, run
+from queries.runner import Db, meta, run
 from queries.stats import proportion_ci
-
-Db = Path | str | None
 
 POPULATION_BASIS = {
     "lsoa": "residents (small-area estimates)",
@@ -139,11 +136,8 @@ def _share_tile(
     )
 
 
-def headline(
-    db: Db, place_code: str, year: int | None = None, level: str | None = None
-) -> Headline:
-    """Headline tiles for the place a code stands for, in ``year`` (default: latest)."""
-    place = places.resolve(place_code, db, level)
+def headline(place: places.Place, year: int | None = None, db: Db = None) -> Headline:
+    """Headline tiles for ``place`` in ``year`` (default: the latest year loaded)."""
     year = year or places.latest_year(db)
     synthetic = meta(db).get("data_origin") in ("demo", "mixed")
     if year is None:

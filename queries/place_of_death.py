@@ -7,8 +7,6 @@ Fingertips reports it), labelled and in a fixed order, plus the shapes to map th
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import polars as pl
 
 from peolc.breakdowns import group_labels
@@ -16,8 +14,8 @@ from peolc.measures import MEASURE_BY_KEY, SETTING_KEYS, MeasureKey
 from peolc.vocabulary import PLACES_OF_DEATH
 from queries import deaths, maps
 from queries.places import ENGLAND, Place
+from queries.runner import Db
 
-Db = Path | str | None
 SHARE_KEYS: tuple[str, ...] = (*SETTING_KEYS, MeasureKey.USUAL_RESIDENCE)
 LABELS: dict[str, str] = {
     **PLACES_OF_DEATH,

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import polars as pl
 
 from peolc.errors import QueryError
 from peolc.levels import ENGLAND, LEVEL_KEYS, Place
-from queries.runner import run
-
-Db = Path | str | None
-
+from queries.runner import Db, run
 
 __all__ = ["ENGLAND", "Place", "areas", "latest_year", "lineage", "resolve", "years"]
 

@@ -14,8 +14,6 @@ table are siblings: they add up to the place's figure shown above them.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import polars as pl
 
@@ -23,7 +21,7 @@ from peolc.levels import ENGLAND, LEVEL_BY_KEY, LEVELS, LevelKey, descendants
 from peolc.vocabulary import CAUSE_GROUPS, NEED_SHARE_OF_DEATHS, NEED_SHARE_OF_LIST
 from queries import deaths, disclosure
 from queries.places import Place, lineage
-from queries.runner import run
+from queries.runner import Db, run
 from queries.stats import (
     BENCHMARK_TEXT,
     benchmark,
@@ -33,7 +31,6 @@ from queries.stats import (
     suppress_frame,
 )
 
-Db = Path | str | None
 QOF_SOURCE = "NHS England, Quality and Outcomes Framework (QOF), palliative care register (PC)"
 # the levels whose areas a place's register table can list: every NHS level below it
 # (a practice lists the practices of its PCN); local authorities hold no practices

@@ -7,6 +7,9 @@ switched off, and the configuration locked. Queries run on per-call cursors, so 
 Streamlit sessions can share a snapshot. Results are cached in a bounded LRU keyed on the
 snapshot's ``build_id`` (written by every load), the query name and its parameters: a
 new load means new keys, never a stale answer.
+
+``Reader`` is the one way to read a warehouse: every query function takes a ``Db`` (a
+``Reader``, or a path, or None for the configured warehouse) as its last argument.
 """
 
 from __future__ import annotations
@@ -33,6 +36,56 @@ CACHE_ENTRIES = 512
 _QUERY_NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 Params = dict[str, object]
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Read-only access to one warehouse file: cached queries and its build facts.
+
+    Cheap to make (it holds the path); the opened snapshots and the result cache are
+    shared by every reader of the same file in the process.
+    """
+
+    path: Path
+
+    @classmethod
+    def of(cls, db: Db = None) -> Reader:
+        """The reader for ``db``: itself, a path, or the configured warehouse (None)."""
+        return db if isinstance(db, Reader) else cls(warehouse_path(db))
+
+    def run(self, name: str, **params: object) -> pl.DataFrame:
+        """Run ``queries/<name>.sql`` with bound ``params``; cached per warehouse build."""
+        text = _sql(name)
+        with snapshot(self.path) as snap:
+            key = (snap.build_id, name, _freeze(params))
+            with _cache_lock:
+                hit = _cache.get(key)
+                if hit is not None:
+                    _cache.move_to_end(key)
+                    return hit
+            frame = _execute(snap, name, text, params)
+        with _cache_lock:
+            _cache[key] = frame
+            while len(_cache) > CACHE_ENTRIES:
+                _cache.popitem(last=False)
+        return frame
+
+    def run_uncached(self, name: str, **params: object) -> pl.DataFrame:
+        """As ``run`` but skips the result cache, so DuckDB answers every call.
+
+        Benchmarks measure warm DuckDB this way; the snapshot stays open and cached.
+        """
+        text = _sql(name)
+        with snapshot(self.path) as snap:
+            return _execute(snap, name, text, params)
+
+    def meta(self) -> dict[str, str]:
+        """The warehouse's build facts (origin, build id, built at, demo seed...)."""
+        with snapshot(self.path) as snap:
+            return dict(snap.meta)
+
+
+Db = Reader | Path | str | None
 
 
 @dataclass
@@ -99,9 +152,9 @@ def _open(path: Path, ident: tuple[int, int, int, int]) -> Snapshot:
 
 
 @contextmanager
-def snapshot(db: Path | str | None = None) -> Iterator[Snapshot]:
+def snapshot(db: Db = None) -> Iterator[Snapshot]:
     """The current version of the warehouse, held open while the block runs."""
-    path = warehouse_path(db)
+    path = db.path if isinstance(db, Reader) else warehouse_path(db)
     ident = _ident(path)
     with _snapshots_lock:
         current = _snapshots.get(path)
@@ -138,50 +191,31 @@ def _freeze(params: Params) -> tuple[tuple[str, object], ...]:
     return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
 
 
-def run(name: str, db: Path | str | None = None, **params: object) -> pl.DataFrame:
-    """Run ``queries/<name>.sql`` with bound ``params``; cached per warehouse build."""
-    text = _sql(name)
-    with snapshot(db) as snap:
-        key = (snap.build_id, name, _freeze(params))
-        with _cache_lock:
-            hit = _cache.get(key)
-            if hit is not None:
-                _cache.move_to_end(key)
-                return hit
-        cursor = snap.con.cursor()
-        try:
-            cursor.execute("use w")
-            frame: pl.DataFrame = cursor.sql(text, params=params).pl()
-        except duckdb.Error as e:
-            raise QueryError(f"The warehouse could not answer '{name}'.", str(e)) from e
-        finally:
-            cursor.close()
-    with _cache_lock:
-        _cache[key] = frame
-        while len(_cache) > CACHE_ENTRIES:
-            _cache.popitem(last=False)
-    return frame
+def _execute(snap: Snapshot, name: str, text: str, params: Params) -> pl.DataFrame:
+    cursor = snap.con.cursor()
+    try:
+        cursor.execute("use w")
+        frame: pl.DataFrame = cursor.sql(text, params=params).pl()
+        return frame
+    except duckdb.Error as e:
+        raise QueryError(f"The warehouse could not answer '{name}'.", str(e)) from e
+    finally:
+        cursor.close()
 
 
-def run_uncached(name: str, db: Path | str | None = None, **params: object) -> pl.DataFrame:
-    """As ``run`` but always asks DuckDB (benchmarks measure warm DuckDB this way)."""
-    text = _sql(name)
-    with snapshot(db) as snap:
-        cursor = snap.con.cursor()
-        try:
-            cursor.execute("use w")
-            result: pl.DataFrame = cursor.sql(text, params=params).pl()
-            return result
-        except duckdb.Error as e:
-            raise QueryError(f"The warehouse could not answer '{name}'.", str(e)) from e
-        finally:
-            cursor.close()
+def run(name: str, db: Db = None, **params: object) -> pl.DataFrame:
+    """``Reader.of(db).run(name, **params)``."""
+    return Reader.of(db).run(name, **params)
 
 
-def meta(db: Path | str | None = None) -> dict[str, str]:
-    """The warehouse's build facts (origin, build id, built at, demo seed...)."""
-    with snapshot(db) as snap:
-        return dict(snap.meta)
+def run_uncached(name: str, db: Db = None, **params: object) -> pl.DataFrame:
+    """``Reader.of(db).run_uncached(name, **params)``."""
+    return Reader.of(db).run_uncached(name, **params)
+
+
+def meta(db: Db = None) -> dict[str, str]:
+    """``Reader.of(db).meta()``."""
+    return Reader.of(db).meta()
 
 
 def clear_cache() -> None:

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from queries.runner import run
-
-Db = Path | str | None
+from queries.runner import Db, run
 
 HOW_TO_LOAD: dict[str, str] = {
     "deaths": "record-level deaths: `peolc load deaths FILE.csv` (layout in docs/data-formats.md)",

@@ -8,15 +8,13 @@ measure so the worse end is on the left (for measures with a polarity).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import polars as pl
 
 from peolc.measures import MEASURE_BY_KEY
 from queries import deaths
 from queries.places import Place
+from queries.runner import Db
 
-Db = Path | str | None
 SPINE_MEASURES = (
     "usual_residence", "home", "care_home", "hospital", "hospice", "on_register",
     "need_identified", "advance_care_plan", "epaccs", "admitted_90d", "admitted_3plus_90d",

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from queries.runner import meta, run
-
-Db = Path | str | None
+from queries.runner import Db, meta, run
 
 
 def describe(

@@ -8,6 +8,7 @@ Pages call ``current()`` and never read widgets or the URL themselves.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import streamlit as st
@@ -15,7 +16,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from peolc.breakdowns import EQUITY_BREAKDOWNS
 from peolc.errors import QueryError
-from peolc.levels import COMPARATORS, ENGLAND_CODE, LEVEL_BY_KEY, LEVEL_KEYS
+from peolc.levels import COMPARATORS, ENGLAND, LEVEL_BY_KEY, LEVEL_KEYS, Place
 from queries import places
 from ui import url_state
 
@@ -26,29 +27,46 @@ BREAKDOWNS: dict[str, str] = EQUITY_BREAKDOWNS
 class Selection:
     """What the user is looking at: place, year, comparator and breakdown."""
 
-    place: places.Place
+    place: Place
     year: int | None
     compare: str
     breakdown: str
 
 
-def _resolver(text: str) -> url_state.Resolved | None:
-    code, _, level = text.partition("@")
+def _resolver(code: str, level: str | None) -> url_state.Resolved | None:
     try:
-        place = places.resolve(code, level=level or None)
+        place = places.resolve(code, level=level)
     except QueryError:
         return None
     return url_state.Resolved(place.code, place.level)
 
 
-def _area_labels(level: str) -> dict[str, str]:
-    if level == "england":
-        return {ENGLAND_CODE: "England"}
+def _place_options(level: str) -> list[Place]:
+    """The places of ``level`` people can pick, ordered by name."""
+    if level == ENGLAND.level:
+        return [ENGLAND]
     frame = places.areas(level)
-    return {
-        str(code): f"{name} ({code})"
+    return [
+        Place(str(code), level, str(name))
         for code, name in frame.select("area_code", "area_name").iter_rows()
-    }
+    ]
+
+
+def _place_label(place: Place) -> str:
+    return place.name if place.is_england else f"{place.name} ({place.code})"
+
+
+def _remember_place(options: list[Place]) -> None:
+    """Keep the remembered place if it is one of ``options``; a code (from a link) becomes
+    the option with that code."""
+    remembered = st.session_state.get("place")
+    if isinstance(remembered, str):
+        found = next((p for p in options if p.code == remembered), None)
+        if found is None:
+            del st.session_state["place"]
+        else:
+            st.session_state["place"] = found
+    _keep_if_valid("place", options)
 
 
 def _seed_from_url(year_options: list[int]) -> None:
@@ -68,7 +86,7 @@ def _seed_from_url(year_options: list[int]) -> None:
         st.session_state[key] = value
 
 
-def _keep_if_valid(key: str, options: list[object] | dict[str, str]) -> None:
+def _keep_if_valid(key: str, options: Sequence[object] | dict[str, str]) -> None:
     """Forget a remembered value that is not among the widget's options any more."""
     if key in st.session_state and st.session_state[key] not in options:
         del st.session_state[key]
@@ -81,19 +99,19 @@ def sidebar() -> Selection:
     _seed_from_url(year_options)
     for note in st.session_state["url_notes"]:
         st.sidebar.warning(note)
-    levels = [k for k in LEVEL_KEYS if k == "england" or not places.areas(k).is_empty()]
+    levels = [k for k in LEVEL_KEYS if k == ENGLAND.level or not places.areas(k).is_empty()]
     with st.sidebar:
         st.subheader("Place")
         _keep_if_valid("level", list(levels))
         level = st.selectbox(
             "Level", levels, format_func=lambda k: LEVEL_BY_KEY[k].label, key="level"
         )
-        labels = _area_labels(level)
-        _keep_if_valid("place", labels)
-        code = st.selectbox(
+        options = _place_options(level)
+        _remember_place(options)
+        place = st.selectbox(
             LEVEL_BY_KEY[level].label,
-            list(labels),
-            format_func=lambda c: labels.get(c, c),
+            options,
+            format_func=_place_label,
             key="place",
             help="Type to search by name or code.",
         )
@@ -115,8 +133,9 @@ def sidebar() -> Selection:
             help="How the equity audit and breakdown charts split the population.",
         )
     year_value = int(year) if year is not None else None
-    st.query_params.from_dict(url_state.to_params(level, code, year_value, compare, breakdown))
-    place = places.Place(code, level, labels.get(code, code).rsplit(" (", 1)[0])
+    st.query_params.from_dict(
+        url_state.to_params(level, place.code, year_value, compare, breakdown)
+    )
     selection = Selection(place, year_value, compare, breakdown)
     st.session_state["selection"] = selection
     return selection

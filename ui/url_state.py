@@ -31,7 +31,9 @@ class Resolved:
     level: str
 
 
-Resolver = Callable[[str], Resolved | None]
+# (code, level or None) -> the area, or None; a code with a level is resolved as an area of
+# that level (a unitary authority is both a county/UA and a district)
+Resolver = Callable[[str, str | None], Resolved | None]
 
 
 def _first(value: object) -> str | None:
@@ -94,24 +96,18 @@ def _seed_place(
         notes.append("The link's place is not a valid area code, so England is shown.")
         state.pop("level", None)
         return
-    found = resolve(raw_place)
+    found = resolve(raw_place, None)
     if found is None:
         notes.append(f"No place has the code {raw_place}, so England is shown.")
         state.pop("level", None)
         return
     if raw_level in LEVEL_KEYS and raw_level != found.level and found.code == raw_place.upper():
         # a unitary authority is both a county/UA and a district: keep the link's level
-        checked = resolve_at(resolve, raw_place, raw_level)
-        found = checked or found
+        found = resolve(raw_place, raw_level) or found
     state["level"] = found.level
     state["place"] = found.code
     if found.code != raw_place:
         notes.append(f"{raw_place} refers to {found.code}; showing that area.")
-
-
-def resolve_at(resolve: Resolver, code: str, level: str) -> Resolved | None:
-    """Resolve ``code`` as an area of ``level`` (resolvers may accept 'CODE@level')."""
-    return resolve(f"{code}@{level}")
 
 
 def to_params(

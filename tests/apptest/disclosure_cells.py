@@ -205,7 +205,7 @@ def _frames(place: Place, year: int) -> Frames:
         out[f"age:{banding}"] = demographics.deaths_by_age(place, banding)
     out["timing:bands"], out["timing:summary"] = registers.timing(place, year)
     out["identified_by_cause"] = registers.identification_by_cause(place, year, "england")
-    tiles = overview.headline(None, place.code, year, place.level).tiles
+    tiles = overview.headline(place, year).tiles
     out["headline"] = pl.DataFrame(
         {"key": [t.key for t in tiles], "numerator": [t.numerator for t in tiles]},
         schema={"key": pl.String, "numerator": pl.Int64},

@@ -20,7 +20,7 @@ def test_tiles_match_the_query_layer_at_every_level(use_demo: Path, level: str) 
     app = open_link(level=level, place=area["area_code"])
     assert_clean(app)
     shown = {m.label: m.value for m in app.metric}
-    expected = overview.headline(None, area["area_code"], None, level)
+    expected = overview.headline(places.resolve(area["area_code"], level=level))
     assert shown == {t.label: t.display for t in expected.tiles}
     assert shown["Deaths in the year"] not in ("n/a", "*")
     assert any("SYNTHETIC DEMO DATA" in t for t in texts(app))

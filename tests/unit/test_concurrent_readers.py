@@ -49,7 +49,7 @@ def _frame(frame: pl.DataFrame) -> str:
 
 # the dashboard's questions; each answer reduced to text that compares exactly
 QUESTIONS: dict[str, Callable[[Path], str]] = {
-    "headline": lambda db: repr(overview.headline(db, ICB.code, 2023).as_dict()),
+    "headline": lambda db: repr(overview.headline(ICB, 2023, db).as_dict()),
     "england": lambda db: _frame(
         runner.run(
             "death_measures",

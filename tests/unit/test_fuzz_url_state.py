@@ -58,11 +58,10 @@ class Recorder:
     """A resolver over ``AREAS`` that records what it was asked."""
 
     def __init__(self) -> None:
-        self.asked: list[str] = []
+        self.asked: list[tuple[str, str | None]] = []
 
-    def __call__(self, text: str) -> Resolved | None:
-        self.asked.append(text)
-        code, _, level = text.partition("@")
+    def __call__(self, code: str, level: str | None) -> Resolved | None:
+        self.asked.append((code, level))
         found = AREAS.get(code.upper())
         if found and level and found.level == "cty_ua" and level in ("cty_ua", "lad"):
             return Resolved(found.code, level)
@@ -114,9 +113,8 @@ def test_any_query_string_is_safe(params: dict[str, object]) -> None:
     assert state.get("breakdown", "sex") in BREAKDOWNS
 
     # only code-shaped text reaches the warehouse's resolver
-    for asked in resolver.asked:
-        code, at, level = asked.partition("@")
-        assert CODE_PATTERN.fullmatch(code) and (not at or level in LEVEL_KEYS)
+    for code, level in resolver.asked:
+        assert CODE_PATTERN.fullmatch(code) and (level is None or level in LEVEL_KEYS)
 
     # one short, plain sentence per rejected value at most
     assert isinstance(notes, list) and len(notes) <= len(KNOWN_PARAMS)

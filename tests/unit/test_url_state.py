@@ -15,8 +15,7 @@ KNOWN = {
 }
 
 
-def resolve(text: str) -> Resolved | None:
-    code, _, level = text.partition("@")
+def resolve(code: str, level: str | None) -> Resolved | None:
     found = KNOWN.get(code.upper())
     if found and level and code.upper() == "E06000001":
         return Resolved(found.code, level)
