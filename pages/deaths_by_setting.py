@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from peolc.levels import LEVEL_BY_KEY
-from peolc.measures import DEATHS_SOURCE
+from peolc.measures import DEATHS_SOURCE, MeasureKey
 from queries import place_of_death as pod
 from queries import warehouse_info
 from queries.stats import BENCHMARK_TEXT
@@ -47,7 +47,7 @@ if shares["value"].is_null().all():
     st.info(f"No deaths are recorded for {place.name} in {year}.")
     st.stop()
 comparator = str(shares["comparator"][0])
-diupr = shares.filter(pl.col("measure") == "usual_residence").row(0, named=True)
+diupr = shares.filter(pl.col("measure") == MeasureKey.USUAL_RESIDENCE).row(0, named=True)
 reference = diupr["benchmark_value"]
 st.metric(
     f"Deaths in usual place of residence, {year}",
@@ -55,7 +55,7 @@ st.metric(
     None if place.is_england or reference is None else f"{comparator} {reference:.1f}%",
     delta_color="off",
     delta_arrow="off",
-    help=pod.definition("usual_residence"),
+    help=pod.definition(MeasureKey.USUAL_RESIDENCE),
 )
 if diupr["value"] is not None:
     compared = BENCHMARK_TEXT[diupr["benchmark"]].format(benchmark=comparator)

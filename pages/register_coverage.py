@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from peolc.levels import LEVEL_BY_KEY
+from peolc.levels import LEVEL_BY_KEY, LevelKey
 from peolc.measures import DEATHS_SOURCE, MEASURE_BY_KEY
 from peolc.vocabulary import NEED_SHARE_OF_DEATHS, NEED_SHARE_OF_LIST
 from queries import registers
@@ -106,7 +106,11 @@ elif missing.require("qof"):
     )
 
     st.subheader("Funnel plot of practices")
-    practices = rows if child == "practice" else registers.by_area(place, "practice", year, compare)
+    practices = (
+        rows
+        if child == LevelKey.PRACTICE
+        else registers.by_area(place, LevelKey.PRACTICE, year, compare)
+    )
     centre_value = practices["benchmark_value"][0] if practices.height else None
     if centre_value is None:
         st.info("No practice in this area has QOF data for this year.")
@@ -123,7 +127,7 @@ elif missing.require("qof"):
                 centre=float(centre_value),
                 centre_name=centre,
                 title=f"Practices: register prevalence by list size, {fy}",
-                highlight=place.code if place.level == "practice" else None,
+                highlight=place.code if place.level == LevelKey.PRACTICE else None,
             ),
             rc.funnel_table(points),
             name=f"register-funnel-{place.code}-{fy}",

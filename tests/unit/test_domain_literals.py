@@ -5,8 +5,9 @@ Code names them through the kernel (``LevelKey.ICB``, ``BreakdownKey.SEX``,
 ``MeasureKey.HOSPITAL``, ``SettingKey.HOME``, ``PRACTICE_LEVELS``), and SQL joins the
 ``ref_*`` tables or has the kernel's constants written into it (``etl/reference.py``).
 Scanned: Python string constants (not docstrings, not column names: ``pl.col("sex")``,
-``frame["sex"]``, ``.alias("sex")``, ``row["sex"]``) and SQL single-quoted literals (not
-comments, not identifiers). Tests and fixtures may name keys.
+``frame["sex"]``, ``row["sex"]``, ``.select("sex")``, ``.join(..., on="sex")``,
+``category="sex"``) and SQL single-quoted literals (not comments, not identifiers).
+Tests and fixtures may name keys.
 
 The files that still type keys are listed in ``domain_literals_baseline.json`` with how
 many they type: a ratchet while they are converted. A file not listed must type none, and
@@ -33,7 +34,14 @@ KEYS = frozenset({*LEVEL_KEYS, *BREAKDOWN_KEYS, *MEASURE_KEYS, *PLACES_OF_DEATH}
 EXEMPT_TOP = ("peolc/", "tests/")
 _SQL_LITERAL = re.compile(r"'((?:[^']|'')*)'")
 _SQL_COMMENT = re.compile(r"--[^\n]*")
-_COLUMN_CALLS = frozenset({"col", "alias", "drop", "drop_nulls", "sort", "unique", "rename"})
+# calls whose positional string arguments, and keywords whose string values, name columns
+_COLUMN_CALLS = frozenset({
+    "col", "alias", "drop", "drop_nulls", "sort", "unique", "rename", "select", "group_by",
+    "join", "partition_by", "pivot", "unpivot", "get_column",
+})  # fmt: skip
+_COLUMN_KEYWORDS = frozenset(
+    {"on", "by", "category", "stack", "column", "columns", "index", "reference"}
+)
 
 
 def _files() -> list[Path]:
@@ -68,6 +76,11 @@ def _column_names(tree: ast.AST) -> set[int]:
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
             if name in _COLUMN_CALLS:
                 found.update(id(a) for a in node.args if isinstance(a, ast.Constant))
+            found.update(
+                id(k.value)
+                for k in node.keywords
+                if k.arg in _COLUMN_KEYWORDS and isinstance(k.value, ast.Constant)
+            )
     return found
 
 
@@ -106,7 +119,10 @@ def literals_by_file() -> dict[str, list[tuple[int, str]]]:
 
 
 def test_the_scanner_finds_keys_and_skips_columns_and_docstrings() -> None:
-    code = '"""icb"""\nx = "icb"\ny = pl.col("sex")\nz = row["hospital"]\nw = f(level="pcn")\n'
+    code = (
+        '"""icb"""\nx = "icb"\ny = pl.col("sex")\nz = row["hospital"]\nw = f(level="pcn")\n'
+        'v = frame.join(other, on="age_band").select("sex", "home")\nu = g(category="sex")\n'
+    )
     assert python_literals(code) == [(2, "icb"), (5, "pcn")]
     sql = "-- 'icb' in a comment\nselect sex from t where level = 'practice' and x = 'y'\n"
     assert sql_literals(sql) == [(2, "practice")]
