@@ -21,6 +21,7 @@ from peolc.levels import ENGLAND, LEVEL_KEYS
 from peolc.measures import MEASURES
 from queries import (
     deaths,
+    deaths_by_setting,
     demographics,
     equity,
     maps,
@@ -33,7 +34,6 @@ from queries import (
     spine,
     warehouse_info,
 )
-from queries import place_of_death as pod
 from queries.equity_gap import gap_sentence
 from queries.places import Place
 
@@ -103,15 +103,15 @@ def deaths_by_setting_page(place: Place, year: int) -> None:
     if not _require("deaths"):
         return
     warehouse_info.is_synthetic()
-    shares = pod.shares(place, year, COMPARE)
+    shares = deaths_by_setting.shares(place, year, COMPARE)
     if shares["value"].is_null().all():
         return
-    setting = pod.SHARE_KEYS[0]
-    pod.definition("usual_residence")
-    pod.trends(place, COMPARE)
-    pod.peer_shares(place, year, COMPARE, setting)
-    pod.by_cause(place, year)
-    pod.map_of(place, year, COMPARE, setting)
+    setting = deaths_by_setting.SHARE_KEYS[0]
+    deaths_by_setting.definition("usual_residence")
+    deaths_by_setting.trends(place, COMPARE)
+    deaths_by_setting.peer_shares(place, year, COMPARE, setting)
+    deaths_by_setting.by_cause(place, year)
+    deaths_by_setting.map_of(place, year, COMPARE, setting)
 
 
 def register_coverage_page(place: Place, year: int) -> None:
@@ -205,12 +205,12 @@ PAGES: tuple[PageQueries, ...] = (
             {
                 "sources.available",
                 "warehouse_info.is_synthetic",
-                "place_of_death.shares",
-                "place_of_death.definition",
-                "place_of_death.trends",
-                "place_of_death.peer_shares",
-                "place_of_death.by_cause",
-                "place_of_death.map_of",
+                "deaths_by_setting.shares",
+                "deaths_by_setting.definition",
+                "deaths_by_setting.trends",
+                "deaths_by_setting.peer_shares",
+                "deaths_by_setting.by_cause",
+                "deaths_by_setting.map_of",
             }
         ),
     ),

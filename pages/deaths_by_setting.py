@@ -7,11 +7,9 @@ import streamlit as st
 
 from peolc.levels import LEVEL_BY_KEY
 from peolc.measures import DEATHS_SOURCE, MeasureKey
-from queries import place_of_death as pod
-from queries import warehouse_info
+from queries import deaths_by_setting, warehouse_info
 from queries.stats import BENCHMARK_TEXT
-from ui import charts, downloads, missing, selection
-from ui import setting_charts as scharts
+from ui import charts, deaths_by_setting_charts, downloads, missing, selection
 
 chosen = selection.current()
 place, year, compare = chosen.place, chosen.year, chosen.compare
@@ -42,7 +40,7 @@ def offer(frame: pl.DataFrame, name: str, title: str) -> None:
     )
 
 
-shares = pod.shares(place, year, compare)
+shares = deaths_by_setting.shares(place, year, compare)
 if shares["value"].is_null().all():
     st.info(f"No deaths are recorded for {place.name} in {year}.")
     st.stop()
@@ -55,7 +53,7 @@ st.metric(
     None if place.is_england or reference is None else f"{comparator} {reference:.1f}%",
     delta_color="off",
     delta_arrow="off",
-    help=pod.definition(MeasureKey.USUAL_RESIDENCE),
+    help=deaths_by_setting.definition(MeasureKey.USUAL_RESIDENCE),
 )
 if diupr["value"] is not None:
     compared = BENCHMARK_TEXT[diupr["benchmark"]].format(benchmark=comparator)
@@ -64,7 +62,7 @@ if diupr["value"] is not None:
 
 st.subheader(f"Where people died, {year}")
 charts.show(
-    scharts.share_bars(
+    deaths_by_setting_charts.share_bars(
         shares, title=f"{place.name}: % of deaths by place of death, {year}", comparator=comparator
     ),
     f"settings-{place.code}-{year}",
@@ -86,16 +84,16 @@ offer(table, "deaths-by-setting", f"Deaths by place of death, {year}")
 
 setting = st.selectbox(
     "Setting for the trend, peers and map",
-    list(pod.SHARE_KEYS),
-    format_func=pod.LABELS.__getitem__,
+    list(deaths_by_setting.SHARE_KEYS),
+    format_func=deaths_by_setting.LABELS.__getitem__,
     key="setting_choice",
 )
-label = pod.LABELS[setting]
+label = deaths_by_setting.LABELS[setting]
 
 st.subheader("Trend")
-trends = pod.trends(place, compare)
+trends = deaths_by_setting.trends(place, compare)
 charts.show(
-    scharts.trend_grid(
+    deaths_by_setting_charts.trend_grid(
         trends, title=f"{place.name}: % of deaths by setting each year", place=place.name
     ),
     f"settings-trend-{place.code}",
@@ -112,7 +110,7 @@ offer(
 )
 
 st.subheader(f"{label}: {place.name} among its peers, {year}")
-peers = pod.peer_shares(place, year, compare, setting)
+peers = deaths_by_setting.peer_shares(place, year, compare, setting)
 if peers.is_empty():
     st.info("England has no peers to compare with; pick an area in the sidebar.")
 else:
@@ -126,7 +124,11 @@ else:
         benchmark_value=peers["benchmark_value"][0],
         highlight=None if own.is_empty() else own["label"][0],
     )
-    charts.show(scharts.legend_on_top(figure), f"peers-{setting}-{place.code}-{year}", key="peers")
+    charts.show(
+        deaths_by_setting_charts.legend_on_top(figure),
+        f"peers-{setting}-{place.code}-{year}",
+        key="peers",
+    )
     hidden = peers["value"].null_count()
     st.caption(
         f"{label} as a % of deaths for every one of the {group} (outlined: {place.name}), with "
@@ -141,7 +143,7 @@ else:
     )
 
 st.subheader(f"By cause of death, {year}")
-causes = pod.by_cause(place, year)
+causes = deaths_by_setting.by_cause(place, year)
 charts.show(
     charts.stacked_shares(
         causes, category="cause", title=f"{place.name}: place of death by cause group, {year}"
@@ -157,7 +159,7 @@ st.caption(
 offer(causes.select("cause", *TABLE), "settings-by-cause", f"Deaths by setting and cause, {year}")
 
 st.subheader(f"Map: {label}, {year}")
-shapes, values, level = pod.map_of(place, year, compare, setting)
+shapes, values, level = deaths_by_setting.map_of(place, year, compare, setting)
 if shapes.is_empty():
     st.info(
         f"Boundaries for {LEVEL_BY_KEY[level].plural} are not loaded, so there is no map. "

@@ -10,8 +10,7 @@ import streamlit as st
 from peolc.measures import MEASURE_BY_KEY, MEASURES
 from queries import deaths, equity, runner, warehouse_info
 from queries.equity_gap import gap_sentence
-from ui import charts, downloads, equity_report, missing, selection
-from ui import setting_charts as scharts
+from ui import charts, deaths_by_setting_charts, downloads, equity_report, missing, selection
 
 chosen = selection.current()
 place, year, dimension = chosen.place, chosen.year, chosen.breakdown
@@ -45,7 +44,7 @@ figure = charts.benchmark_bars(
     rows, category="group", title=title, benchmark_name="the area overall", benchmark_value=overall
 )
 charts.show(
-    scharts.in_order(figure, rows["group"].to_list()),
+    deaths_by_setting_charts.in_order(figure, rows["group"].to_list()),
     f"equity-{key}-{dimension}",
     key="equity_bars",
 )

@@ -9,8 +9,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from queries import deaths, places
-from queries import place_of_death as pod
+from queries import deaths, deaths_by_setting, places
 from queries.places import ENGLAND, Place
 from queries.stats import is_disclosive
 from tests.apptest.helpers import assert_clean, open_link, texts
@@ -49,7 +48,9 @@ def test_every_level_shows_the_query_layers_shares(use_demo: Path, level: str) -
     year = places.latest_year()
     assert year is not None
     table = frames(app)[0]
-    expected = deaths.values(place, year, "all").filter(pl.col("measure").is_in(pod.SHARE_KEYS))
+    expected = deaths.values(place, year, "all").filter(
+        pl.col("measure").is_in(deaths_by_setting.SHARE_KEYS)
+    )
     assert table["Deaths"].to_list() == expected["numerator_shown"].to_list()
     assert table["%"].to_list() == expected["value"].round(1).to_list()
     assert table["Lower 95% CI"].to_list() == expected["lower"].round(1).to_list()

@@ -33,7 +33,7 @@ def share_bars(frame: pl.DataFrame, *, title: str, comparator: str) -> go.Figure
     """Each setting's share as a bar with its 95% interval, the comparator as a black tick.
 
     ``frame``: setting, value, lower, upper, benchmark, benchmark_value (as
-    ``queries.place_of_death.shares``); bars are coloured by the comparison.
+    ``queries.deaths_by_setting.shares``); bars are coloured by the comparison.
     """
     fig = go.Figure()
     order = frame["setting"].to_list()

@@ -9,8 +9,7 @@ import polars as pl
 import pytest
 
 from peolc.measures import SETTING_KEYS
-from queries import deaths, places
-from queries import place_of_death as pod
+from queries import deaths, deaths_by_setting, places
 from queries.places import Place
 from queries.stats import is_disclosive
 
@@ -28,21 +27,21 @@ def first(level: str, db: Path) -> Place:
 
 
 def test_setting_shares_and_england_against_itself(demo_db: Path, year: int) -> None:
-    england = pod.shares(places.ENGLAND, year, "parent", demo_db)
-    assert england["measure"].to_list() == list(pod.SHARE_KEYS)
+    england = deaths_by_setting.shares(places.ENGLAND, year, "parent", demo_db)
+    assert england["measure"].to_list() == list(deaths_by_setting.SHARE_KEYS)
     assert set(england["benchmark"]) == {"not compared"}
     icb = first("icb", demo_db)
-    shares = pod.shares(icb, year, "england", demo_db)
+    shares = deaths_by_setting.shares(icb, year, "england", demo_db)
     values = deaths.values(icb, year, "all", demo_db).filter(
-        pl.col("measure").is_in(pod.SHARE_KEYS)
+        pl.col("measure").is_in(deaths_by_setting.SHARE_KEYS)
     )
     assert dict(shares.select("measure", "value").iter_rows()) == dict(
         values.select("measure", "value").iter_rows()
     )
-    assert set(pod.trends(icb, "england", demo_db)["area"]) == {icb.name, "England"}
-    causes = pod.by_cause(icb, year, demo_db)
+    assert set(deaths_by_setting.trends(icb, "england", demo_db)["area"]) == {icb.name, "England"}
+    causes = deaths_by_setting.by_cause(icb, year, demo_db)
     assert set(causes["measure"]) == set(SETTING_KEYS)
-    peers = pod.peer_shares(icb, year, "england", "home", demo_db)
+    peers = deaths_by_setting.peer_shares(icb, year, "england", "home", demo_db)
     assert peers["label"].is_unique().all() and peers["is_selected"].sum() == 1
 
 
@@ -50,7 +49,7 @@ def test_peer_labels_name_the_code_when_names_clash() -> None:
     frame = pl.DataFrame(
         {"area_code": ["A1", "A2", "A3"], "area_name": ["The Surgery", "The Surgery", "Elm"]}
     )
-    labels = pod.unique_labels(frame)["label"].to_list()
+    labels = deaths_by_setting.unique_labels(frame)["label"].to_list()
     assert labels == ["The Surgery (A1)", "The Surgery (A2)", "Elm"]
 
 
@@ -59,11 +58,11 @@ def test_nothing_offered_is_disclosive(demo_db: Path, year: int, level: str) -> 
     for row in places.areas(level, demo_db).head(5).iter_rows(named=True):
         place = Place(row["area_code"], level, row["area_name"])
         offered = [
-            pod.shares(place, year, "england", demo_db),
-            pod.trends(place, "parent", demo_db),
-            pod.peer_shares(place, year, "england", "hospice", demo_db),
-            pod.by_cause(place, year, demo_db),
-            pod.map_of(place, year, "england", "home", demo_db)[1],
+            deaths_by_setting.shares(place, year, "england", demo_db),
+            deaths_by_setting.trends(place, "parent", demo_db),
+            deaths_by_setting.peer_shares(place, year, "england", "hospice", demo_db),
+            deaths_by_setting.by_cause(place, year, demo_db),
+            deaths_by_setting.map_of(place, year, "england", "home", demo_db)[1],
         ]
         for frame in offered:
             for column in ("numerator_shown", "denominator_shown"):
