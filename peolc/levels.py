@@ -26,6 +26,14 @@ class LevelKey:
     LSOA: Final = "lsoa"  # a building block of areas, never picked
 
 
+class BaseKind:
+    """The building blocks an area's people are summed from (``area_base.base_kind``)."""
+
+    LSOA: Final = "lsoa"  # residents of its small areas
+    LAD: Final = "lad"  # residents of its local authority districts
+    PRACTICE: Final = "practice"  # patients registered with its GP practices
+
+
 class CountsBy:
     """How a level's deaths and people are attributed to its areas."""
 

@@ -9,17 +9,24 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from peolc.measures import MEASURE_BY_KEY
+from peolc.breakdowns import BreakdownKey
+from peolc.levels import ENGLAND, BaseKind
+from peolc.measures import MEASURE_BY_KEY, MeasureKey
+from peolc.vocabulary import SettingKey
 from queries import deaths as death_measures
 from queries import disclosure, places
 from queries.runner import Db, meta, run
 from queries.stats import proportion_ci
 
 POPULATION_BASIS = {
-    "lsoa": "residents (small-area estimates)",
-    "lad": "residents (ONS mid-year estimates)",
-    "practice": "registered patients",
+    BaseKind.LSOA: "residents (small-area estimates)",
+    BaseKind.LAD: "residents (ONS mid-year estimates)",
+    BaseKind.PRACTICE: "registered patients",
 }
+
+
+# the settings with a tile of their own (elsewhere is in the Deaths by setting page)
+TILE_SETTINGS = (SettingKey.HOME, SettingKey.CARE_HOME, SettingKey.HOSPITAL, SettingKey.HOSPICE)
 
 
 @dataclass(frozen=True)
@@ -83,7 +90,7 @@ def _count_tile(key: str, label: str, count: int | None, note: str, level: str) 
     """A count of people with a condition or who died: under disclosure control.
 
     Populations and list sizes are published in full by ONS and NHS England and are not
-    disclosive, so they are passed with level 'england' (shown exactly).
+    disclosive, so they are passed with England's level (shown exactly).
     """
     return _tile(key, label, disclosure.count(count, level), note)
 
@@ -98,7 +105,7 @@ def _shown_measures(place: places.Place, year: int, db: Db) -> dict[str, disclos
     Taken from ``queries.deaths.values`` so a tile hides exactly what the Deaths by
     setting table hides: a setting hidden there to protect another cannot show here.
     """
-    frame = death_measures.values(place, year, "all", db)
+    frame = death_measures.values(place, year, BreakdownKey.ALL, db)
     shown: dict[str, disclosure.Shown] = {}
     for row in frame.iter_rows(named=True):
         shown[row["measure"]] = _as_shown(row["numerator"], row["numerator_shown"])
@@ -157,7 +164,7 @@ def headline(place: places.Place, year: int | None = None, db: Db = None) -> Hea
     elif population is None:
         population_note = "no population data loaded"
     tiles = [
-        _count_tile("population", "Population", population, population_note, "england"),
+        _count_tile("population", "Population", population, population_note, ENGLAND.level),
         _tile(
             "deaths",
             "Deaths in the year",
@@ -165,7 +172,7 @@ def headline(place: places.Place, year: int | None = None, db: Db = None) -> Hea
             f"deaths registered in {year}" if deaths else "no record-level deaths loaded",
         ),
     ]
-    for setting in ("home", "care_home", "hospital", "hospice"):
+    for setting in TILE_SETTINGS:
         tiles.append(
             _share_tile(
                 f"share_{setting}",
@@ -188,7 +195,7 @@ def headline(place: places.Place, year: int | None = None, db: Db = None) -> Hea
         _share_tile(
             "share_on_register",
             "On the register before death",
-            shown.get("on_register", none),
+            shown.get(MeasureKey.ON_REGISTER, none),
             shown.get("deaths", none),
             f"% of deaths in {year}",
         )
