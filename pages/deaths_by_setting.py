@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
 from peolc.levels import LEVEL_BY_KEY
 from peolc.measures import DEATHS_SOURCE, MeasureKey
-from queries import deaths_by_setting, warehouse_info
+from queries import deaths_by_setting
 from queries.stats import BENCHMARK_TEXT
-from ui import charts, deaths_by_setting_charts, downloads, missing, selection
+from ui import charts, deaths_by_setting_charts, exhibit, missing, selection
 
 chosen = selection.current()
 place, year, compare = chosen.place, chosen.year, chosen.compare
@@ -17,7 +18,6 @@ st.title(f"Deaths by setting: {place.name}")
 st.caption(f"{place.level_label} · {place.code}")
 if not missing.require("deaths") or year is None:
     st.stop()
-synthetic = warehouse_info.is_synthetic()
 TABLE = {
     "setting": "Setting",
     "numerator_shown": "Deaths",
@@ -28,15 +28,26 @@ TABLE = {
 }
 
 
-def offer(frame: pl.DataFrame, name: str, title: str) -> None:
-    """CSV and Excel of a chart's or table's data (already made safe by queries)."""
-    downloads.offer(
-        frame,
-        f"{name}-{place.code}-{year}",
+def section(
+    fig: go.Figure,
+    data: pl.DataFrame,
+    name: str,
+    title: str,
+    caption: str,
+    *,
+    key: str,
+    show_data: bool = False,
+) -> None:
+    """A chart, its caption and its data (already made safe by queries) to download."""
+    exhibit.figure(
+        fig,
+        data,
+        name=f"{name}-{place.code}-{year}",
+        caption=caption,
         title=f"{title}: {place.name}",
         source=DEATHS_SOURCE,
-        synthetic=synthetic,
-        key=f"dl-{name}",
+        key=key,
+        show_data=show_data,
     )
 
 
@@ -61,26 +72,25 @@ if diupr["value"] is not None:
     st.caption(f"95% CI {diupr['lower']:.1f} to {diupr['upper']:.1f}{against}.")
 
 st.subheader(f"Where people died, {year}")
-charts.show(
-    deaths_by_setting_charts.share_bars(
-        shares, title=f"{place.name}: % of deaths by place of death, {year}", comparator=comparator
-    ),
-    f"settings-{place.code}-{year}",
-    key="settings",
-)
-st.caption(
-    f"Share of all deaths registered in {year} by place of death, with 95% confidence "
-    f"intervals; colour and pattern compare each share with {comparator} (black tick). Usual "
-    "place of residence is home plus care home (Fingertips' DiUPR; higher is better); hospital "
-    f"deaths: lower is better. Source: {DEATHS_SOURCE}."
-)
 table = shares.select(
     *[pl.col(k).alias(v) for k, v in TABLE.items()],
     pl.col("benchmark_value").alias(f"{comparator} %"),
     pl.col("benchmark").alias(f"Compared with {comparator}"),
 ).with_columns(pl.col(pl.Float64).round(1))
-st.dataframe(table, hide_index=True)
-offer(table, "deaths-by-setting", f"Deaths by place of death, {year}")
+section(
+    deaths_by_setting_charts.share_bars(
+        shares, title=f"{place.name}: % of deaths by place of death, {year}", comparator=comparator
+    ),
+    table,
+    "deaths-by-setting",
+    f"Deaths by place of death, {year}",
+    f"Share of all deaths registered in {year} by place of death, with 95% confidence "
+    f"intervals; colour and pattern compare each share with {comparator} (black tick). Usual "
+    "place of residence is home plus care home (Fingertips' DiUPR; higher is better); hospital "
+    f"deaths: lower is better. Source: {DEATHS_SOURCE}.",
+    key="settings",
+    show_data=True,
+)
 
 setting = st.selectbox(
     "Setting for the trend, peers and map",
@@ -92,21 +102,16 @@ label = deaths_by_setting.LABELS[setting]
 
 st.subheader("Trend")
 trends = deaths_by_setting.trends(place, compare)
-charts.show(
+section(
     deaths_by_setting_charts.trend_grid(
         trends, title=f"{place.name}: % of deaths by setting each year", place=place.name
     ),
-    f"settings-trend-{place.code}",
-    key="trend",
-)
-st.caption(
-    f"Each panel is one setting's share of deaths by year of registration: {place.name} "
-    f"with its 95% interval (shaded), {comparator} dashed. Source: {DEATHS_SOURCE}."
-)
-offer(
     trends.select("area", "year", "setting", *list(TABLE)[1:]),
     "settings-trend",
     "Deaths by setting, each year",
+    f"Each panel is one setting's share of deaths by year of registration: {place.name} "
+    f"with its 95% interval (shaded), {comparator} dashed. Source: {DEATHS_SOURCE}.",
+    key="trend",
 )
 
 st.subheader(f"{label}: {place.name} among its peers, {year}")
@@ -124,39 +129,33 @@ else:
         benchmark_value=peers["benchmark_value"][0],
         highlight=None if own.is_empty() else own["label"][0],
     )
-    charts.show(
-        deaths_by_setting_charts.legend_on_top(figure),
-        f"peers-{setting}-{place.code}-{year}",
-        key="peers",
-    )
     hidden = peers["value"].null_count()
-    st.caption(
-        f"{label} as a % of deaths for every one of the {group} (outlined: {place.name}), with "
-        f"95% intervals, coloured by comparison with {comparator} (dashed line), as Fingertips "
-        f"does.{f' {hidden} with hidden small counts are not drawn.' if hidden else ''} "
-        f"Source: {DEATHS_SOURCE}."
-    )
-    offer(
+    section(
+        deaths_by_setting_charts.legend_on_top(figure),
         peers.select("area_code", "area_name", *list(TABLE)[1:], "benchmark"),
         f"peers-{setting}",
         f"{label} among peers, {year}",
+        f"{label} as a % of deaths for every one of the {group} (outlined: {place.name}), with "
+        f"95% intervals, coloured by comparison with {comparator} (dashed line), as Fingertips "
+        f"does.{f' {hidden} with hidden small counts are not drawn.' if hidden else ''} "
+        f"Source: {DEATHS_SOURCE}.",
+        key="peers",
     )
 
 st.subheader(f"By cause of death, {year}")
 causes = deaths_by_setting.by_cause(place, year)
-charts.show(
+section(
     charts.stacked_shares(
         causes, category="cause", title=f"{place.name}: place of death by cause group, {year}"
     ),
-    f"settings-cause-{place.code}",
-    key="cause",
-)
-st.caption(
+    causes.select("cause", *TABLE),
+    "settings-by-cause",
+    f"Deaths by setting and cause, {year}",
     "Share of each cause group's deaths by place of death (underlying cause, Etkind et al. "
     "2017 groups). Segments whose counts are hidden to protect confidentiality are left out, so "
-    f"a bar may not reach 100%. Intervals are in the download. Source: {DEATHS_SOURCE}."
+    f"a bar may not reach 100%. Intervals are in the download. Source: {DEATHS_SOURCE}.",
+    key="cause",
 )
-offer(causes.select("cause", *TABLE), "settings-by-cause", f"Deaths by setting and cause, {year}")
 
 st.subheader(f"Map: {label}, {year}")
 shapes, values, level = deaths_by_setting.map_of(place, year, compare, setting)
@@ -166,7 +165,8 @@ if shapes.is_empty():
         "Boundaries exist for NHS regions, ICBs, sub-ICB locations and local authorities."
     )
 else:
-    charts.show(
+    drawn = "synthetic shapes (not real boundaries)" if shapes["synthetic"].any() else "ONS"
+    section(
         charts.choropleth(
             shapes,
             values.select("area_code", "value"),
@@ -174,17 +174,11 @@ else:
             colour_label="%",
             highlight=place.code,
         ),
-        f"map-{setting}-{place.code}",
-        key="map",
-    )
-    drawn = "synthetic shapes (not real boundaries)" if shapes["synthetic"].any() else "ONS"
-    st.caption(
-        f"{label} as a % of deaths in each of the {LEVEL_BY_KEY[level].plural} shown "
-        f"(outlined: {place.name}); blank where counts are hidden. Boundaries: {drawn}. "
-        f"Source: {DEATHS_SOURCE}."
-    )
-    offer(
         values.select("area_code", "area_name", *list(TABLE)[1:]),
         f"map-{setting}",
         f"{label} by area, {year}",
+        f"{label} as a % of deaths in each of the {LEVEL_BY_KEY[level].plural} shown "
+        f"(outlined: {place.name}); blank where counts are hidden. Boundaries: {drawn}. "
+        f"Source: {DEATHS_SOURCE}.",
+        key="map",
     )

@@ -10,7 +10,15 @@ import streamlit as st
 from peolc.measures import MEASURE_BY_KEY, MEASURES
 from queries import deaths, equity, runner, warehouse_info
 from queries.equity_gap import gap_sentence
-from ui import charts, deaths_by_setting_charts, downloads, equity_report, missing, selection
+from ui import (
+    charts,
+    deaths_by_setting_charts,
+    downloads,
+    equity_report,
+    exhibit,
+    missing,
+    selection,
+)
 
 chosen = selection.current()
 place, year, dimension = chosen.place, chosen.year, chosen.breakdown
@@ -43,26 +51,18 @@ title = f"{measure.label} by {split_name}: {place.name}, {year}"
 figure = charts.benchmark_bars(
     rows, category="group", title=title, benchmark_name="the area overall", benchmark_value=overall
 )
-charts.show(
+exhibit.figure(
     deaths_by_setting_charts.in_order(figure, rows["group"].to_list()),
-    f"equity-{key}-{dimension}",
-    key="equity_bars",
-)
-st.caption(
-    f"{measure.definition} Bars show each group's % with its 95% confidence interval, coloured "
-    f"by comparison with {place.name} as a whole (dashed line; polarity: {measure.polarity}). "
-    f"Groups whose counts are hidden to protect confidentiality are not drawn. "
-    f"Source: {measure.source}."
-)
-table = equity.table(rows)
-st.dataframe(table, hide_index=True)
-downloads.offer(
-    table,
-    f"equity-{key}-{dimension}-{place.code}-{year}",
+    equity.table(rows),
+    name=f"equity-{key}-{dimension}-{place.code}-{year}",
+    caption=f"{measure.definition} Bars show each group's % with its 95% confidence interval, "
+    f"coloured by comparison with {place.name} as a whole (dashed line; polarity: "
+    f"{measure.polarity}). Groups whose counts are hidden to protect confidentiality are not "
+    f"drawn. Source: {measure.source}.",
     title=title,
     source=measure.source,
-    synthetic=synthetic,
-    key="equity_table",
+    key="equity_bars",
+    show_data=True,
 )
 
 if dimension in deaths.ORDERED_DIMENSIONS:

@@ -6,9 +6,9 @@ import polars as pl
 import streamlit as st
 
 from peolc.levels import LEVEL_BY_KEY
-from peolc.measures import MEASURE_BY_KEY, MEASURES
+from peolc.measures import DEATHS_SOURCE, MEASURE_BY_KEY, MEASURES
 from queries import deaths, maps, overview, spine, warehouse_info
-from ui import charts, downloads, missing, selection, tiles
+from ui import charts, downloads, exhibit, missing, selection, tiles
 
 chosen = selection.current()
 place = chosen.place
@@ -64,14 +64,13 @@ if missing.require("deaths", "boundaries"):
         colour_label="%",
         highlight=place.code,
     )
-    charts.show(figure, f"map-{measure_key}-{level}-{year}", key="overview_map")
     shape_note = (
         " Shapes are SYNTHETIC (cells around real centroids), not real boundaries."
         if bool(shapes["synthetic"].any())
         else " Boundaries: ONS (OGL), simplified."
     )
-    st.caption(f"{measure.definition} Areas with no deaths are blank.{shape_note}")
-    downloads.offer(
+    exhibit.figure(
+        figure,
         values.select(
             "area_code",
             "area_name",
@@ -81,11 +80,11 @@ if missing.require("deaths", "boundaries"):
             "lower",
             "upper",
         ),
-        f"map-{measure_key}-{level}-{year}",
+        name=f"map-{measure_key}-{level}-{year}",
+        caption=f"{measure.definition} Areas with no deaths are blank.{shape_note}",
         title=f"{measure.label} by {LEVEL_BY_KEY[level].label}, {year}",
         source=measure.source,
-        synthetic=synthetic,
-        key="map",
+        key="overview_map",
     )
 
 st.subheader("Spine chart: key measures against England")
@@ -93,22 +92,6 @@ if place.is_england:
     st.info("Pick a region, ICB or other area in the sidebar to compare it with England.")
 elif missing.require("deaths"):
     rows = spine.spine(place, year)
-    charts.show(
-        charts.spine(
-            rows,
-            title=f"{place.name} against England and other "
-            f"{LEVEL_BY_KEY[place.level].plural}, {year}",
-        ),
-        f"spine-{place.code}-{year}",
-        key="overview_spine",
-    )
-    st.caption(
-        "Marker: this area, coloured by its comparison with England (95% interval; "
-        "Fingertips colours, shape also differs). Light bar: range of all "
-        f"{LEVEL_BY_KEY[place.level].plural}; dark bar: their middle half. England is the "
-        "centre line. Measures with no judgement (e.g. deaths at home) are not coloured "
-        "better or worse."
-    )
     table = rows.select(
         pl.col("label").alias("Measure"),
         pl.col("numerator_shown").alias("Count"),
@@ -120,12 +103,21 @@ elif missing.require("deaths"):
         pl.col("worst").round(1).alias("Worst %"),
         pl.col("best").round(1).alias("Best %"),
     )
-    st.dataframe(table, hide_index=True)
-    downloads.offer(
+    exhibit.figure(
+        charts.spine(
+            rows,
+            title=f"{place.name} against England and other "
+            f"{LEVEL_BY_KEY[place.level].plural}, {year}",
+        ),
         table,
-        f"spine-{place.code}-{year}",
+        name=f"spine-{place.code}-{year}",
+        caption="Marker: this area, coloured by its comparison with England (95% interval; "
+        "Fingertips colours, shape also differs). Light bar: range of all "
+        f"{LEVEL_BY_KEY[place.level].plural}; dark bar: their middle half. England is the "
+        "centre line. Measures with no judgement (e.g. deaths at home) are not coloured "
+        "better or worse.",
         title=f"Key measures: {place.name}, {year}",
-        source="Record-level deaths (PCMD-style extract)",
-        synthetic=synthetic,
-        key="spine",
+        source=DEATHS_SOURCE,
+        key="overview_spine",
+        show_data=True,
     )

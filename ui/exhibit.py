@@ -24,10 +24,17 @@ def figure(
     title: str,
     source: str,
     key: str,
+    show_data: bool = False,
 ) -> None:
-    """Draw ``fig`` (with PNG export), its caption, and ``data`` as CSV and Excel."""
+    """Draw ``fig`` (with PNG export), its caption, and ``data`` as CSV and Excel.
+
+    ``show_data`` also shows ``data`` as a table under the caption, for figures whose
+    numbers people read off (a table of the bars with their intervals).
+    """
     charts.show(fig, name, key=key)
     st.caption(caption)
+    if show_data:
+        st.dataframe(data, hide_index=True, key=f"{key}_table")
     _offer(data, name, title, source, key)
 
 
