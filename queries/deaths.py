@@ -193,7 +193,13 @@ def summary(
 
 def trend(place: Place, db: Db = None) -> pl.DataFrame:
     """Every measure for the place, each year, with intervals; made safe."""
-    raw = run("death_measures_trend", db, area_code=place.code, level=place.level)
+    raw = run(
+        "death_measures_trend",
+        db,
+        area_code=place.code,
+        level=place.level,
+        england_level=LevelKey.ENGLAND,
+    )
     long = _long(raw, ["year"], MEASURES)
     return _made_safe(long, place.level, "year")
 

@@ -184,7 +184,13 @@ def deaths_by_age(place: Place, banding: str = "broad", db: Db = None) -> pl.Dat
     """
     if banding not in BANDINGS:
         raise ValueError(f"unknown banding {banding!r}")
-    raw = run("deaths_by_age", db, area_code=place.code, level=place.level)
+    raw = run(
+        "deaths_by_age",
+        db,
+        area_code=place.code,
+        level=place.level,
+        england_level=LevelKey.ENGLAND,
+    )
     years = pl.DataFrame({"year": raw["year"].unique().sort()})
     parts = []
     for kind, column in (("broad", "broad_band"), ("five_year", BreakdownKey.AGE_BAND)):

@@ -86,6 +86,8 @@ def _raw(parent: Place, child_level: str, year: int, db: Db) -> pl.DataFrame:
         parent_level=parent.level,
         child_level=child_level,
         year=year,
+        england_level=LevelKey.ENGLAND,
+        practice_level=LevelKey.PRACTICE,
     )
 
 
@@ -274,7 +276,14 @@ def timing(place: Place, year: int, db: Db = None) -> tuple[pl.DataFrame, pl.Dat
     median_days, q3_days, blank where the group's count is hidden). "all" is every cause:
     the bands are protected along both sums (``TIMING_SUMS``).
     """
-    raw = run("register_timing", db, area_code=place.code, level=place.level, year=year)
+    raw = run(
+        "register_timing",
+        db,
+        area_code=place.code,
+        level=place.level,
+        year=year,
+        all_group=BreakdownKey.ALL,
+    )
     raw = raw.filter(pl.col("dated") > 0)
     labels = {**CAUSE_GROUPS, BreakdownKey.ALL: "All causes"}
     long = pl.concat(
