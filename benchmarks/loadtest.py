@@ -37,12 +37,15 @@ from playwright.async_api import Browser, Page, async_playwright
 
 from benchmarks import local_server, ws_client
 from benchmarks.local_server import CHROMIUM, CHROMIUM_ARGS
+from peolc.levels import ENGLAND, LevelKey
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT / "benchmarks" / "loadtest.md"
 PAGES = ("", "demographics", "deaths_by_setting", "register_coverage", "equity_audit",
          "data_methods")  # fmt: skip
-PLACE_LEVELS = ("england", "icb", "sub_icb", "pcn", "practice", "lad")
+K = LevelKey
+PLACE_LEVELS: tuple[str, ...] = (K.ENGLAND, K.ICB, K.SUB_ICB, K.PCN, K.PRACTICE, K.LAD)
+del K
 MAX_SESSIONS = 50
 MAX_DURATION = 1800.0
 PAGE_TIMEOUT = 120.0
@@ -180,7 +183,7 @@ async def _visit(
     page: Page, base: str, path: str, place: tuple[str, str]
 ) -> tuple[float, str | None]:
     level, code = place
-    query = "" if level == "england" else f"?level={level}&place={code}"
+    query = "" if level == LevelKey.ENGLAND else f"?level={level}&place={code}"
     started = time.monotonic()
     deadline = started + PAGE_TIMEOUT
     try:
@@ -288,7 +291,7 @@ def choose_places(db: Path) -> list[tuple[str, str]]:
     """England and the first place (by name) of a few levels of the warehouse."""
     from queries import places
 
-    chosen = [("england", "E92000001")]
+    chosen = [(ENGLAND.level, ENGLAND.code)]
     for level in PLACE_LEVELS[1:]:
         frame = places.areas(level, db)
         if not frame.is_empty():

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from peolc.levels import ENGLAND, LEVEL_KEYS
-from peolc.measures import MEASURES
+from peolc.breakdowns import BreakdownKey
+from peolc.levels import ENGLAND, LEVEL_KEYS, Comparator, LevelKey
+from peolc.measures import MEASURES, MeasureKey
 from queries import (
     deaths,
     deaths_by_setting,
@@ -37,8 +38,8 @@ from queries import (
 from queries.equity_gap import gap_sentence
 from queries.places import Place
 
-COMPARE = "england"  # the sidebar's default comparator
-BREAKDOWN = "imd_quintile"  # the sidebar's default breakdown
+COMPARE = Comparator.ENGLAND  # the sidebar's default comparator
+BREAKDOWN = BreakdownKey.IMD_QUINTILE  # the sidebar's default breakdown
 MEASURE = MEASURES[0].key  # the first measure of every measure picker
 
 
@@ -60,7 +61,7 @@ def sidebar(place: Place) -> None:
     """ui.selection.sidebar: years, the levels that have areas, the chosen level's areas."""
     places.years()
     for level in LEVEL_KEYS:
-        if level != "england":
+        if level != LevelKey.ENGLAND:
             places.areas(level)
     if not place.is_england:
         places.areas(place.level)
@@ -107,7 +108,7 @@ def deaths_by_setting_page(place: Place, year: int) -> None:
     if shares["value"].is_null().all():
         return
     setting = deaths_by_setting.SHARE_KEYS[0]
-    deaths_by_setting.definition("usual_residence")
+    deaths_by_setting.definition(MeasureKey.USUAL_RESIDENCE)
     deaths_by_setting.trends(place, COMPARE)
     deaths_by_setting.peer_shares(place, year, COMPARE, setting)
     deaths_by_setting.by_cause(place, year)
@@ -122,7 +123,9 @@ def register_coverage_page(place: Place, year: int) -> None:
         child = registers.CHILD_LEVELS[place.level][0]
         rows = registers.by_area(place, child, year, COMPARE)
         practices = (
-            rows if child == "practice" else registers.by_area(place, "practice", year, COMPARE)
+            rows
+            if child == LevelKey.PRACTICE
+            else registers.by_area(place, LevelKey.PRACTICE, year, COMPARE)
         )
         centre = practices["benchmark_value"][0] if practices.height else None
         if centre is not None:

@@ -42,7 +42,7 @@ def sample_places(
     per_level: int, seed: int, levels: tuple[str, ...] | None = None
 ) -> dict[str, list[tuple[str, str, str]]]:
     """(code, level, name) of the sampled places, by level."""
-    from peolc.levels import LEVEL_KEYS
+    from peolc.levels import LEVEL_KEYS, LevelKey
     from queries import places
 
     chosen: dict[str, list[tuple[str, str, str]]] = {}
@@ -50,7 +50,7 @@ def sample_places(
     for level in LEVEL_KEYS:
         if levels is not None and level not in levels:
             continue
-        if level == "england":
+        if level == LevelKey.ENGLAND:
             england = places.ENGLAND
             chosen[level] = [(england.code, england.level, england.name)]
             continue
@@ -77,6 +77,7 @@ def measure(
     """Samples (seconds) by page, level and mode; the SII case; failures."""
     os.environ["PEOLC_DB"] = str(db)
     from benchmarks.pages import PAGES, equity_sii, sidebar
+    from peolc.levels import LevelKey
     from queries import places, runner
     from queries.places import Place
 
@@ -97,7 +98,7 @@ def measure(
         for code, lvl, name in rows:
             place = Place(code, lvl, name)
             for title, page in pages:
-                if title == "Equity breakdown + SII" and level != "england":
+                if title == "Equity breakdown + SII" and level != LevelKey.ENGLAND:
                     continue
                 store = samples[title][level]
 

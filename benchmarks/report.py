@@ -8,6 +8,7 @@ from typing import Any
 
 from benchmarks.etl_bench import BEFORE, DUCKDB, PANDAS, PEOLC
 from benchmarks.measure import median, percentile, ratios
+from peolc.levels import LEVEL_KEYS, LevelKey
 
 ETL_RATIO_TARGET = 1.3  # peolc / bare DuckDB, at most
 PANDAS_TARGET = 10.0  # pandas + SQLite / peolc, at least
@@ -15,17 +16,7 @@ MEMORY_TARGET_MB = 2048
 WARM_P95_TARGET_MS = 100
 SII_TARGET_MS = 300
 BROWSER_TARGET_S = 2.0
-LEVEL_ORDER = (
-    "england",
-    "nhs_region",
-    "icb",
-    "sub_icb",
-    "pcn",
-    "practice",
-    "region",
-    "cty_ua",
-    "lad",
-)
+LEVEL_ORDER = LEVEL_KEYS
 PAGE_ORDER = (
     "Sidebar",
     "Overview",
@@ -169,7 +160,7 @@ def _summary(results: Results) -> list[str]:
                 _ok(not over),
             ]
         )
-        sii = percentile(_samples(queries, "Equity breakdown + SII", "england", "warm"), 95)
+        sii = percentile(_samples(queries, "Equity breakdown + SII", LevelKey.ENGLAND, "warm"), 95)
         rows.append(
             [
                 "equity breakdown with SII, England, warm p95",

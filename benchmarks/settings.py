@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from peolc.levels import LevelKey
+
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "benchmarks" / "work"
 RESULTS = ROOT / "benchmarks" / "results.md"
@@ -46,7 +48,7 @@ FULL = Settings(
     warm_repeats=2,
     growth_places=5,
     browser_repeats=3,
-    browser_levels=("england", "icb", "practice"),
+    browser_levels=(LevelKey.ENGLAND, LevelKey.ICB, LevelKey.PRACTICE),
     growth_browser=True,
 )
 
@@ -63,7 +65,7 @@ QUICK = Settings(
     warm_repeats=1,
     growth_places=2,
     browser_repeats=1,
-    browser_levels=("icb",),
+    browser_levels=(LevelKey.ICB,),
     growth_browser=False,
 )
 
@@ -81,6 +83,6 @@ TINY = Settings(
     warm_repeats=1,
     growth_places=1,
     browser_repeats=1,
-    browser_levels=("icb",),
+    browser_levels=(LevelKey.ICB,),
     growth_browser=False,
 )

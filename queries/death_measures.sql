@@ -15,7 +15,9 @@
 -- only the cases its where clause names (the parameters are constants, so DuckDB drops
 -- the others).
 with not_split as (
-    select 'all' as group_value, columns(* exclude (level, area_code, year))
+    select
+        $dimension as group_value,  -- 'all': the only dimension this branch answers
+        columns(* exclude (level, area_code, year))
     from derived.death_area
     where $dimension = 'all'
         and level = $level
@@ -39,9 +41,9 @@ by_deprivation as (
     group by 1
 ),
 england_split as (
-    -- broad age bands are unions of five-year bands
+    -- broad age bands are unions of the five-year bands kept (age_band_5y)
     select
-        case $dimension when 'age_band' then broad_band_of(group_value) else group_value end
+        case dimension when 'age_band_5y' then broad_band_of(group_value) else group_value end
             as group_value,
         sum(columns(* exclude (year, dimension, group_value)))
     from derived.death_england

@@ -11,16 +11,16 @@ with labelled as (
     select
         *,
         coalesce(
-            case $dimension
-                when 'all' then 'all'
-                when 'imd_quintile' then cast(imd_quintile as varchar)
-                when 'imd_decile' then cast(imd_decile as varchar)
-                when 'age_band' then age_band
-                when 'sex' then cast(sex as varchar)
-                when 'ethnic_group' then cast(ethnic_group as varchar)
-                when 'cause_group' then cast(cause_group as varchar)
-                when 'place_of_death' then cast(place_of_death as varchar)
-            end,
+            struct_pack(
+                "all" := $dimension,
+                imd_quintile := cast(imd_quintile as varchar),
+                imd_decile := cast(imd_decile as varchar),
+                age_band := age_band,
+                sex := cast(sex as varchar),
+                ethnic_group := cast(ethnic_group as varchar),
+                cause_group := cast(cause_group as varchar),
+                place_of_death := cast(place_of_death as varchar)
+            )[$dimension],
             'unknown'
         ) as group_value
     from area_deaths($area_code, $level)

@@ -12,8 +12,15 @@ import polars as pl
 
 from peolc.breakdowns import BREAKDOWN_KEYS, ORDERED_BREAKDOWNS, BreakdownKey
 from peolc.errors import QueryError
-from peolc.levels import ENGLAND, LEVEL_BY_KEY, PEER_PARENT_LEVEL, LevelKey
-from peolc.measures import MEASURE_BY_KEY, MEASURES, SETTING_KEYS, Measure
+from peolc.levels import ENGLAND, LEVEL_BY_KEY, PEER_PARENT_LEVEL, Comparator, LevelKey
+from peolc.measures import (
+    MEASURE_BY_KEY,
+    MEASURES,
+    SETTING_KEYS,
+    USUAL_RESIDENCE_SETTINGS,
+    Measure,
+    MeasureKey,
+)
 from queries import disclosure
 from queries.places import Place, lineage
 from queries.runner import Db, run
@@ -50,8 +57,17 @@ def measure_sums(by: str, across: bool) -> disclosure.Cells:
     item, deaths = disclosure.item, disclosure.item("deaths")
     sums = [
         disclosure.Adds((by,), item(*SETTING_KEYS), deaths),
-        disclosure.Adds((by,), item("home", "care_home"), item("usual_residence")),
-        disclosure.Adds((by,), item("usual_residence", "hospital", "hospice", "elsewhere"), deaths),
+        disclosure.Adds((by,), item(*USUAL_RESIDENCE_SETTINGS), item(MeasureKey.USUAL_RESIDENCE)),
+        disclosure.Adds(
+            (by,),
+            item(
+                MeasureKey.USUAL_RESIDENCE,
+                MeasureKey.HOSPITAL,
+                MeasureKey.HOSPICE,
+                MeasureKey.ELSEWHERE,
+            ),
+            deaths,
+        ),
     ]
     if across:
         sums.append(disclosure.Adds((disclosure.ITEM,), disclosure.everything()))
@@ -117,7 +133,7 @@ def _with_benchmark(frame: pl.DataFrame, reference: pl.DataFrame) -> pl.DataFram
 
 def comparator(place: Place, compare: str, db: Db = None) -> Place:
     """The place to compare with: England, or the place's parent on its hierarchy."""
-    if compare != "parent" or place.is_england:
+    if compare != Comparator.PARENT or place.is_england:
         return ENGLAND
     ancestors = lineage(place, db)
     rows = ancestors.clear()
@@ -131,7 +147,9 @@ def comparator(place: Place, compare: str, db: Db = None) -> Place:
     return Place(row["ancestor_code"], row["ancestor_level"], row["ancestor_name"])
 
 
-def values(place: Place, year: int, dimension: str = "all", db: Db = None) -> pl.DataFrame:
+def values(
+    place: Place, year: int, dimension: str = BreakdownKey.ALL, db: Db = None
+) -> pl.DataFrame:
     """Every measure for ``place`` in ``year``, split by ``dimension``; made safe.
 
     Columns: group_value, measure, family, numerator, denominator (rounded, null where
@@ -153,14 +171,16 @@ def values(place: Place, year: int, dimension: str = "all", db: Db = None) -> pl
         dimension=dimension,
     )
     long = _long(raw, ["group_value"], MEASURES)
-    return _made_safe(long, place.level, "group_value", across=dimension != "all")
+    return _made_safe(long, place.level, "group_value", across=dimension != BreakdownKey.ALL)
 
 
-def summary(place: Place, year: int, compare: str = "england", db: Db = None) -> pl.DataFrame:
+def summary(
+    place: Place, year: int, compare: str = Comparator.ENGLAND, db: Db = None
+) -> pl.DataFrame:
     """Every measure for the place (not split) with the comparator's value and label."""
-    own = values(place, year, "all", db)
+    own = values(place, year, BreakdownKey.ALL, db)
     other = comparator(place, compare, db)
-    reference = values(other, year, "all", db)
+    reference = values(other, year, BreakdownKey.ALL, db)
     result = _with_benchmark(own, reference)
     return result.with_columns(
         pl.lit(other.name).alias("comparator"),
@@ -170,12 +190,20 @@ def summary(place: Place, year: int, compare: str = "england", db: Db = None) ->
 
 def trend(place: Place, db: Db = None) -> pl.DataFrame:
     """Every measure for the place, each year, with intervals; made safe."""
-    raw = run("death_measures_trend", db, area_code=place.code, level=place.level)
+    raw = run(
+        "death_measures_trend",
+        db,
+        area_code=place.code,
+        level=place.level,
+        england_level=LevelKey.ENGLAND,
+    )
     long = _long(raw, ["year"], MEASURES)
     return _made_safe(long, place.level, "year")
 
 
-def peers(place: Place, year: int, compare: str = "england", db: Db = None) -> pl.DataFrame:
+def peers(
+    place: Place, year: int, compare: str = Comparator.ENGLAND, db: Db = None
+) -> pl.DataFrame:
     """The measures for every peer of the place (same level, same parent), made safe.
 
     Peers: all ICBs for an ICB, the sub-ICBs of its region for a sub-ICB, and so on
@@ -200,7 +228,7 @@ def peers(place: Place, year: int, compare: str = "england", db: Db = None) -> p
     )
     long = _long(raw.drop_nulls("deaths"), ["area_code", "area_name"], MEASURES)
     shown = _made_safe(long, place.level, "area_code")
-    reference = values(comparator(place, compare, db), year, "all", db)
+    reference = values(comparator(place, compare, db), year, BreakdownKey.ALL, db)
     return _with_benchmark(shown, reference).with_columns(
         (pl.col("area_code") == place.code).alias("is_selected"),
         pl.lit(parent.name).alias("peer_group"),
@@ -232,7 +260,7 @@ def inequality(frame: pl.DataFrame, measure: str, dimension: str) -> dict[str, f
         return None
     rows = frame.filter((pl.col("measure") == measure) & (pl.col("group_value") != "unknown"))
     rows = rows.with_columns(pl.col("group_value").cast(pl.Int32)).sort("group_value")
-    expected = 5 if dimension == "imd_quintile" else 10
+    expected = 5 if dimension == BreakdownKey.IMD_QUINTILE else 10
     if (
         rows.height != expected
         or rows["numerator"].null_count()

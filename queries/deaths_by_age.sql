@@ -1,5 +1,6 @@
 -- deaths_by_age: deaths of one area each year by broad and by five-year age band.
--- params:  $area_code (text), $level (text)
+-- params:  $area_code (text), $level (text), $england_level (text)
+--          ($england_level: peolc.levels.LevelKey.ENGLAND, bound by the caller)
 -- returns: year (calendar year of registration), broad_band ('0-64', '65-74', '75-84',
 --          '85+': death_facts.age_band), age_band (ESP2013 five-year band, 90+ open),
 --          deaths (people; raw: made safe in queries.demographics)
@@ -11,7 +12,7 @@ with banded as (
         age_band as broad_band,
         five_year_band(age) as five_year_band
     from area_deaths($area_code, $level)
-    where $level <> 'england'
+    where $level <> $england_level
 ),
 counted as (
     select year, broad_band, five_year_band, count(*) as deaths
@@ -21,7 +22,7 @@ counted as (
     -- England: from its sums (a five-year band's broad band is that of its first age)
     select year, broad_band_of(group_value), group_value, deaths
     from derived.death_england
-    where $level = 'england' and dimension = 'age_band_5y'
+    where $level = $england_level and dimension = 'age_band_5y'
 ),
 final as (
     select

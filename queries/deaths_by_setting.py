@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from peolc.breakdowns import group_labels
+from peolc.breakdowns import BreakdownKey, group_labels
 from peolc.measures import MEASURE_BY_KEY, SETTING_KEYS, MeasureKey
 from peolc.vocabulary import PLACES_OF_DEATH
 from queries import deaths, maps
@@ -80,9 +80,9 @@ def peer_shares(place: Place, year: int, compare: str, measure: str, db: Db = No
 
 def by_cause(place: Place, year: int, db: Db = None) -> pl.DataFrame:
     """The five setting shares within each cause group (``cause``: its label)."""
-    labels = group_labels("cause_group")
+    labels = group_labels(BreakdownKey.CAUSE_GROUP)
     order = {value: i for i, value in enumerate(labels)}
-    frame = _labelled(deaths.values(place, year, "cause_group", db))
+    frame = _labelled(deaths.values(place, year, BreakdownKey.CAUSE_GROUP, db))
     frame = frame.filter(pl.col("measure").is_in(SETTING_KEYS))
     return (
         frame.with_columns(

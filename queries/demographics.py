@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import polars as pl
 
-from peolc.levels import ENGLAND
+from peolc.breakdowns import BreakdownKey
+from peolc.levels import ENGLAND, LevelKey
 from peolc.vocabulary import AGE_BANDS_5Y, AGE_BANDS_BROAD
 from queries import disclosure
 from queries.places import Place
 from queries.runner import Db, run
 
 BASIS_TEXT = {
-    "lsoa": "residents (small-area population estimates summed over the area's LSOAs)",
-    "lad": "residents (ONS mid-year estimates for local authority districts)",
-    "practice": "patients registered with the area's GP practices",
+    LevelKey.LSOA: "residents (small-area population estimates summed over the area's LSOAs)",
+    LevelKey.LAD: "residents (ONS mid-year estimates for local authority districts)",
+    LevelKey.PRACTICE: "patients registered with the area's GP practices",
 }
 OLDER_FROM = {"65+": AGE_BANDS_5Y.index("65-69"), "85+": AGE_BANDS_5Y.index("85-89")}
 BANDINGS = {"broad": tuple(b for b, _, _ in AGE_BANDS_BROAD), "five_year": AGE_BANDS_5Y}
@@ -66,7 +67,7 @@ def _percent(frame: pl.DataFrame, year: int, area: str) -> pl.DataFrame:
         )
         .sort("sex", "age_band")
         .with_columns(pl.col("age_band").cast(pl.String))
-        .select("area", "year", "basis", "sex", "age_band", "population", "percent")
+        .select("area", "year", "basis", pl.col("sex"), pl.col("age_band"), "population", "percent")
     )
 
 
@@ -139,11 +140,13 @@ def imd_profile(place: Place, year: int | None, db: Db = None) -> pl.DataFrame:
     england = run("population_by_imd", db, area_code=ENGLAND.code, level=ENGLAND.level)
     reference = england.filter(pl.col("year") == population_year(england, own_year))
     reference = reference.select(
-        "imd_decile",
+        pl.col("imd_decile"),
         (pl.col("population") / pl.col("population").sum() * 100).alias("england_percent"),
     )
     # every decile appears (0% where the place has none), so England's shares are whole
-    joined = chosen.join(reference, on="imd_decile", how="full", coalesce=True, nulls_equal=True)
+    joined = chosen.join(
+        reference, on=BreakdownKey.IMD_DECILE, how="full", coalesce=True, nulls_equal=True
+    )
     return joined.with_columns(
         pl.lit(own_year, pl.Int32).alias("year"),
         pl.col("population", "percent", "england_percent").fill_null(0),
@@ -152,7 +155,7 @@ def imd_profile(place: Place, year: int | None, db: Db = None) -> pl.DataFrame:
 
 AGE_SUMS = disclosure.Cells(
     ("year",),
-    "age_band",
+    BreakdownKey.AGE_BAND,
     "total_of",
     (
         # the broad bands, and the five-year bands, each add up to the year's deaths ...
@@ -178,15 +181,21 @@ def deaths_by_age(place: Place, banding: str = "broad", db: Db = None) -> pl.Dat
     """
     if banding not in BANDINGS:
         raise ValueError(f"unknown banding {banding!r}")
-    raw = run("deaths_by_age", db, area_code=place.code, level=place.level)
+    raw = run(
+        "deaths_by_age",
+        db,
+        area_code=place.code,
+        level=place.level,
+        england_level=LevelKey.ENGLAND,
+    )
     years = pl.DataFrame({"year": raw["year"].unique().sort()})
     parts = []
-    for kind, column in (("broad", "broad_band"), ("five_year", "age_band")):
-        bands = pl.DataFrame({"age_band": list(BANDINGS[kind])})
+    for kind, column in (("broad", "broad_band"), ("five_year", BreakdownKey.AGE_BAND)):
+        bands = pl.DataFrame({BreakdownKey.AGE_BAND: list(BANDINGS[kind])})
         counted = raw.group_by("year", pl.col(column).alias("age_band")).agg(pl.col("deaths").sum())
         parts.append(
             years.join(bands, how="cross")
-            .join(counted, on=["year", "age_band"], how="left")
+            .join(counted, on=["year", BreakdownKey.AGE_BAND], how="left")
             .with_columns(pl.col("deaths").fill_null(0), pl.lit(kind).alias("banding"))
         )
     full = pl.concat(parts).with_columns(

@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 from peolc import breakdowns
-from peolc.breakdowns import EQUITY_BREAKDOWNS
+from peolc.breakdowns import EQUITY_BREAKDOWNS, BreakdownKey
 from peolc.measures import MEASURES
 from queries import deaths
 from queries.equity_gap import gap_sentence
@@ -65,7 +65,9 @@ def split(place: Place, year: int, dimension: str, db: Db = None) -> pl.DataFram
     value) and benchmark (Fingertips label of the group against the place as a whole).
     """
     return _label_and_compare(
-        deaths.values(place, year, dimension, db), deaths.values(place, year, "all", db), dimension
+        deaths.values(place, year, dimension, db),
+        deaths.values(place, year, BreakdownKey.ALL, db),
+        dimension,
     )
 
 
@@ -99,7 +101,7 @@ class Audit:
 
 def audit(place: Place, year: int, db: Db = None) -> Audit:
     """The full equity audit behind the downloadable report."""
-    overall = deaths.values(place, year, "all", db)
+    overall = deaths.values(place, year, BreakdownKey.ALL, db)
     tables: dict[str, pl.DataFrame] = {}
     rows: list[dict[str, object]] = []
     for dimension, dimension_label in DIMENSIONS.items():

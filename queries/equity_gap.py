@@ -15,34 +15,35 @@ from typing import Any
 
 import polars as pl
 
-from peolc.measures import MEASURE_BY_KEY, Measure
+from peolc.breakdowns import ORDERED_BREAKDOWNS, BreakdownKey
+from peolc.measures import MEASURE_BY_KEY, Measure, MeasureKey
 
-ORDERED = ("imd_quintile", "imd_decile")
+ORDERED = ORDERED_BREAKDOWNS
 NOT_COMPARED = ("unknown", "not_stated")  # shown in tables, never an end of a gap
-GROUP_NOUNS = {
-    "age_band": "age bands",
-    "sex": "groups by sex",
-    "ethnic_group": "ethnic groups",
-    "cause_group": "cause groups",
+GROUP_NOUNS: dict[str, str] = {
+    BreakdownKey.AGE_BAND: "age bands",
+    BreakdownKey.SEX: "groups by sex",
+    BreakdownKey.ETHNIC_GROUP: "ethnic groups",
+    BreakdownKey.CAUSE_GROUP: "cause groups",
 }
 
 # place-of-death measures read "x% of deaths ... were <where>"
 WHERE: dict[str, str] = {
-    "home": "at home",
-    "care_home": "in a care home",
-    "hospital": "in hospital",
-    "hospice": "in a hospice",
-    "elsewhere": "somewhere other than home, a care home, hospital or hospice",
-    "usual_residence": "in the usual place of residence (home or care home)",
+    MeasureKey.HOME: "at home",
+    MeasureKey.CARE_HOME: "in a care home",
+    MeasureKey.HOSPITAL: "in hospital",
+    MeasureKey.HOSPICE: "in a hospice",
+    MeasureKey.ELSEWHERE: "somewhere other than home, a care home, hospital or hospice",
+    MeasureKey.USUAL_RESIDENCE: "in the usual place of residence (home or care home)",
 }
 # the others read "x% of people who died <had ...>"
 HAD: dict[str, str] = {
-    "on_register": "had been on the palliative care register",
-    "need_identified": "had been identified on the palliative care register",
-    "advance_care_plan": "had an advance care plan",
-    "epaccs": "had an EPaCCS record",
-    "admitted_90d": "had an emergency admission in their last 90 days",
-    "admitted_3plus_90d": "had three or more emergency admissions in their last 90 days",
+    MeasureKey.ON_REGISTER: "had been on the palliative care register",
+    MeasureKey.NEED_IDENTIFIED: "had been identified on the palliative care register",
+    MeasureKey.ADVANCE_CARE_PLAN: "had an advance care plan",
+    MeasureKey.EPACCS: "had an EPaCCS record",
+    MeasureKey.ADMITTED_90D: "had an emergency admission in their last 90 days",
+    MeasureKey.ADMITTED_3PLUS_90D: "had three or more emergency admissions in their last 90 days",
 }
 ETHNIC_PEOPLE: dict[str, str] = {
     "white": "White people",
@@ -77,27 +78,27 @@ def _pp(value: float) -> str:
 
 def _people(dimension: str | None, value: str) -> str:
     """The people of a group: 'women', 'people aged 85+', 'White people'..."""
-    if dimension == "sex":
+    if dimension == BreakdownKey.SEX:
         return {"F": "women", "M": "men"}.get(value, "people of unknown sex")
-    if dimension == "age_band":
+    if dimension == BreakdownKey.AGE_BAND:
         return f"people aged {value}"
-    if dimension == "ethnic_group":
+    if dimension == BreakdownKey.ETHNIC_GROUP:
         return ETHNIC_PEOPLE.get(value, f"people in the {value} group")
     return "people"
 
 
 def _deaths(dimension: str | None, value: str) -> str:
     """A group's deaths: 'deaths', 'deaths of women', 'deaths from cancer'..."""
-    if dimension == "cause_group":
+    if dimension == BreakdownKey.CAUSE_GROUP:
         return CAUSE_DEATHS.get(value, f"deaths from {value}")
-    if dimension in ("sex", "age_band", "ethnic_group"):
+    if dimension in (BreakdownKey.SEX, BreakdownKey.AGE_BAND, BreakdownKey.ETHNIC_GROUP):
         return f"deaths of {_people(dimension, value)}"
     return "deaths"
 
 
 def _who(dimension: str | None, value: str) -> str:
     """Whom a gap is worse for."""
-    if dimension == "cause_group":
+    if dimension == BreakdownKey.CAUSE_GROUP:
         return CAUSE_PEOPLE.get(value, f"people who died of {value}")
     return _people(dimension, value)
 
@@ -113,8 +114,12 @@ def _share(
     if measure.key in WHERE:
         text = f"{_pp(value)}% of {_deaths(dimension, group)}"
         return f"{text} were {WHERE[measure.key]}" if predicate else text
-    people = _who(dimension, group) if dimension == "cause_group" else _people(dimension, group)
-    if dimension != "cause_group":
+    people = (
+        _who(dimension, group)
+        if dimension == BreakdownKey.CAUSE_GROUP
+        else _people(dimension, group)
+    )
+    if dimension != BreakdownKey.CAUSE_GROUP:
         people += " who died"
         if measure.denominator == "with_need":
             people += " with palliative care need"
@@ -140,7 +145,7 @@ def _row(rows: pl.DataFrame, value: str) -> dict[str, Any] | None:
 def _ordered(
     rows: pl.DataFrame, measure: Measure, dimension: str, place: str, index: dict[str, float] | None
 ) -> str:
-    part = "fifth" if dimension == "imd_quintile" else "tenth"
+    part = "fifth" if dimension == BreakdownKey.IMD_QUINTILE else "tenth"
     ends = {"most": _row(rows, "1"), "least": _row(rows, "5" if part == "fifth" else "10")}
     for end, row in ends.items():
         state = _state(row)

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import polars as pl
 
+from peolc.levels import LevelKey
 from queries.runner import Db, run
 
-MAP_LEVELS: tuple[str, ...] = ("nhs_region", "icb", "sub_icb", "region", "cty_ua", "lad")
+K = LevelKey
+MAP_LEVELS: tuple[str, ...] = (K.NHS_REGION, K.ICB, K.SUB_ICB, K.REGION, K.CTY_UA, K.LAD)
+# the levels without shapes are drawn at the nearest level that has them
+DRAWN_AT: dict[str, str] = {K.ENGLAND: K.ICB, K.PCN: K.SUB_ICB, K.PRACTICE: K.SUB_ICB}
+del K
 
 
 def boundaries(level: str, db: Db = None) -> pl.DataFrame:
@@ -25,4 +30,4 @@ def boundaries(level: str, db: Db = None) -> pl.DataFrame:
 
 def map_level(level: str) -> str:
     """The level a place's map is drawn at: its own, or the nearest level with shapes."""
-    return {"england": "icb", "pcn": "sub_icb", "practice": "sub_icb"}.get(level, level)
+    return DRAWN_AT.get(level, level)

@@ -5,7 +5,8 @@
 --          identified, and the QOF palliative care register (+ list size, QOF year).
 --          Counts are raw; suppression and intervals are applied in Python (queries.stats).
 -- reads:   derived.population_area, derived.death_area (sums kept by etl/derived.py, as
---          area_population() and area_deaths() count), area_qof() (etl/sql/macros.sql)
+--          area_population() and area_deaths() count), area_qof() (etl/sql/macros.sql),
+--          ref_level
 with area_population as (
     select year, basis, population
     from derived.population_area
@@ -35,7 +36,12 @@ deaths as (
         cast(coalesce(sum(with_need), 0) as bigint) as deaths_with_need,
         cast(coalesce(sum(need_identified), 0) as bigint) as need_identified
     from derived.death_area
-    where level = $level and (level = 'england' or area_code = $area_code) and year = $year
+    where level = $level
+        -- England's one row, whatever the code (ref_level: the level counting everyone)
+        and (area_code = $area_code or level in (
+            select level from ref_level where counts_by = 'everyone'
+        ))
+        and year = $year
 ),
 qof_year as (
     select max(year) as qof_year

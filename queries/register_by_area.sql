@@ -1,7 +1,9 @@
 -- register_by_area: the QOF palliative care register, list size and deaths with palliative
 -- need of each area of one level within a parent area (the parent itself when the levels
 -- are the same), for register coverage.
--- params:  $parent_code (text), $parent_level (text), $child_level (text), $year (int)
+-- params:  $parent_code, $parent_level, $child_level, $year (int), $england_level, $practice_level
+--          (text; the last two: peolc.levels.LevelKey.ENGLAND and .PRACTICE, bound by
+--          queries.registers: a practice is the base kind of registered patients)
 -- returns: area_code, area_name, qof_year (financial year start, 2022 = 2022-23: the latest
 --          at or before $year, else the earliest loaded), practices, register (people on
 --          the PC register), list_size (registered patients; register and list null where
@@ -28,7 +30,7 @@ practices as (
     select area_code, base_code as practice_code
     from area_base
     where level = $child_level
-        and base_kind = 'practice'
+        and base_kind = $practice_level
         and area_code in (select area_code from areas)
 ),
 qof as (
@@ -47,7 +49,7 @@ deaths as (
     -- England's row counts every death, with or without a recorded residence
     select a.area_code, d.deaths, d.with_need, d.need_identified
     from derived.death_area as d
-    join areas as a on a.area_code = d.area_code or $child_level = 'england'
+    join areas as a on a.area_code = d.area_code or $child_level = $england_level
     where d.level = $child_level and d.year = $year
 ),
 final as (

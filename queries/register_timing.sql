@@ -1,6 +1,7 @@
 -- register_timing: how long before death people with palliative need were added to the
 -- palliative care register, by cause group, for one area and year.
--- params:  $area_code (text), $level (text), $year (int)
+-- params:  $area_code (text), $level (text), $year (int), $all_group (text)
+--          ($all_group: peolc.breakdowns.BreakdownKey.ALL, the group of every cause)
 -- returns: cause_group ('all' for every cause), identified (died with need and were on the
 --          register before death), dated (of those, with a register date), under_1m (under
 --          30 days on the register), m1_3 (30-90 days), m3_12 (91-364 days), m12_plus
@@ -14,7 +15,7 @@ with identified as (
 ),
 counted as (
     select
-        coalesce(cause_group, 'all') as cause_group,
+        coalesce(cause_group, $all_group) as cause_group,
         count(*) as identified,
         count(days_on_register) as dated,
         count(*) filter (where days_on_register < 30) as under_1m,
@@ -29,7 +30,7 @@ counted as (
 ),
 final as (
     select * from counted
-    where identified > 0 or cause_group = 'all'
+    where identified > 0 or cause_group = $all_group
 )
 select * from final
-order by cause_group = 'all', cause_group
+order by cause_group = $all_group, cause_group

@@ -17,7 +17,9 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from peolc.breakdowns import BreakdownKey
 from peolc.levels import ENGLAND, LEVEL_BY_KEY, LEVELS, LevelKey, descendants
+from peolc.measures import MeasureKey
 from peolc.vocabulary import CAUSE_GROUPS, NEED_SHARE_OF_DEATHS, NEED_SHARE_OF_LIST
 from queries import deaths, disclosure
 from queries.places import Place, lineage
@@ -81,6 +83,8 @@ def _raw(parent: Place, child_level: str, year: int, db: Db) -> pl.DataFrame:
         parent_level=parent.level,
         child_level=child_level,
         year=year,
+        england_level=LevelKey.ENGLAND,
+        practice_level=LevelKey.PRACTICE,
     )
 
 
@@ -95,7 +99,7 @@ def _made_safe(raw: pl.DataFrame, level: str) -> pl.DataFrame:
     shown = disclosure.proportions(frame, "register", "denominator", level, group_by=[])
     shown = shown.rename({"numerator_shown": "register_shown"})
     shown = shown.drop("denominator", "denominator_shown")
-    death_counts = ["deaths", "with_need", "need_identified"]
+    death_counts = ["deaths", "with_need", MeasureKey.NEED_IDENTIFIED]
     if disclosure.applies(level):
         safe = suppress_frame(shown, death_counts, group_by=[])
         return safe.rename({f"{c}_display": f"{c}_shown" for c in death_counts})
@@ -199,7 +203,7 @@ def funnel(points: pl.DataFrame, centre_value: float) -> tuple[pl.DataFrame, pl.
 def identification(place: Place, year: int, compare: str, db: Db = None) -> pl.DataFrame:
     """The identification rate for the place (measure ``need_identified``), benchmarked."""
     summary = deaths.summary(place, year, compare, db)
-    rate = summary.filter(pl.col("measure") == "need_identified")
+    rate = summary.filter(pl.col("measure") == MeasureKey.NEED_IDENTIFIED)
     name = str(rate["comparator"][0]) if rate.height else ""
     return rate.with_columns(_sentences(rate["benchmark"].to_list(), name))
 
@@ -212,9 +216,9 @@ def identification_by_cause(place: Place, year: int, compare: str, db: Db = None
     denominator_shown, value, lower, upper, benchmark_value, benchmark, comparator.
     """
     other = deaths.comparator(place, compare, db)
-    own = deaths.values(place, year, "cause_group", db)
-    reference = deaths.values(other, year, "cause_group", db)
-    keep = pl.col("measure") == "need_identified"
+    own = deaths.values(place, year, CAUSE, db)
+    reference = deaths.values(other, year, CAUSE, db)
+    keep = pl.col("measure") == MeasureKey.NEED_IDENTIFIED
     groups = [g for g in CAUSE_GROUPS if g != "sudden_other"]
     own = own.filter(keep & pl.col("group_value").is_in(groups))
     joined = own.join(
@@ -244,16 +248,17 @@ def identification_by_cause(place: Place, year: int, compare: str, db: Db = None
     )
 
 
+CAUSE = BreakdownKey.CAUSE_GROUP  # register_timing.sql splits by cause group
 TIMING_SUMS = disclosure.Cells(
-    ("cause_group",),
+    (CAUSE,),
     "band",
     "dated_of",
     (
         # the bands of a cause group add up to its people with a register date ...
-        disclosure.Adds(("cause_group",), disclosure.item(*TIMING_BANDS), disclosure.item("dated")),
+        disclosure.Adds((CAUSE,), disclosure.item(*TIMING_BANDS), disclosure.item("dated")),
         # ... and each band (and the dated count) adds up over causes to the 'all' row
         disclosure.Adds(
-            (disclosure.ITEM,), pl.col("cause_group") != "all", pl.col("cause_group") == "all"
+            (disclosure.ITEM,), pl.col(CAUSE) != BreakdownKey.ALL, pl.col(CAUSE) == BreakdownKey.ALL
         ),
     ),
 )
@@ -268,13 +273,20 @@ def timing(place: Place, year: int, db: Db = None) -> tuple[pl.DataFrame, pl.Dat
     median_days, q3_days, blank where the group's count is hidden). "all" is every cause:
     the bands are protected along both sums (``TIMING_SUMS``).
     """
-    raw = run("register_timing", db, area_code=place.code, level=place.level, year=year)
+    raw = run(
+        "register_timing",
+        db,
+        area_code=place.code,
+        level=place.level,
+        year=year,
+        all_group=BreakdownKey.ALL,
+    )
     raw = raw.filter(pl.col("dated") > 0)
-    labels = {**CAUSE_GROUPS, "all": "All causes"}
+    labels = {**CAUSE_GROUPS, BreakdownKey.ALL: "All causes"}
     long = pl.concat(
         [
             raw.select(
-                "cause_group",
+                CAUSE,
                 pl.lit(band).alias("band"),
                 pl.lit(text).alias("band_label"),
                 pl.col(band).alias("people"),
@@ -288,8 +300,8 @@ def timing(place: Place, year: int, db: Db = None) -> tuple[pl.DataFrame, pl.Dat
     bands = bands.drop("dated_of")
     bands = bands.rename({"numerator_shown": "people_shown", "denominator_shown": "dated_shown"})
     # the quartiles are blank wherever the group's count is hidden in the bands
-    dated = bands.select("cause_group", "dated", "dated_shown").unique("cause_group")
-    summary = raw.drop("dated").join(dated, on="cause_group", how="left", maintain_order="left")
+    dated = bands.select(CAUSE, "dated", "dated_shown").unique(CAUSE)
+    summary = raw.drop("dated").join(dated, on=CAUSE, how="left", maintain_order="left")
     if disclosure.applies(place.level):
         hidden = pl.col("dated").is_null()
         summary = summary.with_columns(
@@ -297,7 +309,7 @@ def timing(place: Place, year: int, db: Db = None) -> tuple[pl.DataFrame, pl.Dat
             for c in ("q1_days", "median_days", "q3_days")
         )
     summary = summary.select(
-        "cause_group",
+        CAUSE,
         pl.col("cause_group").replace_strict(labels).alias("label"),
         "dated",
         "dated_shown",

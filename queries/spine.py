@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import polars as pl
 
-from peolc.measures import MEASURE_BY_KEY
+from peolc.breakdowns import BreakdownKey
+from peolc.levels import Comparator
+from peolc.measures import MEASURE_BY_KEY, MeasureKey
 from queries import deaths
 from queries.places import Place
 from queries.runner import Db
 
-SPINE_MEASURES = (
-    "usual_residence", "home", "care_home", "hospital", "hospice", "on_register",
-    "need_identified", "advance_care_plan", "epaccs", "admitted_90d", "admitted_3plus_90d",
+M = MeasureKey
+SPINE_MEASURES: tuple[str, ...] = (
+    M.USUAL_RESIDENCE, M.HOME, M.CARE_HOME, M.HOSPITAL, M.HOSPICE, M.ON_REGISTER,
+    M.NEED_IDENTIFIED, M.ADVANCE_CARE_PLAN, M.EPACCS, M.ADMITTED_90D, M.ADMITTED_3PLUS_90D,
 )  # fmt: skip
+del M
 
 
 def spine(place: Place, year: int, db: Db = None) -> pl.DataFrame:
@@ -30,7 +34,8 @@ def spine(place: Place, year: int, db: Db = None) -> pl.DataFrame:
     """
     if place.is_england:
         return pl.DataFrame()
-    own = deaths.summary(place, year, "england", db).filter(pl.col("group_value") == "all")
+    own = deaths.summary(place, year, Comparator.ENGLAND, db)
+    own = own.filter(pl.col("group_value") == BreakdownKey.ALL)
     spread = (
         deaths.level_values(place.level, year, db)
         .filter(pl.col("value").is_not_null())
