@@ -13,7 +13,8 @@ import numpy as np
 import polars as pl
 
 from etl.demo.geography import Geography
-from peolc.levels import ENGLAND_CODE
+from peolc.breakdowns import BreakdownKey as B
+from peolc.levels import ENGLAND_CODE, LevelKey
 from peolc.vocabulary import AGE_BANDS_BROAD
 
 MEASURES = (
@@ -72,14 +73,17 @@ def build_extract(deaths: pl.DataFrame, geo: Geography, years: tuple[int, ...]) 
             pl.col("sex_index")
             .replace_strict([0, 1], ["M", "F"], return_dtype=pl.Utf8)
             .alias("sex"),
-            pl.lit("all").alias("all"),
+            pl.lit(B.ALL).alias(B.ALL),
         )
     )
     totals = [pl.col("deaths").sum(), *(pl.col(m).sum() for m, _, _ in MEASURES)]
     frames = []
-    for area_type, area in (("icb", pl.col("icb_code")), ("england", pl.lit(ENGLAND_CODE))):
+    for area_type, area in (
+        (LevelKey.ICB, pl.col("icb_code")),
+        (LevelKey.ENGLAND, pl.lit(ENGLAND_CODE)),
+    ):
         scoped = cells.with_columns(area.alias("area_code"))
-        for breakdown in ("all", "imd_quintile", "age_band", "sex"):
+        for breakdown in (B.ALL, B.IMD_QUINTILE, B.AGE_BAND, B.SEX):
             grouped = scoped.group_by("period", "area_code", breakdown).agg(*totals)
             suppressed = pl.col("deaths") < SMALL
             for measure, _, people in MEASURES:
