@@ -60,19 +60,19 @@ def build_extract(deaths: pl.DataFrame, geo: Geography, years: tuple[int, ...]) 
             pl.col("lsoa_index")
             .map_batches(lambda s: pl.Series(lsoa_icb[s.to_numpy()]), return_dtype=pl.Int64)
             .alias("icb_index"),
-            _age_band(pl.col("age")).alias("age_band"),
+            _age_band(pl.col("age")).alias(B.AGE_BAND),
         )
-        .group_by("quarter", "icb_index", "imd_decile", "age_band", "sex_index")
+        .group_by("quarter", "icb_index", B.IMD_DECILE, B.AGE_BAND, "sex_index")
         .agg(pl.len().alias("deaths"), *sums)
         .with_columns(
             _quarter_label(pl.col("quarter")).alias("period"),
             pl.col("icb_index")
             .replace_strict(list(range(len(icbs))), icbs, return_dtype=pl.Utf8)
             .alias("icb_code"),
-            ((pl.col("imd_decile") + 1) // 2).cast(pl.Utf8).alias("imd_quintile"),
+            ((pl.col(B.IMD_DECILE) + 1) // 2).cast(pl.Utf8).alias(B.IMD_QUINTILE),
             pl.col("sex_index")
             .replace_strict([0, 1], ["M", "F"], return_dtype=pl.Utf8)
-            .alias("sex"),
+            .alias(B.SEX),
             pl.lit(B.ALL).alias(B.ALL),
         )
     )
