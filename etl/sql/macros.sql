@@ -1,8 +1,10 @@
 -- macros: table macros that attribute facts to an area, created in every warehouse.
 -- params:  none (macro arguments: a = area code, lvl = level key from peolc.levels)
--- returns: nothing; (re)defines the age-band macros, the views death_flags and death_facts and the macros
---          area_deaths, area_population and area_qof, which the SQL in queries/ and the
---          derived tables use so that every page counts and attributes facts the same way.
+-- returns: nothing; (re)defines the kernel's keys and rules for the ETL's SQL (level_key,
+--          breakdown_key, parent_rank, population_base_priority), the age-band macros, the
+--          views death_flags and death_facts and the macros area_deaths, area_population
+--          and area_qof, which the SQL in queries/ and the derived tables use so that every
+--          page counts and attributes facts the same way.
 -- The slots in double braces are filled from the kernel (peolc/) by etl/reference.py: levels,
 -- places of death and age bands are defined there, once, and written here as constants
 -- (so DuckDB still folds the branches of area_deaths for a given level).
