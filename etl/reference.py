@@ -15,7 +15,8 @@ from pathlib import Path
 import duckdb
 
 from etl.staging import literal
-from peolc.levels import PRACTICE_LEVELS, LevelKey
+from peolc.breakdowns import BREAKDOWN_KEYS
+from peolc.levels import LEVEL_KEYS, LEVELS, PRACTICE_LEVELS, LevelKey
 from peolc.measures import USUAL_RESIDENCE_SETTINGS
 from peolc.schema import reference_rows
 from peolc.sqlfiles import sql_text
@@ -37,6 +38,21 @@ def _literals(values: Iterable[str]) -> str:
     return "(" + ", ".join(literal(v) for v in values) + ")"
 
 
+def _keys(keys: Iterable[str]) -> str:
+    """A struct of each key to itself: SQL names a key as ``level_key().icb``."""
+    return "{" + ", ".join(f"{literal(k)}: {literal(k)}" for k in keys) + "}"
+
+
+def _parent_rank_cases() -> str:
+    """One ``when`` per (level, parent) of the kernel, ranked in ``Level.parents`` order."""
+    return "\n".join(
+        f"        when child_level = {literal(lv.key)} and parent_level = {literal(parent)} "
+        f"then {rank}"
+        for lv in LEVELS
+        for rank, parent in enumerate(lv.parents, start=1)
+    )
+
+
 def macro_slots() -> dict[str, str]:
     """The kernel's constants for the ``{{name}}`` slots of ``etl/sql/macros.sql``."""
     *closed, (open_band, open_from, _) = AGE_BANDS_BROAD
@@ -53,6 +69,12 @@ def macro_slots() -> dict[str, str]:
         "usual_residence_settings": _literals(USUAL_RESIDENCE_SETTINGS),
         "england_level": literal(LevelKey.ENGLAND),
         "practice_levels": _literals(PRACTICE_LEVELS),
+        "level_keys": _keys([*LEVEL_KEYS, LevelKey.LSOA]),
+        "breakdown_keys": _keys(BREAKDOWN_KEYS),
+        "parent_rank_cases": _parent_rank_cases(),
+        "lsoa_level": literal(LevelKey.LSOA),
+        "lad_level": literal(LevelKey.LAD),
+        "practice_level": literal(LevelKey.PRACTICE),
     }
 
 

@@ -13,7 +13,8 @@ import numpy as np
 import polars as pl
 
 from etl.demo.geography import Geography
-from peolc.levels import ENGLAND_CODE
+from peolc.breakdowns import BreakdownKey as B
+from peolc.levels import ENGLAND_CODE, LevelKey
 from peolc.vocabulary import AGE_BANDS_BROAD
 
 MEASURES = (
@@ -59,27 +60,30 @@ def build_extract(deaths: pl.DataFrame, geo: Geography, years: tuple[int, ...]) 
             pl.col("lsoa_index")
             .map_batches(lambda s: pl.Series(lsoa_icb[s.to_numpy()]), return_dtype=pl.Int64)
             .alias("icb_index"),
-            _age_band(pl.col("age")).alias("age_band"),
+            _age_band(pl.col("age")).alias(B.AGE_BAND),
         )
-        .group_by("quarter", "icb_index", "imd_decile", "age_band", "sex_index")
+        .group_by("quarter", "icb_index", B.IMD_DECILE, B.AGE_BAND, "sex_index")
         .agg(pl.len().alias("deaths"), *sums)
         .with_columns(
             _quarter_label(pl.col("quarter")).alias("period"),
             pl.col("icb_index")
             .replace_strict(list(range(len(icbs))), icbs, return_dtype=pl.Utf8)
             .alias("icb_code"),
-            ((pl.col("imd_decile") + 1) // 2).cast(pl.Utf8).alias("imd_quintile"),
+            ((pl.col(B.IMD_DECILE) + 1) // 2).cast(pl.Utf8).alias(B.IMD_QUINTILE),
             pl.col("sex_index")
             .replace_strict([0, 1], ["M", "F"], return_dtype=pl.Utf8)
-            .alias("sex"),
-            pl.lit("all").alias("all"),
+            .alias(B.SEX),
+            pl.lit(B.ALL).alias(B.ALL),
         )
     )
     totals = [pl.col("deaths").sum(), *(pl.col(m).sum() for m, _, _ in MEASURES)]
     frames = []
-    for area_type, area in (("icb", pl.col("icb_code")), ("england", pl.lit(ENGLAND_CODE))):
+    for area_type, area in (
+        (LevelKey.ICB, pl.col("icb_code")),
+        (LevelKey.ENGLAND, pl.lit(ENGLAND_CODE)),
+    ):
         scoped = cells.with_columns(area.alias("area_code"))
-        for breakdown in ("all", "imd_quintile", "age_band", "sex"):
+        for breakdown in (B.ALL, B.IMD_QUINTILE, B.AGE_BAND, B.SEX):
             grouped = scoped.group_by("period", "area_code", breakdown).agg(*totals)
             suppressed = pl.col("deaths") < SMALL
             for measure, _, people in MEASURES:

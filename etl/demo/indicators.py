@@ -18,6 +18,8 @@ import polars as pl
 from etl.demo.care import PLACES
 from etl.demo.geography import Geography
 from peolc.levels import ENGLAND_CODE, ENGLAND_NAME
+from peolc.measures import USUAL_RESIDENCE_SETTINGS
+from peolc.vocabulary import SettingKey as S
 
 if TYPE_CHECKING:
     from queries.stats import Polarity
@@ -37,15 +39,15 @@ class Indicator:
 
 INDICATORS = (
     Indicator(93474, "Percentage of deaths that occur in hospital", "All ages",
-              ("hospital",), 0, "lower is better"),
+              (S.HOSPITAL,), 0, "lower is better"),
     Indicator(93475, "Percentage of deaths that occur at home", "All ages",
-              ("home",), 0, "higher is better"),
+              (S.HOME,), 0, "higher is better"),
     Indicator(93476, "Percentage of deaths that occur in care homes", "All ages",
-              ("care_home",), 0, "no judgement"),
+              (S.CARE_HOME,), 0, "no judgement"),
     Indicator(93477, "Percentage of deaths that occur in hospice", "All ages",
-              ("hospice",), 0, "higher is better"),
+              (S.HOSPICE,), 0, "higher is better"),
     Indicator(92727, "% of deaths in usual place of residence, people aged 65+", "65+ yrs",
-              ("home", "care_home"), 65, "higher is better"),
+              USUAL_RESIDENCE_SETTINGS, 65, "higher is better"),
 )  # fmt: skip
 COLUMNS = (
     "Indicator ID", "Indicator Name", "Parent Code", "Parent Name", "Area Code", "Area Name",

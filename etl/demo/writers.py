@@ -17,9 +17,9 @@ from etl.demo.geography import Geography
 from etl.demo.population import GP_BANDS, SEX_CODES, Population
 from etl.demo.registers import GROUPS
 from peolc.levels import ENGLAND_CODE
-from peolc.vocabulary import AGE_BANDS_5Y
+from peolc.vocabulary import AGE_BANDS_5Y, USUAL_RESIDENCE
 
-RESIDENCES = ("private_home", "care_home", "other")
+RESIDENCES = tuple(USUAL_RESIDENCE)  # the codes a PCMD-style extract carries
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 
 

@@ -20,6 +20,7 @@ from etl.loaders.base import Loader, count_loaded, run_sql
 from etl.sources import SourceFile
 from etl.staging import Staged, raise_for_problems
 from peolc.errors import LoadError, Problem
+from peolc.levels import LevelKey
 
 # Tolerances in degrees (~70 m of latitude) and a ~1 m grid: about 2 MB for all levels
 SIMPLIFY_DEGREES = 0.001
@@ -37,12 +38,12 @@ class BoundaryLevel:
 
 
 LEVELS: tuple[BoundaryLevel, ...] = (
-    BoundaryLevel("icb", "ICB", r"E54[0-9]{6}", "E54000008"),
-    BoundaryLevel("sub_icb", "SICBL", r"E38[0-9]{6}", "E38000068"),
-    BoundaryLevel("nhs_region", "NHSER", r"E40[0-9]{6}", "E40000012"),
-    BoundaryLevel("lad", "LAD", r"E0[6-9][0-9]{6}", "E06000001"),
-    BoundaryLevel("cty_ua", "CTYUA", r"E(0[6-9]|10)[0-9]{6}", "E10000006"),
-    BoundaryLevel("region", "RGN", r"E12[0-9]{6}", "E12000001"),
+    BoundaryLevel(LevelKey.ICB, "ICB", r"E54[0-9]{6}", "E54000008"),
+    BoundaryLevel(LevelKey.SUB_ICB, "SICBL", r"E38[0-9]{6}", "E38000068"),
+    BoundaryLevel(LevelKey.NHS_REGION, "NHSER", r"E40[0-9]{6}", "E40000012"),
+    BoundaryLevel(LevelKey.LAD, "LAD", r"E0[6-9][0-9]{6}", "E06000001"),
+    BoundaryLevel(LevelKey.CTY_UA, "CTYUA", r"E(0[6-9]|10)[0-9]{6}", "E10000006"),
+    BoundaryLevel(LevelKey.REGION, "RGN", r"E12[0-9]{6}", "E12000001"),
 )
 _CODE_PROPERTY = re.compile(
     r"(" + "|".join(lv.prefix for lv in LEVELS) + r")([0-9]{2})CD", re.IGNORECASE

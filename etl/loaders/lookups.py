@@ -15,6 +15,7 @@ from etl.layout import Column, HeaderMatch, Layout
 from etl.loaders.base import Loader, count_staged, run_sql
 from etl.sources import SourceFile
 from etl.staging import ident
+from peolc.levels import LevelKey
 
 ROLES = (
     "lsoa_code", "lsoa_name", "sub_icb_code", "sub_icb_name", "sub_icb_ods", "icb_code",
@@ -23,12 +24,12 @@ ROLES = (
 )  # fmt: skip
 
 _CODES = {
-    "lsoa": ("[EW]01[0-9]{6}", "an LSOA code such as E01012392"),
-    "sub_icb": ("E38[0-9]{6}", "a sub-ICB location code such as E38000068"),
-    "icb": ("E54[0-9]{6}", "an ICB code such as E54000008"),
-    "lad": ("[EWSN][0-9]{8}", "a local authority district code such as E06000001"),
-    "cty_ua": ("[EWSN][0-9]{8}", "a county or unitary authority code such as E10000006"),
-    "region": ("E12[0-9]{6}", "a region code such as E12000001"),
+    LevelKey.LSOA: ("[EW]01[0-9]{6}", "an LSOA code such as E01012392"),
+    LevelKey.SUB_ICB: ("E38[0-9]{6}", "a sub-ICB location code such as E38000068"),
+    LevelKey.ICB: ("E54[0-9]{6}", "an ICB code such as E54000008"),
+    LevelKey.LAD: ("[EWSN][0-9]{8}", "a local authority district code such as E06000001"),
+    LevelKey.CTY_UA: ("[EWSN][0-9]{8}", "a county or unitary authority code such as E10000006"),
+    LevelKey.REGION: ("E12[0-9]{6}", "a region code such as E12000001"),
 }
 
 
@@ -77,12 +78,12 @@ LOOKUPS: tuple[LookupLayout, ...] = (
             "lsoa21-sicbl24-icb24",
             "LSOA 2021 → sub-ICB → ICB lookup (2024)",
             "lsoa21_code",
-            _code("lsoa21_code", "lsoa", "LSOA21CD"),
+            _code("lsoa21_code", LevelKey.LSOA, "LSOA21CD"),
             Column("lsoa21_name", aliases=("LSOA21NM",)),
-            _code("sicbl24_code", "sub_icb", "SICBL24CD"),
+            _code("sicbl24_code", LevelKey.SUB_ICB, "SICBL24CD"),
             Column("sicbl24_name", aliases=("SICBL24NM",)),
             _ods("sicbl24_code_nhs", "SICBL24CDH"),
-            _code("icb24_code", "icb", "ICB24CD"),
+            _code("icb24_code", LevelKey.ICB, "ICB24CD"),
             Column("icb24_name", aliases=("ICB24NM",)),
             _ods("icb24_code_nhs", "ICB24CDH"),
         ),
@@ -96,22 +97,22 @@ LOOKUPS: tuple[LookupLayout, ...] = (
             "icb_name": "icb24_name",
             "icb_ods": "icb24_code_nhs",
         },
-        {"lsoa": 2021, "sub_icb": 2024, "icb": 2024},
+        {LevelKey.LSOA: 2021, LevelKey.SUB_ICB: 2024, LevelKey.ICB: 2024},
     ),
     LookupLayout(
         _layout(
             "lsoa11-sicbl22-icb22-lad22",
             "LSOA 2011 → sub-ICB → ICB, LAD lookup (2022)",
             "lsoa11_code",
-            _code("lsoa11_code", "lsoa", "LSOA11CD"),
+            _code("lsoa11_code", LevelKey.LSOA, "LSOA11CD"),
             Column("lsoa11_name", aliases=("LSOA11NM",)),
-            _code("sicbl22_code", "sub_icb", "SICBL22CD"),
+            _code("sicbl22_code", LevelKey.SUB_ICB, "SICBL22CD"),
             Column("sicbl22_name", aliases=("SICBL22NM",)),
             _ods("sicbl22_code_h", "SICBL22CDH"),
-            _code("icb22_code", "icb", "ICB22CD"),
+            _code("icb22_code", LevelKey.ICB, "ICB22CD"),
             Column("icb22_name", aliases=("ICB22NM",)),
             _ods("icb22_code_h", "ICB22CDH"),
-            _code("ltla22_code", "lad", "LAD22CD"),
+            _code("ltla22_code", LevelKey.LAD, "LAD22CD"),
             Column("ltla22_name", aliases=("LAD22NM",)),
         ),
         {
@@ -126,16 +127,16 @@ LOOKUPS: tuple[LookupLayout, ...] = (
             "lad_code": "ltla22_code",
             "lad_name": "ltla22_name",
         },
-        {"lsoa": 2011, "sub_icb": 2022, "icb": 2022, "lad": 2022},
+        {LevelKey.LSOA: 2011, LevelKey.SUB_ICB: 2022, LevelKey.ICB: 2022, LevelKey.LAD: 2022},
     ),
     LookupLayout(
         _layout(
             "lsoa21-ward24-lad24",
             "LSOA 2021 → ward → LAD lookup (2024)",
             "lsoa21_code",
-            _code("lsoa21_code", "lsoa", "LSOA21CD"),
+            _code("lsoa21_code", LevelKey.LSOA, "LSOA21CD"),
             Column("lsoa21_name", aliases=("LSOA21NM",)),
-            _code("ltla24_code", "lad", "LAD24CD"),
+            _code("ltla24_code", LevelKey.LAD, "LAD24CD"),
             Column("ltla24_name", aliases=("LAD24NM",)),
         ),
         {
@@ -144,16 +145,16 @@ LOOKUPS: tuple[LookupLayout, ...] = (
             "lad_code": "ltla24_code",
             "lad_name": "ltla24_name",
         },
-        {"lsoa": 2021, "lad": 2024},
+        {LevelKey.LSOA: 2021, LevelKey.LAD: 2024},
     ),
     LookupLayout(
         _layout(
             "lad24-region24",
             "LAD → region lookup (2024)",
             "ltla24_code",
-            _code("ltla24_code", "lad", "LAD24CD"),
+            _code("ltla24_code", LevelKey.LAD, "LAD24CD"),
             Column("ltla24_name", aliases=("LAD24NM",)),
-            _code("region24_code", "region", "RGN24CD"),
+            _code("region24_code", LevelKey.REGION, "RGN24CD"),
             Column("region24_name", aliases=("RGN24NM",)),
         ),
         {
@@ -162,16 +163,16 @@ LOOKUPS: tuple[LookupLayout, ...] = (
             "region_code": "region24_code",
             "region_name": "region24_name",
         },
-        {"lad": 2024, "region": 2024},
+        {LevelKey.LAD: 2024, LevelKey.REGION: 2024},
     ),
     LookupLayout(
         _layout(
             "lad23-ctyua23",
             "LAD → county/UA lookup (2023)",
             "ltla23_code",
-            _code("ltla23_code", "lad", "LAD23CD"),
+            _code("ltla23_code", LevelKey.LAD, "LAD23CD"),
             Column("ltla23_name", aliases=("LAD23NM",)),
-            _code("utla23_code", "cty_ua", "CTYUA23CD", "UTLA23CD"),
+            _code("utla23_code", LevelKey.CTY_UA, "CTYUA23CD", "UTLA23CD"),
             Column("utla23_name", aliases=("CTYUA23NM", "UTLA23NM")),
         ),
         {
@@ -180,7 +181,7 @@ LOOKUPS: tuple[LookupLayout, ...] = (
             "cty_ua_code": "utla23_code",
             "cty_ua_name": "utla23_name",
         },
-        {"lad": 2023, "cty_ua": 2023},
+        {LevelKey.LAD: 2023, LevelKey.CTY_UA: 2023},
     ),
 )
 _BY_NAME = {lookup.layout.name: lookup for lookup in LOOKUPS}

@@ -16,6 +16,7 @@ from etl.layout import Column, HeaderMatch, Layout
 from etl.loaders.base import Loader, count_loaded, run_sql
 from etl.sources import SourceFile, normalise_name
 from etl.staging import literal
+from peolc.levels import LevelKey
 from peolc.vocabulary import AGE_BANDS_5Y
 
 # MYEB1 'geography' values of the local authority district level (lowercase)
@@ -27,7 +28,11 @@ LAD_GEOGRAPHIES = (
     "local authority district",
 )
 SMALL_AREA_GEOGRAPHIES = ("lsoa",)
-_KEPT = {"lad": "England local authority districts", "lsoa": "LSOAs", "practice": "GP practices"}
+_KEPT = {
+    LevelKey.LAD: "England local authority districts",
+    LevelKey.LSOA: "LSOAs",
+    LevelKey.PRACTICE: "GP practices",
+}
 
 _YEAR_COLUMN = re.compile(r"population([0-9]{4})")
 _PLACEHOLDER = "population_YYYY"

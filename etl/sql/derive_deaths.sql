@@ -4,7 +4,8 @@
 -- returns: nothing; replaces derived.death_area, derived.death_area_imd and
 --          derived.death_england
 -- reads:   death_flags (etl/sql/macros.sql), area_base, derived.lsoa_signature,
---          derived.signature_area (etl/sql/derive_signatures.sql), ref_level (counts_by)
+--          derived.signature_area (etl/sql/derive_signatures.sql), ref_level (counts_by),
+--          level_key() and breakdown_key() (etl/sql/macros.sql)
 -- Attribution as area_deaths(): England counts every death; PCNs and practices count by
 -- registered practice; other levels by LSOA of residence. Deaths are counted in one pass
 -- per practice and one per LSOA signature (the residence areas an LSOA belongs to and its
@@ -28,7 +29,7 @@ delete from derived.death_area;
 
 insert into derived.death_area
 with summed as (
-    select 'england' as level, $england_code as area_code, year,
+    select level_key().england as level, $england_code as area_code, year,
         sum(columns(* exclude (year, signature)))
     from d_residence
     group by year
@@ -40,7 +41,7 @@ with summed as (
     union all
     select b.level, b.area_code, d.year, sum(columns(d.* exclude (year, practice_code)))
     from d_practice as d
-    join area_base as b on b.base_kind = 'practice' and b.base_code = d.practice_code
+    join area_base as b on b.base_kind = level_key().practice and b.base_code = d.practice_code
     join ref_level as r on r.level = b.level and r.counts_by = 'registered_practice'
     group by b.level, b.area_code, d.year
 )
@@ -57,7 +58,7 @@ with cells as (
         on i.signature = d.signature
 ),
 summed as (
-    select 'england' as level, $england_code as area_code, year, imd_decile, imd_quintile,
+    select level_key().england as level, $england_code as area_code, year, imd_decile, imd_quintile,
         sum(columns(* exclude (year, signature, imd_decile, imd_quintile)))
     from cells
     group by year, imd_decile, imd_quintile
@@ -98,10 +99,10 @@ select
     year,
     case
         when g_age = 0 then 'age_band_5y'
-        when g_sex = 0 then 'sex'
-        when g_ethnic = 0 then 'ethnic_group'
-        when g_cause = 0 then 'cause_group'
-        else 'place_of_death'
+        when g_sex = 0 then breakdown_key().sex
+        when g_ethnic = 0 then breakdown_key().ethnic_group
+        when g_cause = 0 then breakdown_key().cause_group
+        else breakdown_key().place_of_death
     end as dimension,
     coalesce(
         age_band_5y, cast(sex as varchar), cast(ethnic_group as varchar),

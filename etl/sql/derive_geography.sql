@@ -2,6 +2,7 @@
 -- units, and the IMD decile of every LSOA, from geography as published (geo_name,
 -- geo_link, imd_lsoa). Run after any load that changes geography.
 -- params:  none
+-- reads:   ref_level and the macros level_key(), parent_rank() (etl/sql/macros.sql)
 -- returns: nothing; replaces dim_area, area_alias, area_ancestor, area_base, lsoa_imd
 -- Codes change between years (ICB E54000052 became E54000063); ODS codes do not, so an
 -- area is identified by its ODS code where it has one and takes the code and name of
@@ -16,11 +17,11 @@ with named as (
         vintage,
         coalesce(
             nullif(ods_code, ''),
-            case when level = 'sub_icb'
+            case when level = level_key().sub_icb
                 then nullif(regexp_extract(area_name, ' - ([0-9A-Z]{3}|[0-9A-Z]{5})$', 1), '') end
         ) as ods
     from geo_name
-    where area_code like 'E%' or level in ('practice', 'pcn')
+    where area_code like 'E%' or level in (level_key().practice, level_key().pcn)
 ),
 ods_by_code as (
     -- boundary files carry no ODS code: borrow it from the same code of that level (its
@@ -34,7 +35,7 @@ ods_by_name as (
     -- ... else from a same-named area of that level (an earlier code of the area)
     select level, lower(area_name) as name_key, any_value(ods) as ods
     from named
-    where ods is not null and level in ('nhs_region', 'icb')
+    where ods is not null and level in (level_key().nhs_region, level_key().icb)
     group by level, lower(area_name)
 )
 select
@@ -70,7 +71,7 @@ newest as (
 select g.*
 from grouped as g
 join newest as n on n.level = g.level
-where g.level not in ('lad', 'cty_ua', 'region') or g.vintage = n.vintage;
+where g.level not in (select level from ref_level where family = 'la') or g.vintage = n.vintage;
 
 create or replace temp table g_alias as
 select distinct
@@ -101,19 +102,22 @@ with translated as (
 ),
 majority as (
     -- a PCN belongs to the sub-ICB of most of its practices; a county/UA to its LADs' region
-    select pcn.parent as child, 'pcn' as child_level, sub.parent, 'sub_icb' as parent_level,
-        max(pcn.vintage) as vintage, count(*) as weight
+    select pcn.parent as child, level_key().pcn as child_level, sub.parent,
+        level_key().sub_icb as parent_level, max(pcn.vintage) as vintage, count(*) as weight
     from translated as pcn
     join translated as sub
-        on sub.child = pcn.child and sub.child_level = 'practice' and sub.parent_level = 'sub_icb'
-    where pcn.child_level = 'practice' and pcn.parent_level = 'pcn'
+        on sub.child = pcn.child and sub.child_level = level_key().practice
+        and sub.parent_level = level_key().sub_icb
+    where pcn.child_level = level_key().practice and pcn.parent_level = level_key().pcn
     group by pcn.parent, sub.parent
     union all
-    select cty.parent, 'cty_ua', rgn.parent, 'region', max(cty.vintage), count(*)
+    select cty.parent, level_key().cty_ua, rgn.parent, level_key().region, max(cty.vintage),
+        count(*)
     from translated as cty
     join translated as rgn
-        on rgn.child = cty.child and rgn.child_level = 'lad' and rgn.parent_level = 'region'
-    where cty.child_level = 'lad' and cty.parent_level = 'cty_ua'
+        on rgn.child = cty.child and rgn.child_level = level_key().lad
+        and rgn.parent_level = level_key().region
+    where cty.child_level = level_key().lad and cty.parent_level = level_key().cty_ua
     group by cty.parent, rgn.parent
 ),
 candidates as (
@@ -121,9 +125,9 @@ candidates as (
     union all
     select child, child_level, parent, parent_level, vintage, weight from majority
     union all
-    select current_code, level, 'E92000001', 'england', vintage, 1000000
-    from g_canon
-    where level in ('nhs_region', 'region')
+    select c.current_code, c.level, 'E92000001', r.parent_level, c.vintage, 1000000
+    from g_canon as c
+    join ref_level as r on r.level = c.level and r.parent_level = level_key().england
 )
 select child, child_level, parent, parent_level
 from candidates
@@ -140,16 +144,9 @@ with main_parent as (
         child,
         child_level,
         parent,
-        case
-            when child_level = 'practice' and parent_level = 'pcn' then 1
-            when child_level = 'pcn' and parent_level = 'sub_icb' then 1
-            when child_level = 'sub_icb' and parent_level = 'icb' then 1
-            when child_level = 'icb' and parent_level = 'nhs_region' then 1
-            when child_level = 'lad' and parent_level = 'cty_ua' and child <> parent then 1
-            when child_level = 'lad' and parent_level = 'region' then 2
-            when child_level = 'cty_ua' and parent_level = 'region' then 1
-            when parent_level = 'england' then 1
-        end as rank
+        -- an area is not its own parent: a unitary authority is a district and a county
+        -- with one code, so its parent is its region
+        case when child <> parent then parent_rank(child_level, parent_level) end as rank
     from g_links
 )
 select
@@ -162,24 +159,25 @@ select
      order by p.rank limit 1) as parent_code,
     c.vintage
 from g_canon as c
-where c.level in ('nhs_region', 'icb', 'sub_icb', 'pcn', 'practice', 'region', 'cty_ua', 'lad')
+where c.level in (select level from ref_level where parent_level is not null)
 union all
-select 'E92000001', 'england', 'England', null, null, coalesce(max(vintage), 0)
+select 'E92000001', level_key().england, 'England', null, null, coalesce(max(vintage), 0)
 from g_canon;
 
 delete from area_alias;
 insert into area_alias
 select alias, area_code, level, alias_kind
 from g_alias
-where level <> 'lsoa'
+where level <> level_key().lsoa
 union all
-select 'E92000001', 'E92000001', 'england', 'code';
+select 'E92000001', 'E92000001', level_key().england, 'code';
 
 create or replace temp table g_closure as
 with recursive up(node, node_level, ancestor, ancestor_level) as (
     select current_code, level, current_code, level
     from g_canon
-    where level in ('lsoa', 'nhs_region', 'icb', 'sub_icb', 'pcn', 'practice', 'region', 'cty_ua', 'lad')
+    where level = level_key().lsoa
+        or level in (select level from ref_level where parent_level is not null)
     union
     select up.node, up.node_level, l.parent, l.parent_level
     from up
@@ -191,16 +189,16 @@ delete from area_ancestor;
 insert into area_ancestor
 select node, node_level, ancestor, ancestor_level
 from g_closure
-where node_level <> 'lsoa'
+where node_level <> level_key().lsoa
 union all
-select 'E92000001', 'england', 'E92000001', 'england';
+select 'E92000001', level_key().england, 'E92000001', level_key().england;
 
 delete from area_base;
 insert into area_base
 select distinct ancestor, ancestor_level, node_level, node
 from g_closure
-where node_level in ('lsoa', 'lad', 'practice')
-    and ancestor_level <> 'lsoa';
+where node_level in (level_key().lsoa, level_key().lad, level_key().practice)
+    and ancestor_level <> level_key().lsoa;
 
 delete from lsoa_imd;
 insert into lsoa_imd
@@ -220,7 +218,7 @@ best_fit as (
         n.area_code as lsoa_code,
         m.imd_decile,
         'IMD 2019 median decile of the 2011 LSOAs in its MSOA (2021 code, best fit)' as method
-    from (select distinct area_code, area_name from g_names where level = 'lsoa') as n
+    from (select distinct area_code, area_name from g_names where level = level_key().lsoa) as n
     join by_msoa as m on m.msoa_name = regexp_replace(n.area_name, '[A-Z]$', '')
     where n.area_code not in (select lsoa_code from direct)
 ),
@@ -230,7 +228,7 @@ by_lad as (
     select l.parent as lad_code, cast(round(median(i.imd_decile)) as tinyint) as imd_decile
     from g_links as l
     join imd_lsoa as i on i.lsoa11_code = l.child
-    where l.child_level = 'lsoa' and l.parent_level = 'lad'
+    where l.child_level = level_key().lsoa and l.parent_level = level_key().lad
     group by l.parent
 ),
 lad_fit as (
@@ -239,8 +237,10 @@ lad_fit as (
         m.imd_decile,
         'IMD 2019 median decile of the unchanged LSOAs in its local authority (2021 code, '
             || 'new MSOA: coarse fit)' as method
-    from (select distinct area_code from g_names where level = 'lsoa') as n
-    join g_links as l on l.child = n.area_code and l.child_level = 'lsoa' and l.parent_level = 'lad'
+    from (select distinct area_code from g_names where level = level_key().lsoa) as n
+    join g_links as l
+        on l.child = n.area_code and l.child_level = level_key().lsoa
+        and l.parent_level = level_key().lad
     join by_lad as m on m.lad_code = l.parent
     where n.area_code not in (select lsoa_code from direct)
         and n.area_code not in (select lsoa_code from best_fit)

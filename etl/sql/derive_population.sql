@@ -3,7 +3,7 @@
 -- load that changed one of them; etl/derived.py).
 -- params:  none
 -- returns: nothing; replaces derived.population_area and derived.population_area_imd
--- reads:   fact_population, area_base, lsoa_imd
+-- reads:   fact_population, area_base, lsoa_imd, population_base_priority (macros.sql)
 -- An area takes its population from its best base with any rows (LSOA residents, else
 -- LAD residents, else registered patients), as area_population() does. Base units that
 -- belong to exactly the same areas (a "signature": about 330 for 34,000 LSOAs) are summed
@@ -16,7 +16,7 @@ with units as (
 select
     b.level,
     b.area_code,
-    min(case b.base_kind when 'lsoa' then 1 when 'lad' then 2 else 3 end) as priority
+    min(population_base_priority(b.base_kind)) as priority
 from area_base as b
 join units as u on u.base_kind = b.base_kind and u.base_code = b.base_code
 group by b.level, b.area_code;
@@ -25,7 +25,7 @@ create or replace temp table p_member as
 select b.base_kind, b.base_code, b.level, b.area_code
 from area_base as b
 join p_choice as c on c.level = b.level and c.area_code = b.area_code
-where case b.base_kind when 'lsoa' then 1 when 'lad' then 2 else 3 end = c.priority;
+where population_base_priority(b.base_kind) = c.priority;
 
 create or replace temp table p_sig as
 select base_kind, base_code, dense_rank() over (order by base_kind, members) as sig

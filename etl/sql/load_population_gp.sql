@@ -4,7 +4,7 @@
 -- returns: nothing; adds fact_population rows (base_kind 'practice', year = year of the
 --          extract date) for TYPE = GP, males and females; the 90_94 and 95+ groups are
 --          summed into 90+; the ALL rows (totals) are left out
--- reads:   src_rows
+-- reads:   src_rows, level_key() (etl/sql/macros.sql)
 insert into fact_population
 with kept as (
     select
@@ -28,7 +28,7 @@ with kept as (
 )
 select
     year,
-    'practice' as base_kind,
+    level_key().practice as base_kind,
     base_code,
     sex,
     age_band,

@@ -5,13 +5,13 @@
 -- returns: nothing; adds fact_population rows for England LADs (code E0…, base_kind 'lad')
 --          and small areas (base_kind 'lsoa'); single years of age are summed into the
 --          ESP2013 bands (age 90 means 90 and over); ages already banded are kept as given
--- reads:   src_rows
+-- reads:   src_rows, level_key() (etl/sql/macros.sql)
 insert into fact_population
 with kept as (
     select
         case
-            when list_contains($small_area_geographies, lower(trim(geography))) then 'lsoa'
-            else 'lad'
+            when list_contains($small_area_geographies, lower(trim(geography))) then level_key().lsoa
+            else level_key().lad
         end as base_kind,
         upper(code) as base_code,
         case when sex in ('M', '1') then 'M' else 'F' end as sex,

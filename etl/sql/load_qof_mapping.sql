@@ -4,7 +4,7 @@
 -- returns: nothing; names and links of vintage $year from earlier loads of the same
 --          layout are replaced. Links: practice -> pcn, practice -> sub_icb,
 --          sub_icb -> icb, icb -> nhs_region. PCN codes are ODS codes (no ONS code).
--- reads:   src_rows, load_log
+-- reads:   src_rows, load_log, level_key() (etl/sql/macros.sql)
 delete from geo_name
 where vintage = $year
     and load_id in (select load_id from load_log where kind = 'qof' and layout = $layout);
@@ -18,19 +18,21 @@ with staged as (
     select * from src_rows
 ),
 names as (
-    select region_ons_code as area_code, 'nhs_region' as level, region_name as area_name,
+    select region_ons_code as area_code, level_key().nhs_region as level, region_name as area_name,
         upper(region_ods_code) as ods_code
     from staged
     union
-    select icb_ons_code, 'icb', icb_name, upper(icb_ods_code) from staged
+    select icb_ons_code, level_key().icb, icb_name, upper(icb_ods_code) from staged
     union
-    select sub_icb_ons_code, 'sub_icb', sub_icb_name, upper(sub_icb_ods_code) from staged
+    select sub_icb_ons_code, level_key().sub_icb, sub_icb_name, upper(sub_icb_ods_code) from staged
     union
-    select upper(pcn_ods_code), 'pcn', coalesce(pcn_name, pcn_ods_code), upper(pcn_ods_code)
+    select upper(pcn_ods_code), level_key().pcn, coalesce(pcn_name, pcn_ods_code),
+        upper(pcn_ods_code)
     from staged
     where pcn_ods_code is not null
     union
-    select upper(practice_code), 'practice', practice_name, upper(practice_code) from staged
+    select upper(practice_code), level_key().practice, practice_name, upper(practice_code)
+    from staged
 )
 select area_code, level, area_name, ods_code, $year as vintage, $load_id as load_id
 from names;
@@ -40,16 +42,17 @@ with staged as (
     select * from src_rows
 ),
 links as (
-    select upper(practice_code) as child_code, 'practice' as child_level,
-        upper(pcn_ods_code) as parent_code, 'pcn' as parent_level
+    select upper(practice_code) as child_code, level_key().practice as child_level,
+        upper(pcn_ods_code) as parent_code, level_key().pcn as parent_level
     from staged
     where pcn_ods_code is not null
     union
-    select upper(practice_code), 'practice', sub_icb_ons_code, 'sub_icb' from staged
+    select upper(practice_code), level_key().practice, sub_icb_ons_code, level_key().sub_icb
+    from staged
     union
-    select sub_icb_ons_code, 'sub_icb', icb_ons_code, 'icb' from staged
+    select sub_icb_ons_code, level_key().sub_icb, icb_ons_code, level_key().icb from staged
     union
-    select icb_ons_code, 'icb', region_ons_code, 'nhs_region' from staged
+    select icb_ons_code, level_key().icb, region_ons_code, level_key().nhs_region from staged
 )
 select child_code, child_level, parent_code, parent_level, $year as vintage,
     $load_id as load_id

@@ -1,11 +1,32 @@
 -- macros: table macros that attribute facts to an area, created in every warehouse.
 -- params:  none (macro arguments: a = area code, lvl = level key from peolc.levels)
--- returns: nothing; (re)defines the age-band macros, the views death_flags and death_facts and the macros
---          area_deaths, area_population and area_qof, which the SQL in queries/ and the
---          derived tables use so that every page counts and attributes facts the same way.
+-- returns: nothing; (re)defines the kernel's keys and rules for the ETL's SQL (level_key,
+--          breakdown_key, parent_rank, population_base_priority), the age-band macros, the
+--          views death_flags and death_facts and the macros area_deaths, area_population
+--          and area_qof, which the SQL in queries/ and the derived tables use so that every
+--          page counts and attributes facts the same way.
 -- The slots in double braces are filled from the kernel (peolc/) by etl/reference.py: levels,
 -- places of death and age bands are defined there, once, and written here as constants
 -- (so DuckDB still folds the branches of area_deaths for a given level).
+
+-- the kernel's keys, for SQL whose rule is about one level or breakdown by name:
+-- level_key().sub_icb is the level key of peolc.levels.LevelKey.SUB_ICB (a constant, so
+-- it folds), and a key the kernel does not define is a binder error, not a silent miss
+create or replace macro level_key() as {{level_keys}};
+
+create or replace macro breakdown_key() as {{breakdown_keys}};
+
+-- which of a level's parents (peolc.levels: Level.parents, first found wins) a published
+-- link to an area of parent_level is: 1 for the first, 2 for the next; null if none
+create or replace macro parent_rank(child_level, parent_level) as
+    case
+{{parent_rank_cases}}
+    end;
+
+-- the base units an area's population is taken from, best first: LSOA residents, else
+-- LAD residents, else registered patients of its practices (area_base.base_kind)
+create or replace macro population_base_priority(kind) as
+    case kind when {{lsoa_level}} then 1 when {{lad_level}} then 2 else 3 end;
 
 -- age bands (peolc.vocabulary): the ESP2013 five-year band of an age (the last open), and
 -- the broad band of an age; a five-year band's broad band is that of its first age
@@ -70,7 +91,7 @@ from death_facts as d
 where lvl in {{practice_levels}}
     and d.practice_code in (
         select base_code from area_base
-        where area_code = a and level = lvl and base_kind = 'practice'
+        where area_code = a and level = lvl and base_kind = {{practice_level}}
     )
 union all
 select d.*
@@ -78,14 +99,14 @@ from death_facts as d
 where lvl not in {{practice_levels}} and lvl <> {{england_level}}
     and d.lsoa_code in (
         select base_code from area_base
-        where area_code = a and level = lvl and base_kind = 'lsoa'
+        where area_code = a and level = lvl and base_kind = {{lsoa_level}}
     );
 
 -- population of an area from the best base it has: LSOA residents, else LAD residents,
 -- else registered patients of its practices; basis says which
 create or replace macro area_population(a, lvl) as table
 with candidates as (
-    select p.*, case p.base_kind when 'lsoa' then 1 when 'lad' then 2 else 3 end as priority
+    select p.*, population_base_priority(p.base_kind) as priority
     from fact_population as p
     join area_base as b on b.base_kind = p.base_kind and b.base_code = p.base_code
     where b.area_code = a and b.level = lvl
@@ -109,5 +130,5 @@ select q.*
 from fact_qof as q
 where q.practice_code in (
     select base_code from area_base
-    where area_code = a and level = lvl and base_kind = 'practice'
+    where area_code = a and level = lvl and base_kind = {{practice_level}}
 );

@@ -6,7 +6,8 @@ Code names them through the kernel (``LevelKey.ICB``, ``BreakdownKey.SEX``,
 ``ref_*`` tables or has the kernel's constants written into it (``etl/reference.py``).
 Scanned: Python string constants (not docstrings, not column names: ``pl.col("sex")``,
 ``frame["sex"]``, ``row["sex"]``, ``.select("sex")``, ``.join(..., on="sex")``,
-``category="sex"``) and SQL single-quoted literals (not comments, not identifiers).
+``category="sex"``, ``pl.Series("sex", ...)``, ``pl.DataFrame({"sex": ...})``, a file
+layout's ``Column("sex")``) and SQL single-quoted literals (not comments, not identifiers).
 Tests and fixtures may name keys.
 
 The files that still type keys are listed in ``domain_literals_baseline.json`` with how
@@ -37,10 +38,11 @@ _SQL_COMMENT = re.compile(r"--[^\n]*")
 # calls whose positional string arguments, and keywords whose string values, name columns
 _COLUMN_CALLS = frozenset({
     "col", "alias", "drop", "drop_nulls", "sort", "unique", "rename", "select", "group_by",
-    "join", "partition_by", "pivot", "unpivot", "get_column",
+    "join", "partition_by", "pivot", "unpivot", "get_column", "Series", "Column", "RowCheck",
 })  # fmt: skip
+_FRAME_CALLS = frozenset({"DataFrame", "from_dict"})  # a dict argument's keys are columns
 _COLUMN_KEYWORDS = frozenset(
-    {"on", "by", "category", "stack", "column", "columns", "index", "reference"}
+    {"on", "by", "category", "stack", "column", "columns", "index", "reference", "key"}
 )
 
 
@@ -76,11 +78,15 @@ def _column_names(tree: ast.AST) -> set[int]:
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
             if name in _COLUMN_CALLS:
                 found.update(id(a) for a in node.args if isinstance(a, ast.Constant))
-            found.update(
-                id(k.value)
-                for k in node.keywords
-                if k.arg in _COLUMN_KEYWORDS and isinstance(k.value, ast.Constant)
-            )
+            if name in _FRAME_CALLS:
+                for arg in node.args:
+                    if isinstance(arg, ast.Dict):
+                        found.update(id(k) for k in arg.keys if isinstance(k, ast.Constant))
+            for keyword in node.keywords:
+                if keyword.arg in _COLUMN_KEYWORDS:
+                    value = keyword.value
+                    parts = value.elts if isinstance(value, ast.Tuple | ast.List) else [value]
+                    found.update(id(v) for v in parts if isinstance(v, ast.Constant))
     return found
 
 
@@ -122,8 +128,9 @@ def test_the_scanner_finds_keys_and_skips_columns_and_docstrings() -> None:
     code = (
         '"""icb"""\nx = "icb"\ny = pl.col("sex")\nz = row["hospital"]\nw = f(level="pcn")\n'
         'v = frame.join(other, on="age_band").select("sex", "home")\nu = g(category="sex")\n'
+        't = pl.DataFrame({"sex": [1], "x": "hospice"})\ns = pl.Series("sex", [])\n'
     )
-    assert python_literals(code) == [(2, "icb"), (5, "pcn")]
+    assert python_literals(code) == [(2, "icb"), (5, "pcn"), (8, "hospice")]
     sql = "-- 'icb' in a comment\nselect sex from t where level = 'practice' and x = 'y'\n"
     assert sql_literals(sql) == [(2, "practice")]
 
