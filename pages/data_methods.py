@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from queries import disclosure, methods, runner, warehouse_info
+from queries import methods, runner, warehouse_info
+from queries.stats import disclosure
 from ui import downloads
 
 synthetic = warehouse_info.is_synthetic()

@@ -1,7 +1,7 @@
 """Death measures for a place: values with intervals, benchmarks, trends, peers, breakdowns.
 
 Raw counts come from the ``death_measures*.sql`` files; everything shown is made safe by
-``queries.disclosure`` (rounded, suppressed, percentages from the rounded figures) and
+``queries.stats.disclosure`` (rounded, suppressed, percentages from the rounded figures) and
 compared with a benchmark the way Fingertips does (95% interval against the benchmark
 value, with the measure's polarity). Frames are long: one row per (group, measure).
 """
@@ -14,11 +14,10 @@ import polars as pl
 
 from peolc.errors import QueryError
 from peolc.vocabulary import ENGLAND_CODE, PEER_PARENT_LEVEL
-from queries import disclosure
 from queries.measures import MEASURE_BY_KEY, MEASURES, SETTING_KEYS, Measure
 from queries.places import Place, lineage
 from queries.runner import run
-from queries.stats import benchmark, sii
+from queries.stats import benchmark, disclosure, sii
 
 Db = Path | str | None
 ORDERED_DIMENSIONS = ("imd_quintile", "imd_decile")

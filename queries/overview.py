@@ -11,10 +11,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from queries import deaths as death_measures
-from queries import disclosure, places
+from queries import places
 from queries.measures import MEASURE_BY_KEY
 from queries.runner import meta, run
-from queries.stats import proportion_ci
+from queries.stats import disclosure, proportion_ci
 
 Db = Path | str | None
 

@@ -6,6 +6,10 @@ against its published test tables and against Fingertips extracts in
 achieved. Everything here is pure numpy/scipy/polars: no Streamlit, no DuckDB.
 
     from queries.stats import proportion_ci, rate_ci, dsr, isr, sii, benchmark, suppress_frame
+
+The dashboard's disclosure policy (``queries.stats.disclosure``: which counts are
+controlled, and suppression across sums that add up in more than one direction) sits
+here too, beside the rule it applies (``suppression``), where the ETL may import it too.
 """
 
 from queries.stats.benchmark import (
@@ -15,15 +19,6 @@ from queries.stats.benchmark import (
     POLARITIES,
     Polarity,
     benchmark,
-)
-from queries.stats.disclosure import (
-    NHS_DIGITAL_RULE,
-    Suppressed,
-    SuppressionRule,
-    is_disclosive,
-    round_count,
-    suppress,
-    suppress_frame,
 )
 from queries.stats.funnels import (
     FunnelLimits,
@@ -48,6 +43,15 @@ from queries.stats.standardised import (
     IsrResult,
     dsr,
     isr,
+)
+from queries.stats.suppression import (
+    NHS_DIGITAL_RULE,
+    Suppressed,
+    SuppressionRule,
+    is_disclosive,
+    round_count,
+    suppress,
+    suppress_frame,
 )
 
 __all__ = [

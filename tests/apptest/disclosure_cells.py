@@ -26,10 +26,10 @@ import numpy as np
 import polars as pl
 
 from peolc.vocabulary import AGE_BANDS_5Y, AGE_BANDS_BROAD
-from queries import deaths, demographics, disclosure, equity, overview, registers
+from queries import deaths, demographics, equity, overview, registers
 from queries.measures import MEASURE_BY_KEY, MEASURES, SETTING_KEYS
 from queries.places import Place
-from queries.stats import NHS_DIGITAL_RULE
+from queries.stats import NHS_DIGITAL_RULE, disclosure
 
 CellId = tuple[object, ...]
 SMALLEST = NHS_DIGITAL_RULE.smallest_shown

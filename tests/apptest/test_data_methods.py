@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from queries import disclosure, methods
+from queries import methods
 from queries.measures import MEASURES
+from queries.stats import disclosure
 from tests.apptest.helpers import assert_clean, open_link, texts
 
 

@@ -12,10 +12,10 @@ import pytest
 
 from peolc.vocabulary import LEVEL_KEYS
 from queries import deaths, equity, places
-from queries.disclosure import RULE_TEXT
 from queries.measures import MEASURES
 from queries.places import Place
 from queries.stats import is_disclosive
+from queries.stats.disclosure import RULE_TEXT
 from ui import equity_report
 
 CONTEXT = equity_report.Context(synthetic=True, built_at="2026-01-01T00:00", tool_version="t")
