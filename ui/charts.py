@@ -1,6 +1,6 @@
 """Plotly figures shared by the pages, in Fingertips' conventions.
 
-Benchmark colours are Fingertips' (``queries.stats.BENCHMARK_COLOURS``) and always come
+Benchmark colours are Fingertips' (``ui.colours.BENCHMARK_COLOURS``) and always come
 with their words (legend, hover) and a bar pattern, so nobody has to tell green from
 amber; other series use the Okabe-Ito colour-blind-safe palette. Every figure draws its
 95% confidence interval where one exists. ``show`` adds the PNG export button.
@@ -20,7 +20,8 @@ import polars as pl
 import streamlit as st
 from plotly.colors import sample_colorscale
 
-from queries.stats import BENCHMARK_COLOURS, BENCHMARK_TEXT, BENCHMARK_TEXT_COLOURS
+from queries.stats import BENCHMARK_TEXT
+from ui.colours import BENCHMARK_COLOURS, BENCHMARK_TEXT_COLOURS
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 SETTING_COLOURS = {

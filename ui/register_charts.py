@@ -11,9 +11,10 @@ import numpy as np
 import plotly.graph_objects as go
 import polars as pl
 
-from queries.stats import BENCHMARK_COLOURS, BENCHMARK_TEXT
+from queries.stats import BENCHMARK_TEXT
 from ui import charts
 from ui.charts import ENGLAND_LINE, OKABE_ITO, _layout
+from ui.colours import BENCHMARK_COLOURS
 
 SYMBOLS = {
     "better": "circle",

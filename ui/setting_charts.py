@@ -11,8 +11,9 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
-from queries.stats import BENCHMARK_COLOURS, BENCHMARK_TEXT
+from queries.stats import BENCHMARK_TEXT
 from ui import charts
+from ui.colours import BENCHMARK_COLOURS
 
 
 def _legend_on_top(fig: go.Figure) -> go.Figure:

@@ -13,9 +13,7 @@ here too, beside the rule it applies (``suppression``), where the ETL may import
 """
 
 from queries.stats.benchmark import (
-    BENCHMARK_COLOURS,
     BENCHMARK_TEXT,
-    BENCHMARK_TEXT_COLOURS,
     POLARITIES,
     Polarity,
     benchmark,
@@ -55,9 +53,7 @@ from queries.stats.suppression import (
 )
 
 __all__ = [
-    "BENCHMARK_COLOURS",
     "BENCHMARK_TEXT",
-    "BENCHMARK_TEXT_COLOURS",
     "DSR_MIN_COUNT",
     "ESP2013",
     "ESP2013_BANDS",
