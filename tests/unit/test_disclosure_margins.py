@@ -17,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from queries import deaths
-from queries.stats import NHS_DIGITAL_RULE, disclosure, is_disclosive, suppress
+from queries.stats import NHS_DIGITAL_RULE, disclosure, suppress
+from tests.disclosive import is_disclosive
 
 PROPERTY = settings(max_examples=120, deadline=None)
 SMALL = NHS_DIGITAL_RULE.smallest_shown

@@ -14,8 +14,8 @@ from peolc.vocabulary import LEVEL_KEYS
 from queries import deaths, equity, places
 from queries.measures import MEASURES
 from queries.places import Place
-from queries.stats import is_disclosive
 from queries.stats.disclosure import RULE_TEXT
+from tests.disclosive import is_disclosive
 from ui import equity_report
 
 CONTEXT = equity_report.Context(synthetic=True, built_at="2026-01-01T00:00", tool_version="t")

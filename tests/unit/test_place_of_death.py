@@ -12,7 +12,7 @@ from queries import deaths, places
 from queries import place_of_death as pod
 from queries.measures import SETTING_KEYS
 from queries.places import Place
-from queries.stats import is_disclosive
+from tests.disclosive import is_disclosive
 
 
 @pytest.fixture(scope="module")

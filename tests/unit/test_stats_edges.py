@@ -27,7 +27,6 @@ from queries.stats import (
     funnel_grid,
     funnel_limits,
     funnel_significance,
-    is_disclosive,
     isr,
     poisson_ci,
     proportion_ci,
@@ -36,6 +35,7 @@ from queries.stats import (
     suppress,
     suppress_frame,
 )
+from tests.disclosive import is_disclosive
 
 NAN = float("nan")
 
