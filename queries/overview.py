@@ -65,12 +65,6 @@ class Headline:
             "figures": [asdict(t) for t in self.tiles],
         }
 
-    def tile(self, key: str) -> Tile:
-        for t in self.tiles:
-            if t.key == key:
-                return t
-        raise KeyError(key)
-
 
 def _fy(year: object) -> str:
     """A QOF financial year label from its starting year: 2022 -> '2022-23'."""

@@ -77,7 +77,7 @@ def share_bars(frame: pl.DataFrame, *, title: str, comparator: str) -> go.Figure
     )
     fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], automargin=True)
     fig.update_xaxes(title="% of deaths (95% confidence interval)", rangemode="tozero")
-    return _legend_on_top(charts._layout(fig, title, 120 + 50 * len(order)))
+    return _legend_on_top(charts.layout(fig, title, 120 + 50 * len(order)))
 
 
 def trend_grid(frame: pl.DataFrame, *, title: str, place: str) -> go.Figure:
@@ -128,7 +128,7 @@ def trend_grid(frame: pl.DataFrame, *, title: str, place: str) -> go.Figure:
             )
     fig.update_xaxes(dtick=1)
     fig.update_yaxes(rangemode="tozero", ticksuffix="%")
-    return charts._layout(fig, title, 300 * rows + 60)
+    return charts.layout(fig, title, 300 * rows + 60)
 
 
 def in_order(fig: go.Figure, categories: list[str]) -> go.Figure:
