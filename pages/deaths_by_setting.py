@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+import pages
 from peolc.vocabulary import LEVEL_BY_KEY
 from queries import place_of_death as pod
 from queries import warehouse_info
@@ -13,6 +14,7 @@ from queries.stats import BENCHMARK_TEXT
 from ui import charts, downloads, missing, selection
 from ui import setting_charts as scharts
 
+pages.through_entry_point()
 chosen = selection.current()
 place, year, compare = chosen.place, chosen.year, chosen.compare
 st.title(f"Deaths by setting: {place.name}")

@@ -5,11 +5,13 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+import pages
 from queries import demographics, sources
 from queries.measures import DEATHS_SOURCE
 from ui import charts, exhibit, missing, selection
 from ui import demographics_charts as dc
 
+pages.through_entry_point()
 chosen = selection.current()
 place, year = chosen.place, chosen.year
 POPULATION = "ONS population estimates or NHS England registered patients, as loaded"

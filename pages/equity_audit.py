@@ -7,12 +7,14 @@ from functools import partial
 import polars as pl
 import streamlit as st
 
+import pages
 from queries import deaths, equity, runner, warehouse_info
 from queries.equity_gap import gap_sentence
 from queries.measures import MEASURE_BY_KEY, MEASURES
 from ui import charts, downloads, equity_report, missing, selection
 from ui import setting_charts as scharts
 
+pages.through_entry_point()
 chosen = selection.current()
 place, year, dimension = chosen.place, chosen.year, chosen.breakdown
 split_name = equity.DIMENSIONS[dimension][0].lower() + equity.DIMENSIONS[dimension][1:]
