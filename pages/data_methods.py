@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from queries import disclosure, methods, runner, warehouse_info
+import pages
+from queries import methods, runner, warehouse_info
+from queries.stats import disclosure
 from ui import downloads
+
+pages.through_entry_point()
 
 synthetic = warehouse_info.is_synthetic()
 meta = runner.meta()

@@ -6,12 +6,14 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+import pages
 from peolc.levels import LEVEL_BY_KEY
 from peolc.measures import DEATHS_SOURCE, MeasureKey
 from queries import deaths_by_setting
 from queries.stats import BENCHMARK_TEXT
 from ui import charts, deaths_by_setting_charts, exhibit, missing, selection
 
+pages.through_entry_point()
 chosen = selection.current()
 place, year, compare = chosen.place, chosen.year, chosen.compare
 st.title(f"Deaths by setting: {place.name}")

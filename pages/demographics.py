@@ -5,12 +5,14 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+import pages
 from peolc.levels import ENGLAND
 from peolc.measures import DEATHS_SOURCE
 from queries import demographics, sources
 from ui import charts, exhibit, missing, selection
 from ui import demographics_charts as dc
 
+pages.through_entry_point()
 chosen = selection.current()
 place, year = chosen.place, chosen.year
 POPULATION = "ONS population estimates or NHS England registered patients, as loaded"

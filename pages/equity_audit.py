@@ -7,6 +7,7 @@ from functools import partial
 import polars as pl
 import streamlit as st
 
+import pages
 from peolc.measures import MEASURE_BY_KEY, MEASURES
 from queries import deaths, equity, runner, warehouse_info
 from queries.equity_gap import gap_sentence
@@ -20,6 +21,7 @@ from ui import (
     selection,
 )
 
+pages.through_entry_point()
 chosen = selection.current()
 place, year, dimension = chosen.place, chosen.year, chosen.breakdown
 split_name = equity.DIMENSIONS[dimension][0].lower() + equity.DIMENSIONS[dimension][1:]

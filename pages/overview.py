@@ -5,11 +5,13 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+import pages
 from peolc.levels import LEVEL_BY_KEY
 from peolc.measures import DEATHS_SOURCE, MEASURE_BY_KEY, MEASURES
 from queries import deaths, maps, overview, spine, warehouse_info
 from ui import charts, downloads, exhibit, missing, selection, tiles
 
+pages.through_entry_point()
 chosen = selection.current()
 place = chosen.place
 synthetic = warehouse_info.is_synthetic()

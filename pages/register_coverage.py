@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+import pages
 from peolc.levels import LEVEL_BY_KEY, LevelKey
 from peolc.measures import DEATHS_SOURCE, MEASURE_BY_KEY
 from peolc.vocabulary import NEED_SHARE_OF_DEATHS, NEED_SHARE_OF_LIST
@@ -12,6 +13,7 @@ from queries import registers
 from ui import exhibit, missing, selection
 from ui import register_charts as rc
 
+pages.through_entry_point()
 chosen = selection.current()
 place, year, compare = chosen.place, chosen.year, chosen.compare
 QOF, BOTH = registers.QOF_SOURCE, f"{registers.QOF_SOURCE}; {DEATHS_SOURCE}"

@@ -1,7 +1,7 @@
 """Death measures for a place: values with intervals, benchmarks, trends, peers, breakdowns.
 
 Raw counts come from the ``death_measures*.sql`` files; everything shown is made safe by
-``queries.disclosure`` (rounded, suppressed, percentages from the rounded figures) and
+``queries.stats.disclosure`` (rounded, suppressed, percentages from the rounded figures) and
 compared with a benchmark the way Fingertips does (95% interval against the benchmark
 value, with the measure's polarity). Frames are long: one row per (group, measure).
 """
@@ -21,10 +21,9 @@ from peolc.measures import (
     Measure,
     MeasureKey,
 )
-from queries import disclosure
 from queries.places import Place, lineage
 from queries.runner import Db, run
-from queries.stats import benchmark, sii
+from queries.stats import benchmark, disclosure, sii
 
 ORDERED_DIMENSIONS = ORDERED_BREAKDOWNS
 DIMENSIONS = BREAKDOWN_KEYS

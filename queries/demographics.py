@@ -1,7 +1,7 @@
 """Demographics of a place: population by age and sex, older-age shares, deprivation, deaths by age.
 
 Populations and their shares are published figures (ONS estimates, NHS registered lists)
-and are shown in full; deaths are counts of people and go through ``queries.disclosure``.
+and are shown in full; deaths are counts of people and go through ``queries.stats.disclosure``.
 Every frame carries the population ``basis`` so pages can say whether it counts residents
 or registered patients, which differ for the same place.
 """
@@ -13,9 +13,9 @@ import polars as pl
 from peolc.breakdowns import BreakdownKey
 from peolc.levels import ENGLAND, LevelKey
 from peolc.vocabulary import AGE_BANDS_5Y, AGE_BANDS_BROAD
-from queries import disclosure
 from queries.places import Place
 from queries.runner import Db, run
+from queries.stats import disclosure
 
 BASIS_TEXT = {
     LevelKey.LSOA: "residents (small-area population estimates summed over the area's LSOAs)",

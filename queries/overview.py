@@ -14,9 +14,9 @@ from peolc.levels import ENGLAND, BaseKind
 from peolc.measures import MEASURE_BY_KEY, MeasureKey
 from peolc.vocabulary import SettingKey
 from queries import deaths as death_measures
-from queries import disclosure, places
+from queries import places
 from queries.runner import Db, meta, run
-from queries.stats import proportion_ci
+from queries.stats import disclosure, proportion_ci
 
 POPULATION_BASIS = {
     BaseKind.LSOA: "residents (small-area estimates)",
@@ -68,12 +68,6 @@ class Headline:
             "synthetic": self.synthetic,
             "figures": [asdict(t) for t in self.tiles],
         }
-
-    def tile(self, key: str) -> Tile:
-        for t in self.tiles:
-            if t.key == key:
-                return t
-        raise KeyError(key)
 
 
 def _fy(year: object) -> str:

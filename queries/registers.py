@@ -8,7 +8,7 @@ underlying cause is on the Etkind et al. 2017 list (record-level deaths, the
 ``queries.deaths`` so every page reports the same figure.
 
 List sizes are published and shown in full; registers and deaths are counts of people and
-go through ``queries.disclosure`` (percentages from the rounded counts). Areas of one
+go through ``queries.stats.disclosure`` (percentages from the rounded counts). Areas of one
 table are siblings: they add up to the place's figure shown above them.
 """
 
@@ -21,12 +21,13 @@ from peolc.breakdowns import BreakdownKey
 from peolc.levels import ENGLAND, LEVEL_BY_KEY, LEVELS, LevelKey, descendants
 from peolc.measures import MeasureKey
 from peolc.vocabulary import CAUSE_GROUPS, NEED_SHARE_OF_DEATHS, NEED_SHARE_OF_LIST
-from queries import deaths, disclosure
+from queries import deaths
 from queries.places import Place, lineage
 from queries.runner import Db, run
 from queries.stats import (
     BENCHMARK_TEXT,
     benchmark,
+    disclosure,
     funnel_grid,
     funnel_limits,
     funnel_significance,

@@ -1,6 +1,6 @@
 """Plotly figures shared by the pages, in Fingertips' conventions.
 
-Benchmark colours are Fingertips' (``queries.stats.BENCHMARK_COLOURS``) and always come
+Benchmark colours are Fingertips' (``ui.colours.BENCHMARK_COLOURS``) and always come
 with their words (legend, hover) and a bar pattern, so nobody has to tell green from
 amber; other series use the Okabe-Ito colour-blind-safe palette. Every figure draws its
 95% confidence interval where one exists. ``show`` adds the PNG export button.
@@ -9,7 +9,6 @@ amber; other series use the Okabe-Ito colour-blind-safe palette. Every figure dr
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from typing import Any
 
 # plotly imports pandas lazily; importing it here, under Python's import lock, stops the
@@ -20,7 +19,8 @@ import polars as pl
 import streamlit as st
 from plotly.colors import sample_colorscale
 
-from queries.stats import BENCHMARK_COLOURS, BENCHMARK_TEXT, BENCHMARK_TEXT_COLOURS
+from queries.stats import BENCHMARK_TEXT
+from ui.colours import BENCHMARK_COLOURS, BENCHMARK_TEXT_COLOURS
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 SETTING_COLOURS = {
@@ -53,7 +53,8 @@ def benchmark_pattern(label: str) -> dict[str, object]:
     }
 
 
-def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
+def layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
+    """The house style every figure of every page shares: title, height, font, grid, legend."""
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
         height=height,
@@ -141,57 +142,7 @@ def benchmark_bars(
         title=unit if unit != "%" else "% (95% confidence interval)", rangemode="tozero"
     )
     height = max(320, 60 + 22 * len(order))
-    return _layout(fig, title, height)
-
-
-def trend(
-    series: Sequence[tuple[str, pl.DataFrame]],
-    *,
-    title: str,
-    x: str = "year",
-    unit: str = "%",
-) -> go.Figure:
-    """Lines with shaded 95% intervals, one per (name, frame with x/value/lower/upper)."""
-    fig = go.Figure()
-    for i, (name, frame) in enumerate(series):
-        colour = ENGLAND_LINE if name == "England" else OKABE_ITO[i % len(OKABE_ITO)]
-        data = frame.sort(x)
-        xs = data[x].to_list()
-        lower, upper = data["lower"].to_list(), data["upper"].to_list()
-        if any(v is not None for v in upper):
-            fig.add_trace(
-                go.Scatter(
-                    x=xs + xs[::-1],
-                    y=upper + lower[::-1],
-                    fill="toself",
-                    fillcolor=colour,
-                    opacity=0.15,
-                    line={"width": 0},
-                    hoverinfo="skip",
-                    showlegend=False,
-                )
-            )
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=data["value"].to_list(),
-                name=name,
-                mode="lines+markers",
-                line={
-                    "color": colour,
-                    "width": 2.5,
-                    "dash": "dash" if name == "England" else "solid",
-                },
-                customdata=list(zip(lower, upper, strict=True)),
-                hovertemplate=(
-                    f"{name} %{{x}}: %{{y:.1f}}{unit}"
-                    "<br>95% CI %{customdata[0]:.1f} to %{customdata[1]:.1f}<extra></extra>"
-                ),
-            )
-        )
-    fig.update_xaxes(dtick=1, title=None)
-    fig.update_yaxes(title=unit if unit != "%" else "%", rangemode="tozero")
-    return _layout(fig, title)
+    return layout(fig, title, height)
 
 
 def stacked_shares(frame: pl.DataFrame, *, category: str, title: str) -> go.Figure:
@@ -219,7 +170,7 @@ def stacked_shares(frame: pl.DataFrame, *, category: str, title: str) -> go.Figu
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title="% of deaths", range=[0, 100])
     fig.update_yaxes(autorange="reversed", automargin=True)
-    return _layout(fig, title, max(300, 80 + 40 * frame[category].n_unique()))
+    return layout(fig, title, max(300, 80 + 40 * frame[category].n_unique()))
 
 
 def pyramid(place: pl.DataFrame, england: pl.DataFrame | None, *, title: str) -> go.Figure:
@@ -265,69 +216,7 @@ def pyramid(place: pl.DataFrame, england: pl.DataFrame | None, *, title: str) ->
     fig.update_yaxes(
         categoryorder="array", categoryarray=place["age_band"].unique(maintain_order=True).to_list()
     )
-    return _layout(fig, title, 520)
-
-
-def funnel(
-    points: pl.DataFrame,
-    limits: pl.DataFrame,
-    *,
-    title: str,
-    x_title: str,
-    y_title: str,
-    centre: float,
-) -> go.Figure:
-    """Funnel plot: points (denominator, value, name, flag) and 95%/99.8% control limits."""
-    fig = go.Figure()
-    styles = {"95": ("#E69F00", "dash"), "998": ("#D55E00", "dot")}
-    for level, (colour, dash) in styles.items():
-        for side in ("lower", "upper"):
-            fig.add_trace(
-                go.Scatter(
-                    x=limits["denominator"].to_list(),
-                    y=limits[f"{side}_{level}"].to_list(),
-                    mode="lines",
-                    line={"color": colour, "dash": dash, "width": 1.5},
-                    name=f"{'95' if level == '95' else '99.8'}% limits",
-                    showlegend=side == "lower",
-                    hoverinfo="skip",
-                )
-            )
-    fig.add_hline(
-        y=centre,
-        line={"color": ENGLAND_LINE, "width": 1.5},
-        annotation_text=f"Average {centre:.1f}%",
-        annotation_position="top left",
-    )
-    colours = {"above": "#0072B2", "below": "#D55E00", "within": "#999999"}
-    names = {"above": "Above 99.8% limit", "below": "Below 99.8% limit", "within": "Within limits"}
-    for flag, colour in colours.items():
-        part = points.filter(pl.col("flag") == flag)
-        if part.is_empty():
-            continue
-        fig.add_trace(
-            go.Scatter(
-                x=part["denominator"].to_list(),
-                y=part["value"].to_list(),
-                mode="markers",
-                marker={
-                    "color": colour,
-                    "size": 7,
-                    "line": {"width": 0.5, "color": "#333"},
-                    "symbol": {
-                        "above": "triangle-up",
-                        "below": "triangle-down",
-                        "within": "circle",
-                    }[flag],
-                },
-                name=names[flag],
-                text=part["name"].to_list(),
-                hovertemplate="%{text}<br>%{y:.1f}% of %{x:,}<extra></extra>",
-            )
-        )
-    fig.update_xaxes(title=x_title)
-    fig.update_yaxes(title=y_title, rangemode="tozero")
-    return _layout(fig, title, 480)
+    return layout(fig, title, 520)
 
 
 def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:
@@ -413,7 +302,7 @@ def choropleth(
     # one degree of longitude is cos(53°) ≈ 0.6 of a degree of latitude in England
     fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / 0.6)
     fig.update_layout(hovermode="closest")
-    return _layout(fig, title, 640)
+    return layout(fig, title, 640)
 
 
 def spine(frame: pl.DataFrame, *, title: str, benchmark_name: str = "England") -> go.Figure:
@@ -482,4 +371,4 @@ def spine(frame: pl.DataFrame, *, title: str, benchmark_name: str = "England") -
         showgrid=False,
     )
     fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], automargin=True)
-    return _layout(fig, title, max(360, 60 + 34 * len(labels)))
+    return layout(fig, title, max(360, 60 + 34 * len(labels)))

@@ -11,8 +11,9 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
-from queries.stats import BENCHMARK_COLOURS, BENCHMARK_TEXT
+from queries.stats import BENCHMARK_TEXT
 from ui import charts
+from ui.colours import BENCHMARK_COLOURS
 
 
 def _legend_on_top(fig: go.Figure) -> go.Figure:
@@ -76,7 +77,7 @@ def share_bars(frame: pl.DataFrame, *, title: str, comparator: str) -> go.Figure
     )
     fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], automargin=True)
     fig.update_xaxes(title="% of deaths (95% confidence interval)", rangemode="tozero")
-    return _legend_on_top(charts._layout(fig, title, 120 + 50 * len(order)))
+    return _legend_on_top(charts.layout(fig, title, 120 + 50 * len(order)))
 
 
 def trend_grid(frame: pl.DataFrame, *, title: str, place: str) -> go.Figure:
@@ -127,7 +128,7 @@ def trend_grid(frame: pl.DataFrame, *, title: str, place: str) -> go.Figure:
             )
     fig.update_xaxes(dtick=1)
     fig.update_yaxes(rangemode="tozero", ticksuffix="%")
-    return charts._layout(fig, title, 300 * rows + 60)
+    return charts.layout(fig, title, 300 * rows + 60)
 
 
 def in_order(fig: go.Figure, categories: list[str]) -> go.Figure:

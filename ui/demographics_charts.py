@@ -9,7 +9,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from ui.charts import ENGLAND_LINE, OKABE_ITO, _layout
+from ui.charts import ENGLAND_LINE, OKABE_ITO, layout
 
 # sequential, colour-blind safe (cividis) for ordered bands: young (dark) to old (light)
 CIVIDIS = ("#00204D", "#31446B", "#666970", "#958F78", "#CBBA69", "#FFEA46")
@@ -50,7 +50,7 @@ def share_lines(frame: pl.DataFrame, *, title: str, place_name: str) -> go.Figur
             )
     fig.update_xaxes(dtick=1, title=None)
     fig.update_yaxes(title="% of population", rangemode="tozero")
-    return _layout(fig, title)
+    return layout(fig, title)
 
 
 def reference_bars(
@@ -103,7 +103,7 @@ def reference_bars(
         )
     fig.update_xaxes(title=x_title, type="category")
     fig.update_yaxes(title=y_title, rangemode="tozero")
-    return _layout(fig, title)
+    return layout(fig, title)
 
 
 def stacked_counts(
@@ -129,7 +129,7 @@ def stacked_counts(
     fig.update_layout(barmode="stack")
     fig.update_xaxes(dtick=1, title=None)
     fig.update_yaxes(title=y_title, rangemode="tozero")
-    return _layout(fig, title, 460)
+    return layout(fig, title, 460)
 
 
 def _ramp(i: int, n: int) -> str:

@@ -16,7 +16,7 @@ import streamlit as st
 import xlsxwriter
 
 from queries import runner
-from queries.disclosure import RULE_TEXT
+from queries.stats.disclosure import RULE_TEXT
 
 SYNTHETIC_COLUMN = "data_status"
 SYNTHETIC_VALUE = "SYNTHETIC demo data - not real figures"

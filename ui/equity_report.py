@@ -17,10 +17,10 @@ import polars as pl
 import xlsxwriter
 
 from peolc.measures import MEASURES
-from queries.disclosure import RULE_TEXT
 from queries.equity import DIMENSIONS, Audit, table
 from queries.equity import audit as run_audit
 from queries.places import Place
+from queries.stats.disclosure import RULE_TEXT
 
 SYNTHETIC_TEXT = "SYNTHETIC demo data - not real figures"
 METHODS = (

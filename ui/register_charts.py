@@ -11,9 +11,10 @@ import numpy as np
 import plotly.graph_objects as go
 import polars as pl
 
-from queries.stats import BENCHMARK_COLOURS, BENCHMARK_TEXT
+from queries.stats import BENCHMARK_TEXT
 from ui import charts
-from ui.charts import ENGLAND_LINE, OKABE_ITO, _layout
+from ui.charts import ENGLAND_LINE, OKABE_ITO, layout
+from ui.colours import BENCHMARK_COLOURS
 
 SYMBOLS = {
     "better": "circle",
@@ -34,7 +35,7 @@ FUNNEL_POINTS = {
 
 
 def _legend_below(fig: go.Figure) -> go.Figure:
-    """Put the legend clear of the x-axis title (``_layout`` puts it at a fixed fraction)."""
+    """Put the legend clear of the x-axis title (``layout`` puts it at a fixed fraction)."""
     plot_height = max(int(fig.layout.height or 420) - 60, 100)
     fig.update_layout(legend={"yanchor": "top", "y": -70 / plot_height, "traceorder": "normal"})
     return fig
@@ -104,7 +105,7 @@ def prevalence_dots(
     order = data.sort("value")["area_name"].to_list()
     fig.update_yaxes(categoryorder="array", categoryarray=order, automargin=True)
     fig.update_xaxes(title="% of registered patients (95% confidence interval)", rangemode="tozero")
-    return _legend_below(_layout(fig, title, max(320, 80 + 24 * len(order))))
+    return _legend_below(layout(fig, title, max(320, 80 + 24 * len(order))))
 
 
 def _funnel_axes(
@@ -215,7 +216,7 @@ def practice_funnel(
         )
     fig.update_xaxes(title="Registered patients (list size)", range=[0, x_max * 1.05])
     fig.update_yaxes(title="% of patients on the register", range=[0, y_max * 1.1])
-    return _legend_below(_layout(fig, title, 500))
+    return _legend_below(layout(fig, title, 500))
 
 
 def identification_bars(frame: pl.DataFrame, *, title: str, benchmark_name: str) -> go.Figure:
@@ -260,7 +261,7 @@ def timing_bands(frame: pl.DataFrame, *, title: str, bands: dict[str, str]) -> g
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title="% of people identified (with a register date)", range=[0, 100])
     fig.update_yaxes(autorange="reversed", automargin=True)
-    return _legend_below(_layout(fig, title, max(300, 80 + 45 * frame["label"].n_unique())))
+    return _legend_below(layout(fig, title, max(300, 80 + 45 * frame["label"].n_unique())))
 
 
 def area_table(rows: pl.DataFrame, *, year: int) -> pl.DataFrame:

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 
 from peolc.breakdowns import EQUITY_BREAKDOWNS
 from peolc.errors import QueryError
@@ -144,13 +143,10 @@ def sidebar() -> Selection:
 def current() -> Selection:
     """The selection made in the sidebar on this run.
 
-    A page opened by its own URL as the very first request to a fresh server is run by
-    Streamlit's legacy ``pages/`` folder support, without ``dashboard.py`` (no banner, no
-    picker, no selection). Then legacy support is switched off (as ``st.navigation`` does
-    on every later run) and the script rerun, which goes through the entry point.
+    ``dashboard.py`` draws the sidebar before it runs the page, and every page first makes
+    sure it runs through ``dashboard.py`` (``pages.through_entry_point``), so there is one.
     """
     selection = st.session_state.get("selection")
     if not isinstance(selection, Selection):
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+        raise RuntimeError("No selection: the page ran without dashboard.py's sidebar")
     return selection

@@ -6,24 +6,17 @@ against its published test tables and against Fingertips extracts in
 achieved. Everything here is pure numpy/scipy/polars: no Streamlit, no DuckDB.
 
     from queries.stats import proportion_ci, rate_ci, dsr, isr, sii, benchmark, suppress_frame
+
+The dashboard's disclosure policy (``queries.stats.disclosure``: which counts are
+controlled, and suppression across sums that add up in more than one direction) sits
+here too, beside the rule it applies (``suppression``), where the ETL may import it too.
 """
 
 from queries.stats.benchmark import (
-    BENCHMARK_COLOURS,
     BENCHMARK_TEXT,
-    BENCHMARK_TEXT_COLOURS,
     POLARITIES,
     Polarity,
     benchmark,
-)
-from queries.stats.disclosure import (
-    NHS_DIGITAL_RULE,
-    Suppressed,
-    SuppressionRule,
-    is_disclosive,
-    round_count,
-    suppress,
-    suppress_frame,
 )
 from queries.stats.funnels import (
     FunnelLimits,
@@ -49,11 +42,17 @@ from queries.stats.standardised import (
     dsr,
     isr,
 )
+from queries.stats.suppression import (
+    NHS_DIGITAL_RULE,
+    Suppressed,
+    SuppressionRule,
+    round_count,
+    suppress,
+    suppress_frame,
+)
 
 __all__ = [
-    "BENCHMARK_COLOURS",
     "BENCHMARK_TEXT",
-    "BENCHMARK_TEXT_COLOURS",
     "DSR_MIN_COUNT",
     "ESP2013",
     "ESP2013_BANDS",
@@ -74,7 +73,6 @@ __all__ = [
     "funnel_grid",
     "funnel_limits",
     "funnel_significance",
-    "is_disclosive",
     "isr",
     "poisson_ci",
     "proportion_ci",

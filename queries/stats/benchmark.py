@@ -3,9 +3,9 @@
 Fingertips compares the confidence interval of the area's value with the benchmark's
 value: if the whole interval lies above it the area is "higher", below it "lower",
 otherwise "similar"; with a polarity the first two become "better" or "worse". The level
-(95% or 99.8%) is chosen by the caller by passing that level's limits. Colours are those
-of Fingertips (fingertipscharts `scale_fill_phe`); the text label must always be shown
-with the colour, so nobody has to tell green from amber.
+(95% or 99.8%) is chosen by the caller by passing that level's limits. The labels' colours
+are presentation and live in ``ui.colours``; ``BENCHMARK_TEXT`` gives the words that must
+always be shown with them.
 """
 
 from __future__ import annotations
@@ -20,29 +20,6 @@ from queries.stats._inputs import Numbers, TextArray, as_float
 Polarity = Literal["lower is better", "higher is better", "no judgement"]
 POLARITIES: tuple[Polarity, ...] = ("lower is better", "higher is better", "no judgement")
 
-#: Fingertips fills by label (fingertipscharts `scale_fill_phe`: Better #92D050, Same
-#: #FFC000, Worse #C00000, Not compared #C9C9C9, Higher #BED2FF, Lower #5555E6).
-BENCHMARK_COLOURS = MappingProxyType(
-    {
-        "better": "#92D050",
-        "similar": "#FFC000",
-        "worse": "#C00000",
-        "higher": "#BED2FF",
-        "lower": "#5555E6",
-        "not compared": "#C9C9C9",
-    }
-)
-#: Text colour with at least 4.5:1 contrast on each fill (WCAG AA), for labels drawn on it.
-BENCHMARK_TEXT_COLOURS = MappingProxyType(
-    {
-        "better": "#000000",
-        "similar": "#000000",
-        "worse": "#FFFFFF",
-        "higher": "#000000",
-        "lower": "#FFFFFF",
-        "not compared": "#000000",
-    }
-)
 #: Sentences for legends and tooltips; {benchmark} is replaced by its name.
 BENCHMARK_TEXT = MappingProxyType(
     {

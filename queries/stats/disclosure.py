@@ -1,254 +1,403 @@
-"""Statistical disclosure control for counts shown on pages or exported.
+"""The dashboard's disclosure policy, applied through ``queries.stats.suppress``.
 
-The default rule is NHS Digital's for sub-national counts: 1 to 7 are shown as "*",
-8 and over are rounded to the nearest 5, zero is shown as 0, and percentages are
-computed from the rounded figures. Primary suppression alone is not enough when a group
-of sibling cells adds up to a published total (deaths by place of death for an area, say):
-one hidden cell could be recovered as the total minus the others. Secondary suppression
-therefore hides more siblings, smallest first, until the hidden cells of each group are at
-least two and add up to at least the smallest count that may be shown (so their sum
-is not itself disclosive). If that cannot be reached because every sibling is already
-hidden, the group's total is hidden too.
+Sub-national counts follow the NHS Digital rule (``queries.stats.NHS_DIGITAL_RULE``:
+1-7 hidden, others rounded to the nearest 5, percentages and intervals computed from the
+rounded figures, siblings hidden so a hidden cell cannot be recovered from a total).
+National (England) figures are published in full, as ONS and Fingertips do. Every count
+a page shows or a file exports comes through here.
+
+A table's counts often add up in more than one direction: the places of death of one
+group add up to the group's deaths, the same place of death across the groups adds up to
+the place's total, home plus care home is the usual place of residence, the bands of
+each cause add up to an 'All causes' row. ``Cells`` and ``Adds`` describe those sums and
+``protect`` hides counts until every sum is safe and no hidden count of 1-7 follows from
+the sums together (checked by linear algebra), so a reader cannot difference it out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
+from scipy import sparse
+from scipy.sparse import csgraph
 
-from queries.stats._inputs import (
-    BoolArray,
-    FloatArray,
-    Groups,
-    Numbers,
-    TextArray,
-    as_float,
-    group_index,
+from queries.stats.intervals import proportion_ci
+from queries.stats.suppression import NHS_DIGITAL_RULE, suppress, suppress_frame
+
+ITEM = "cell_item"  # column of the cells frame naming what a cell counts
+ROLE = "cell_role"  # "numerator" or "denominator"
+COUNT = "cell_count"
+
+RULE = NHS_DIGITAL_RULE
+RULE_TEXT = (
+    "Counts for areas below England: 1 to 7 are shown as '*', 8 and over are rounded to the "
+    "nearest 5, and percentages and confidence intervals are computed from the rounded "
+    "figures; where one hidden count could be worked out from a total, more are hidden. "
+    "England figures are shown in full."
 )
 
 
 @dataclass(frozen=True)
-class SuppressionRule:
-    """A documented disclosure rule for counts; frozen so a page cannot change it by accident.
+class Shown:
+    """A single count as it may be shown: the text, the (rounded) number, hidden or not."""
 
-    Counts from 1 up to `smallest_shown - 1` are hidden and shown as `symbol`; counts of
-    `smallest_shown` and over are rounded half-up to the nearest `round_to`; zero is shown
-    as 0 when `show_zero`, else hidden; missing or negative counts are shown as `missing`.
-    With `secondary`, siblings are hidden too so a hidden cell cannot be recovered from a
-    total (see the module docstring).
+    display: str
+    value: int | None
+    suppressed: bool
+
+
+def applies(level: str) -> bool:
+    """Whether counts for places of this level are sub-national (and so controlled)."""
+    return level != "england"
+
+
+def count(value: int | None, level: str) -> Shown:
+    """One count under the policy (tiles, single figures)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return Shown("n/a", None, False)
+    if not applies(level):
+        return Shown(f"{int(value):,}", int(value), False)
+    result = suppress([value], rule=RULE)
+    shown = result.values[0]
+    if result.hidden[0]:
+        return Shown(RULE.symbol, None, True)
+    number = int(shown)
+    return Shown(f"{number:,}", number, False)
+
+
+def item(*names: str) -> pl.Expr:
+    """The cells that count one of ``names`` (for ``Adds``)."""
+    return pl.col(ITEM).is_in(list(names))
+
+
+def everything() -> pl.Expr:
+    """Every cell (for ``Adds``)."""
+    return pl.lit(True)
+
+
+@dataclass(frozen=True, eq=False)
+class Adds:
+    """A sum between cells: in each group of ``by``, the ``parts`` add up to the ``total``.
+
+    ``parts`` and ``total`` are expressions over the cells frame (``ITEM``, ``ROLE`` and
+    the frame's own columns; null counts as no). ``total=None`` means the total is
+    published elsewhere (the place's own figure on another page), so it is taken as known.
     """
 
-    name: str = "NHS Digital: 1-7 suppressed, others rounded to the nearest 5"
-    smallest_shown: int = 8
-    round_to: int = 5
-    show_zero: bool = True
-    symbol: str = "*"
-    missing: str = ""
-    secondary: bool = True
+    by: tuple[str, ...]
+    parts: pl.Expr
+    total: pl.Expr | None = None
 
 
-NHS_DIGITAL_RULE = SuppressionRule()
+@dataclass(frozen=True, eq=False)
+class Cells:
+    """How a long frame's counts are the cells of one table, and which of them add up.
 
-
-class Suppressed(NamedTuple):
-    """Counts after disclosure control, row for row with the input.
-
-    `values`: rounded counts, NaN where hidden or missing; `display`: the text to show;
-    `hidden`: all suppressed cells; `secondary`: those hidden only to protect a sibling;
-    `total_hidden`: per group (in order of first appearance), True where the group's total
-    must also be hidden because every sibling is hidden and their sum is still small.
+    A row's numerator is the cell (``keys``, ``item``); its denominator is the cell
+    (``keys``, ``denominator_item``), one cell however many rows share it.
     """
 
-    values: FloatArray
-    display: TextArray
-    hidden: BoolArray
-    secondary: BoolArray
-    total_hidden: BoolArray
+    keys: tuple[str, ...]
+    item: str
+    denominator_item: str
+    sums: tuple[Adds, ...]
 
 
-def round_count(values: Numbers, rule: SuppressionRule = NHS_DIGITAL_RULE) -> FloatArray:
-    """Counts rounded half-up to the nearest `rule.round_to` (NaN stays NaN)."""
-    x = as_float(values)
-    base = max(rule.round_to, 1)
-    return np.asarray(np.floor(x / base + 0.5) * base, np.float64)
-
-
-def _primary(x: FloatArray, rule: SuppressionRule) -> BoolArray:
-    small = (x > 0) & (x < rule.smallest_shown)
-    if not rule.show_zero:
-        small |= x == 0
-    return np.asarray(small, np.bool_)
-
-
-def _unsafe(hidden_values: FloatArray, rule: SuppressionRule) -> bool:
-    """A group's hidden cells are unsafe when one alone, or when their sum is small."""
-    if hidden_values.size == 0:
-        return False
-    total = float(hidden_values.sum())
-    return bool(hidden_values.size == 1 or 0 < total < rule.smallest_shown)
-
-
-def suppress(
-    counts: Numbers,
-    *,
-    groups: Groups | None = None,
-    rule: SuppressionRule = NHS_DIGITAL_RULE,
-    already_hidden: Sequence[bool] | BoolArray | None = None,
-    priority: Numbers | None = None,
-) -> Suppressed:
-    """Apply `rule` to counts; `groups` names sibling cells that add up to a known total.
-
-    Without `groups` every cell stands alone (primary suppression and rounding only).
-    With `groups`, each group's total is assumed to be published or derivable, and
-    secondary suppression hides the smallest visible siblings (positive counts first,
-    then zeros, ties by position) until the group is safe. `already_hidden` marks cells
-    hidden for another reason (e.g. to protect another total the cell adds up to): they
-    stay hidden and count as hidden siblings, and are flagged `secondary` unless the rule
-    hides them anyway. `priority` (lower first) comes before size when choosing which
-    sibling to hide, so a caller can steer secondary suppression away from cells that
-    would break another total. Never raises on bad cells: missing, non-numeric and
-    negative counts are shown as `rule.missing`.
-    """
-    x = as_float(counts).ravel()
-    x[x < 0] = np.nan
-    primary = _primary(x, rule)
-    before = (
-        np.zeros(x.size, np.bool_) if already_hidden is None else np.array(already_hidden, np.bool_)
-    )
-    if before.shape != x.shape:
-        raise ValueError(f"already_hidden has {before.size} cells, the counts {x.size}")
-    hidden = primary | (before & np.isfinite(x))
-    secondary = hidden & ~primary
-    rank = np.zeros(x.size) if priority is None else as_float(priority).ravel()
-    if rank.shape != x.shape:
-        raise ValueError(f"priority has {rank.size} cells, the counts {x.size}")
-    keys, index = (None, None) if groups is None else group_index(groups, x.size)
-    total_hidden = np.zeros(0 if keys is None else len(keys), dtype=np.bool_)
-    if index is not None and rule.secondary:
-        order = np.argsort(index, kind="stable")
-        by_group = np.split(order, np.cumsum(np.bincount(index))[:-1])
-        for g in np.unique(index[hidden]):
-            rows = by_group[g]
-            known = rows[np.isfinite(x[rows])]
-            while _unsafe(x[known[hidden[known]]], rule):
-                free = known[~hidden[known]]
-                if free.size == 0:
-                    total_hidden[g] = True
-                    break
-                smallest = np.lexsort((free, x[free], x[free] == 0, rank[free]))[0]
-                pick = free[smallest]
-                hidden[pick] = secondary[pick] = True
-    rounded = round_count(x, rule)
-    values = np.where(hidden | np.isnan(x), np.nan, rounded)
-    display = np.array(
-        [
-            rule.missing if np.isnan(v) else (rule.symbol if h else str(int(r)))
-            for v, h, r in zip(x.tolist(), hidden.tolist(), rounded.tolist(), strict=True)
-        ],
-        dtype=object,
-    )
-    return Suppressed(values, display, hidden, secondary, total_hidden)
-
-
-def suppress_frame(
+def proportions(
     frame: pl.DataFrame,
-    count_cols: Sequence[str],
+    numerator: str,
+    denominator: str,
+    level: str,
     *,
-    group_by: Sequence[str] | None = None,
-    total: str | None = None,
-    rule: SuppressionRule = NHS_DIGITAL_RULE,
-    blank: Mapping[str, Sequence[str]] | None = None,
+    group_by: list[str] | None = None,
+    cells: Cells | None = None,
+    multiplier: float = 100,
 ) -> pl.DataFrame:
-    """A copy of `frame` that is safe to show or export under `rule`.
+    """Counts made safe and turned into percentages with Wilson 95% and 99.8% limits.
 
-    For each count column c: c becomes the rounded count (null where hidden or missing),
-    and `c_display` holds the text to show ("*", "0", "1235"...). `group_by` declares the
-    sibling cells (rows of a group add up to the group total; pass [] for the whole
-    frame); None means the rows are not additive and only primary suppression applies.
-    `total` names a column holding each row's group total (the percentage denominator):
-    it is rounded and suppressed too, gets `total_display`, and each count gets `c_pct`,
-    the percentage computed from the rounded count and rounded total. `blank` maps a count
-    column to derived columns (rates, confidence limits) that are set to null wherever
-    that count is hidden. Other columns are returned unchanged, in the same row order.
+    Adds ``numerator_shown``/``denominator_shown`` (text), ``value``, ``lower``, ``upper``,
+    ``lower_998``, ``upper_998``, and replaces the two count columns by their rounded
+    values (null where hidden). ``group_by`` names rows that add up to a total (e.g. the
+    places of death of one area) so secondary suppression can protect them; ``cells``
+    instead declares every sum between numerators and denominators (see ``protect``).
     """
-    keys = (
-        None
-        if group_by is None
-        else (frame.select(group_by) if group_by else pl.Series([0] * frame.height))
+    if applies(level) and cells is not None:
+        safe, num, den, num_text, den_text = _protected(frame, numerator, denominator, cells)
+    elif applies(level):
+        safe = suppress_frame(frame, [numerator], group_by=group_by, total=denominator, rule=RULE)
+        num = safe[numerator].cast(pl.Float64).to_numpy()
+        den = safe[denominator].cast(pl.Float64).to_numpy()
+        num_text = safe[f"{numerator}_display"]
+        den_text = safe[f"{denominator}_display"]
+        safe = safe.drop(f"{numerator}_display", f"{denominator}_display", f"{numerator}_pct")
+    else:
+        safe = frame
+        num = frame[numerator].cast(pl.Float64).fill_null(float("nan")).to_numpy()
+        den = frame[denominator].cast(pl.Float64).fill_null(float("nan")).to_numpy()
+        num_text = pl.Series([_fmt(v) for v in num], dtype=pl.String)
+        den_text = pl.Series([_fmt(v) for v in den], dtype=pl.String)
+    num = np.where(np.isnan(num), np.nan, num)
+    with np.errstate(all="ignore"):
+        value = np.where(den > 0, num / den * multiplier, np.nan)
+    lower, upper = proportion_ci(num, den, confidence=0.95, multiplier=multiplier)
+    lower_998, upper_998 = proportion_ci(num, den, confidence=0.998, multiplier=multiplier)
+    return safe.with_columns(
+        pl.Series("numerator_shown", num_text, dtype=pl.String),
+        pl.Series("denominator_shown", den_text, dtype=pl.String),
+        pl.Series("value", value).fill_nan(None),
+        pl.Series("lower", np.asarray(lower, np.float64)).fill_nan(None),
+        pl.Series("upper", np.asarray(upper, np.float64)).fill_nan(None),
+        pl.Series("lower_998", np.asarray(lower_998, np.float64)).fill_nan(None),
+        pl.Series("upper_998", np.asarray(upper_998, np.float64)).fill_nan(None),
     )
-    out = frame.clone()
-    total_hidden_rows = np.zeros(frame.height, dtype=np.bool_)
-    results: dict[str, Suppressed] = {}
-    for col in count_cols:
-        result = suppress(frame[col], groups=keys, rule=rule)
-        results[col] = result
-        if keys is not None and result.total_hidden.any():
-            _, index = group_index(keys, frame.height)
-            total_hidden_rows |= result.total_hidden[index]
-    total_values: FloatArray | None = None
-    if total is not None:
-        shown_total = suppress(frame[total], rule=rule)
-        hidden_total = shown_total.hidden | total_hidden_rows
-        total_values = np.where(hidden_total, np.nan, shown_total.values)
-        total_display = np.where(hidden_total, rule.symbol, shown_total.display)
-        out = out.with_columns(
-            pl.Series(total, _as_int(total_values)),
-            pl.Series(f"{total}_display", total_display.tolist(), dtype=pl.String),
-        )
-    for col, result in results.items():
-        columns = [
-            pl.Series(col, _as_int(result.values)),
-            pl.Series(f"{col}_display", result.display.tolist(), dtype=pl.String),
-        ]
-        if total_values is not None:
-            with np.errstate(all="ignore"):
-                pct = np.where(total_values > 0, result.values / total_values * 100, np.nan)
-            columns.append(pl.Series(f"{col}_pct", pct).fill_nan(None))
-        out = out.with_columns(columns)
-        for dependent in (blank or {}).get(col, ()):
-            mask = pl.Series(result.hidden.tolist(), dtype=pl.Boolean)
-            out = out.with_columns(
-                pl.when(mask).then(None).otherwise(pl.col(dependent)).alias(dependent)
-            )
+
+
+def _fmt(value: float) -> str:
+    return "" if np.isnan(value) else f"{int(value):,}"
+
+
+# --------------------------------------------------------------------------------------
+# Sums in more than one direction
+# --------------------------------------------------------------------------------------
+
+Mask = npt.NDArray[np.bool_]  # one per cell
+Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.intp]
+
+
+def cells_frame(
+    frame: pl.DataFrame, numerator: str, denominator: str, cells: Cells
+) -> pl.DataFrame:
+    """One row per cell: the frame's numerators, then its distinct denominators."""
+    keys = list(cells.keys)
+    numerators = frame.with_columns(
+        pl.col(cells.item).cast(pl.String).alias(ITEM),
+        pl.lit("numerator").alias(ROLE),
+        pl.col(numerator).cast(pl.Float64).alias(COUNT),
+    )
+    denominators = frame.select(
+        *keys,
+        pl.col(cells.denominator_item).cast(pl.String).alias(ITEM),
+        pl.lit("denominator").alias(ROLE),
+        pl.col(denominator).cast(pl.Float64).alias(COUNT),
+    ).unique([*keys, ITEM], keep="first", maintain_order=True)
+    return pl.concat([numerators, denominators], how="diagonal_relaxed")
+
+
+def _protected(
+    frame: pl.DataFrame, numerator: str, denominator: str, cells: Cells
+) -> tuple[pl.DataFrame, Floats, Floats, pl.Series, pl.Series]:
+    """``proportions``' counts under ``protect``: the frame, rounded counts and their text."""
+    table = cells_frame(frame, numerator, denominator, cells)
+    hidden = protect(table, cells.sums)
+    x = table[COUNT].fill_null(float("nan")).to_numpy()
+    x = np.where(x < 0, np.nan, x)
+    shown = suppress(x, rule=RULE)  # rounding and text; hiding is decided by protect
+    values = np.where(hidden | np.isnan(x), np.nan, shown.values)
+    text = np.where(hidden & ~np.isnan(x), RULE.symbol, shown.display)
+    n = frame.height
+    keys = [*cells.keys, ITEM]
+    den_cells = table.slice(n).select(
+        *keys, pl.Series("_value", values[n:]), pl.Series("_text", text[n:], dtype=pl.String)
+    )
+    den = frame.select(*cells.keys, pl.col(cells.denominator_item).cast(pl.String).alias(ITEM))
+    den = den.join(den_cells, on=keys, how="left", nulls_equal=True, maintain_order="left")
+    safe = frame.with_columns(
+        pl.Series(numerator, values[:n]).fill_nan(None).cast(pl.Int64),
+        den["_value"].fill_nan(None).cast(pl.Int64).alias(denominator),
+    )
+    num_text = pl.Series(text[:n], dtype=pl.String)
+    return safe, values[:n], den["_value"].to_numpy(), num_text, den["_text"]
+
+
+def _margins(table: pl.DataFrame, sums: Sequence[Adds]) -> list[tuple[Ints, Mask]]:
+    """Per sum: each cell's group number (-1: not in the sum) and which cells are totals."""
+    out: list[tuple[Ints, Mask]] = []
+    for adds in sums:
+        total = pl.lit(False) if adds.total is None else adds.total
+        flags = table.with_columns(  # with_columns: a literal covers every row
+            adds.parts.fill_null(False).alias("part"), total.fill_null(False).alias("total")
+        ).select("part", "total")
+        member = (flags["part"] | flags["total"]).to_numpy()
+        group = table.select(pl.struct(list(adds.by)).rank("dense").cast(pl.Int64)).to_series()
+        index = np.where(member, group.to_numpy() - 1, -1)
+        out.append((index, flags["total"].to_numpy() & member))
     return out
 
 
-def _as_int(values: FloatArray) -> pl.Series:
-    """Rounded counts as nullable integers."""
-    return pl.Series(values).fill_nan(None).cast(pl.Int64)
+def protect(table: pl.DataFrame, sums: Sequence[Adds]) -> Mask:
+    """Which cells of ``table`` (column ``COUNT``) to hide under the rule, given ``sums``.
 
-
-def is_disclosive(value: object, rule: SuppressionRule = NHS_DIGITAL_RULE) -> bool:
-    """True if a shown count breaks `rule`: 1 to smallest_shown − 1, or not rounded.
-
-    For scanning rendered tables and downloads in tests. Accepts numbers or text
-    ("1,235", "*"); the suppression symbol, blanks and non-numbers are not disclosive.
-    Zero is disclosive only when the rule hides zeros. Meant for count columns, not
-    percentages or rates.
+    Small counts are hidden, then, sum by sum and round again until nothing changes,
+    ``queries.stats.suppress`` hides more cells of any sum whose hidden cells could be
+    worked out (one alone, or adding up to 1-7; a total inside the table is one of the
+    sum's cells). Finally no hidden count of 1-7 may follow from all the sums together
+    (a two-way table can pin a cell even when every row and column hides two): while
+    one does, the smallest shown cell of a sum it is in is hidden too.
     """
-    if value is None or isinstance(value, bool):
-        return False
-    if isinstance(value, str):
-        text = value.strip().replace(",", "")
-        if text in ("", rule.symbol, rule.missing):
-            return False
-        try:
-            number = float(text)
-        except ValueError:
-            return False
-    else:
-        try:
-            number = float(value)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            return False
-    if not np.isfinite(number):
-        return False
-    if number == 0:
-        return not rule.show_zero
-    if 0 < abs(number) < rule.smallest_shown:
-        return True
-    return rule.round_to > 1 and number % rule.round_to != 0
+    x = table[COUNT].cast(pl.Float64).fill_null(float("nan")).to_numpy().copy()
+    x[x < 0] = np.nan
+    hidden = suppress(x, rule=RULE).hidden.copy()
+    margins = _margins(table, sums)
+    while True:
+        changed = False
+        for m, (index, _) in enumerate(margins):
+            rows = _unsafe_rows(x, hidden, index)
+            if rows.any():
+                rank = _priority(x, hidden, margins, skip=m)[rows]
+                got = suppress(
+                    x[rows],
+                    groups=index[rows],
+                    rule=RULE,
+                    already_hidden=hidden[rows],
+                    priority=rank,
+                )
+                changed |= bool((got.hidden & ~hidden[rows]).any())
+                hidden[rows] |= got.hidden
+        if changed:
+            continue
+        extra = _unpin(x, hidden, margins)
+        if not extra.any():
+            return hidden
+        hidden |= extra
+
+
+def _priority(x: Floats, hidden: Mask, margins: list[tuple[Ints, Mask]], skip: int = -1) -> Floats:
+    """Which shown cell to hide first when a sum needs one more hidden (lower first).
+
+    A total (a denominator people read percentages against) comes last. Otherwise a cell
+    scores one for each other sum it would leave with a single hidden cell, less one for
+    each other unsafe sum it would help: hiding 'elsewhere' rather than 'care home' to
+    protect a small 'hospice' keeps the usual place of residence sum whole.
+    """
+    score = np.zeros(x.size)
+    for m, (index, is_total) in enumerate(margins):
+        score += 100.0 * is_total
+        if m == skip:
+            continue
+        member, count, unsafe = _state(x, hidden, index)
+        groups = index[member]
+        score[member] += (count[groups] == 0).astype(np.float64) - unsafe[groups]
+    return score
+
+
+def _state(x: Floats, hidden: Mask, index: Ints) -> tuple[Mask, Floats, Mask]:
+    """Cells in a sum; per group of the sum, its hidden cells and whether it is unsafe
+    (one hidden alone, or hidden cells adding up to 1-7)."""
+    member = np.asarray((index >= 0) & np.isfinite(x), np.bool_)
+    if not member.any():
+        return member, np.zeros(0), np.zeros(0, np.bool_)
+    groups, shut = index[member], hidden[member]
+    count = np.bincount(groups, weights=shut.astype(np.float64)).astype(np.float64)
+    total = np.bincount(groups, weights=np.where(shut, x[member], 0.0))
+    unsafe = np.asarray((count == 1) | ((total > 0) & (total < RULE.smallest_shown)), np.bool_)
+    return member, count, unsafe
+
+
+def _unsafe_rows(x: Floats, hidden: Mask, index: Ints) -> Mask:
+    """The cells of the sum's groups that are unsafe."""
+    member, _, unsafe = _state(x, hidden, index)
+    return np.asarray(member & np.isin(index, np.flatnonzero(unsafe)), np.bool_)
+
+
+def _equations(
+    x: Floats, hidden: Mask, margins: list[tuple[Ints, Mask]]
+) -> tuple[Ints, Ints, Floats]:
+    """Every sum with a hidden cell, as entries (equation, cell, sign: parts +1, total -1)."""
+    finite = np.isfinite(x)
+    eqs, cells, signs = [], [], []
+    offset = 0
+    for index, is_total in margins:
+        member = (index >= 0) & finite
+        touched = np.unique(index[member & hidden])
+        if touched.size == 0:
+            continue
+        chosen = np.flatnonzero(member & np.isin(index, touched))
+        eqs.append(offset + np.searchsorted(touched, index[chosen]))
+        cells.append(chosen)
+        signs.append(np.where(is_total[chosen], -1.0, 1.0))
+        offset += touched.size
+    if not eqs:
+        empty = np.zeros(0, dtype=np.intp)
+        return empty, empty, np.zeros(0)
+    return np.concatenate(eqs), np.concatenate(cells), np.concatenate(signs)
+
+
+def _unpin(x: Floats, hidden: Mask, margins: list[tuple[Ints, Mask]]) -> Mask:
+    """One more cell to hide in each knot of sums that pins a hidden count of 1-7.
+
+    The hidden cells of each knot (sums linked by shared hidden cells) are the unknowns
+    of a linear system; a cell is pinned when every solution agrees on it, i.e. it has no
+    part in the system's null space. Knots are solved in batches of one padded size.
+    """
+    extra = np.zeros(x.size, dtype=np.bool_)
+    eq, cell, sign = _equations(x, hidden, margins)
+    unknown = hidden[cell]
+    if not unknown.any():
+        return extra
+    ueq, ucell, usign = eq[unknown], cell[unknown], sign[unknown]
+    columns, col = np.unique(ucell, return_inverse=True)
+    n_eq, n_col = int(eq.max()) + 1, columns.size
+    graph = sparse.coo_matrix(
+        (np.ones(ueq.size), (ueq, n_eq + col)), shape=(n_eq + n_col, n_eq + n_col)
+    )
+    _, label = csgraph.connected_components(graph, directed=False)
+    col_knot = label[n_eq + np.arange(n_col)]
+    knots, col_knot = np.unique(col_knot, return_inverse=True)
+    eq_knot = np.full(n_eq, -1)
+    eq_knot[ueq] = col_knot[col]
+    local_col = _rank_within(col_knot)
+    used = np.flatnonzero(eq_knot >= 0)
+    local_eq = np.full(n_eq, -1)
+    local_eq[used] = _rank_within(eq_knot[used])
+    widths = np.bincount(col_knot)
+    heights = np.bincount(eq_knot[used], minlength=knots.size)
+    pinned = np.zeros(n_col, dtype=np.bool_)
+    size = np.maximum(widths, heights)
+    bucket = np.ceil(np.log2(np.maximum(size, 1))).astype(int)
+    for b in np.unique(bucket):
+        members = np.flatnonzero(bucket == b)
+        slot = np.full(knots.size, -1)
+        slot[members] = np.arange(members.size)
+        rows, cols = int(heights[members].max()), int(widths[members].max())
+        block = np.zeros((members.size, rows, cols))
+        entry = slot[col_knot[col]] >= 0
+        np.add.at(
+            block,
+            (slot[col_knot[col]][entry], local_eq[ueq][entry], local_col[col][entry]),
+            usign[entry],
+        )
+        _, s, vt = np.linalg.svd(block, full_matrices=True)
+        tol = 1e-9 * np.maximum(1.0, s.max(axis=1, initial=0.0))
+        rank = (s > tol[:, None]).sum(axis=1)
+        in_null = np.arange(cols)[None, :] >= rank[:, None]
+        weight = (np.abs(vt) * in_null[:, :, None]).max(axis=1)
+        knot_cols = np.flatnonzero(slot[col_knot] >= 0)
+        pinned[knot_cols] = weight[slot[col_knot[knot_cols]], local_col[knot_cols]] < 1e-9
+    values = x[columns]
+    small = pinned & (values > 0) & (values < RULE.smallest_shown)
+    for knot in np.unique(col_knot[small]):
+        targets = columns[small & (col_knot == knot)]
+        touching = np.unique(eq[np.isin(cell, targets)])
+        candidates = np.unique(cell[np.isin(eq, touching) & ~hidden[cell]])
+        if candidates.size:
+            rank = _priority(x, hidden, margins)[candidates]
+            order = np.lexsort((candidates, x[candidates], x[candidates] == 0, rank))
+            extra[candidates[order[0]]] = True
+    return extra
+
+
+def _rank_within(groups: Ints) -> Ints:
+    """Each element's position among the elements of its group (0, 1, ...)."""
+    order = np.argsort(groups, kind="stable")
+    sorted_groups = groups[order]
+    starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]])
+    position = np.arange(groups.size) - np.repeat(starts, np.diff(np.r_[starts, groups.size]))
+    out = np.empty_like(position)
+    out[order] = position
+    return out

@@ -27,9 +27,9 @@ import polars as pl
 
 from peolc.measures import MEASURE_BY_KEY, MEASURES, SETTING_KEYS
 from peolc.vocabulary import AGE_BANDS_5Y, AGE_BANDS_BROAD
-from queries import deaths, demographics, disclosure, equity, overview, registers
+from queries import deaths, demographics, equity, overview, registers
 from queries.places import Place
-from queries.stats import NHS_DIGITAL_RULE
+from queries.stats import NHS_DIGITAL_RULE, disclosure
 
 CellId = tuple[object, ...]
 SMALLEST = NHS_DIGITAL_RULE.smallest_shown

@@ -23,7 +23,7 @@ import polars as pl
 from streamlit.testing.v1 import AppTest
 
 from peolc.levels import ENGLAND_CODE
-from queries.stats import is_disclosive
+from tests.disclosive import is_disclosive
 
 COUNT = "count"  # a count of people: scanned
 TEXT = "text"  # free text: scanned for count phrases

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from peolc.measures import MEASURES
-from queries import disclosure, methods
+from queries import methods
+from queries.stats import disclosure
 from tests.apptest.helpers import assert_clean, open_link, texts
 
 

@@ -11,8 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from queries import deaths, deaths_by_setting, places
 from queries.places import ENGLAND, Place
-from queries.stats import is_disclosive
 from tests.apptest.helpers import assert_clean, open_link, texts
+from tests.disclosive import is_disclosive
 
 PAGE = "pages/deaths_by_setting.py"
 LEVELS = ("england", "nhs_region", "icb", "sub_icb", "pcn", "practice", "region", "cty_ua", "lad")

@@ -14,8 +14,8 @@ from streamlit.testing.v1.element_tree import DownloadButton
 from queries import deaths, equity, places
 from queries.equity_gap import gap_sentence
 from queries.places import ENGLAND, Place
-from queries.stats import is_disclosive
 from tests.apptest.helpers import assert_clean, open_link
+from tests.disclosive import is_disclosive
 
 PAGE = "pages/equity_audit.py"
 LEVELS = ("england", "nhs_region", "icb", "sub_icb", "pcn", "practice", "region", "cty_ua", "lad")

@@ -11,8 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from queries import places, registers
 from queries.places import Place
-from queries.stats import is_disclosive
 from tests.apptest.helpers import assert_clean, open_link, texts
+from tests.disclosive import is_disclosive
 
 PAGE = "pages/register_coverage.py"
 LEVELS = ("england", "nhs_region", "icb", "sub_icb", "pcn", "practice", "region", "cty_ua", "lad")

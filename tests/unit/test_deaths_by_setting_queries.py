@@ -11,7 +11,7 @@ import pytest
 from peolc.measures import SETTING_KEYS
 from queries import deaths, deaths_by_setting, places
 from queries.places import Place
-from queries.stats import is_disclosive
+from tests.disclosive import is_disclosive
 
 
 @pytest.fixture(scope="module")

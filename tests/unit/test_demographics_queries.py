@@ -12,7 +12,7 @@ import pytest
 from peolc.vocabulary import AGE_BANDS_5Y
 from queries import demographics, places
 from queries.places import Place
-from queries.stats import is_disclosive
+from tests.disclosive import is_disclosive
 
 LEVELS = ("england", "nhs_region", "icb", "sub_icb", "pcn", "practice", "region", "cty_ua", "lad")
 

@@ -1,7 +1,7 @@
 """Disclosure control when counts add up in more than one direction.
 
 ``queries.stats.suppress`` takes cells already hidden (``already_hidden``) and a
-preference for which sibling to hide (``priority``); ``queries.disclosure.protect``
+preference for which sibling to hide (``priority``); ``queries.stats.disclosure.protect``
 iterates it over every sum of a table until all are safe and no hidden count of 1-7 is
 pinned by the sums together. The checks here are written independently of the
 implementation: each sum with a shown total hides no cell alone and no 1-7 total, and
@@ -16,8 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from queries import deaths, disclosure
-from queries.stats import NHS_DIGITAL_RULE, is_disclosive, suppress
+from queries import deaths
+from queries.stats import NHS_DIGITAL_RULE, disclosure, suppress
+from tests.disclosive import is_disclosive
 
 PROPERTY = settings(max_examples=120, deadline=None)
 SMALL = NHS_DIGITAL_RULE.smallest_shown

@@ -13,9 +13,9 @@ import pytest
 from peolc.levels import LEVEL_KEYS
 from peolc.measures import MEASURES
 from queries import deaths, equity, places
-from queries.disclosure import RULE_TEXT
 from queries.places import Place
-from queries.stats import is_disclosive
+from queries.stats.disclosure import RULE_TEXT
+from tests.disclosive import is_disclosive
 from ui import equity_report
 
 CONTEXT = equity_report.Context(synthetic=True, built_at="2026-01-01T00:00", tool_version="t")

@@ -13,7 +13,7 @@ import pytest
 from peolc.vocabulary import NEED_SHARE_OF_LIST
 from queries import deaths, places, registers
 from queries.places import Place
-from queries.stats import is_disclosive
+from tests.disclosive import is_disclosive
 
 YEAR = 2023
 NHS_LEVELS = ("nhs_region", "icb", "sub_icb", "pcn", "practice")

@@ -16,8 +16,6 @@ import pytest
 from scipy import stats
 
 from queries.stats import (
-    BENCHMARK_COLOURS,
-    BENCHMARK_TEXT_COLOURS,
     ESP2013,
     ESP2013_WEIGHTS,
     NHS_DIGITAL_RULE,
@@ -29,7 +27,6 @@ from queries.stats import (
     funnel_grid,
     funnel_limits,
     funnel_significance,
-    is_disclosive,
     isr,
     poisson_ci,
     proportion_ci,
@@ -38,6 +35,7 @@ from queries.stats import (
     suppress,
     suppress_frame,
 )
+from tests.disclosive import is_disclosive
 
 NAN = float("nan")
 
@@ -259,20 +257,6 @@ def test_benchmark_labels() -> None:
     assert benchmark(1.0, 2.0, None).tolist() == "not compared"
     with pytest.raises(ValueError, match="polarity"):
         benchmark(1, 2, 3, "bigger is better")  # type: ignore[arg-type]
-
-
-def _luminance(colour: str) -> float:
-    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def test_benchmark_colours_and_readable_text() -> None:
-    assert BENCHMARK_COLOURS["better"] == "#92D050" and BENCHMARK_COLOURS["worse"] == "#C00000"
-    assert BENCHMARK_COLOURS["similar"] == "#FFC000" and BENCHMARK_COLOURS["lower"] == "#5555E6"
-    for label, fill in BENCHMARK_COLOURS.items():
-        light, dark = sorted((_luminance(fill), _luminance(BENCHMARK_TEXT_COLOURS[label])))
-        assert (dark + 0.05) / (light + 0.05) >= 4.5, label
 
 
 # --- disclosure control ------------------------------------------------------------------

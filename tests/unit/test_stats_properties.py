@@ -22,7 +22,6 @@ from queries.stats import (
     funnel_grid,
     funnel_limits,
     funnel_significance,
-    is_disclosive,
     isr,
     proportion_ci,
     rate_ci,
@@ -30,6 +29,7 @@ from queries.stats import (
     suppress,
     suppress_frame,
 )
+from tests.disclosive import is_disclosive
 
 PROPERTY = settings(max_examples=150, deadline=None)
 confidences = st.floats(min_value=0.5, max_value=0.9999)
