@@ -14,7 +14,8 @@ from collections.abc import Set
 
 import duckdb
 
-from etl.loaders.base import run_sql
+from etl import SQL_DIR
+from peolc.sqlfiles import run_sql
 from peolc.vocabulary import ENGLAND_CODE
 
 # kinds that change area_base or lsoa_imd (their loaders rebuild the derived geography)
@@ -31,14 +32,14 @@ def refresh(con: duckdb.DuckDBPyConnection, kinds: Set[str]) -> None:
     con.execute("begin")
     try:
         if kinds & GEOGRAPHY:
-            run_sql(con, "derive_signatures")
+            run_sql(con, SQL_DIR, "derive_signatures")
         if kinds & DEATHS:
-            run_sql(con, "derive_deaths", england_code=ENGLAND_CODE)
+            run_sql(con, SQL_DIR, "derive_deaths", england_code=ENGLAND_CODE)
         if kinds & POPULATION:
-            run_sql(con, "derive_population")
+            run_sql(con, SQL_DIR, "derive_population")
         if kinds & YEARS.keys():
             flags = {source: kind in kinds for kind, source in YEARS.items()}
-            run_sql(con, "derive_years", **flags)
+            run_sql(con, SQL_DIR, "derive_years", **flags)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import duckdb
 
-from etl.loaders.base import run_sql
+from etl import SQL_DIR
 from peolc.errors import LoadError
+from peolc.sqlfiles import run_sql
 
 # an ONS code that the loaded files give two ODS codes cannot become one area
 _CONFLICTS = """
@@ -33,7 +34,7 @@ def derive(con: duckdb.DuckDBPyConnection) -> None:
     """Replace the derived geography tables inside the caller's write transaction."""
     con.execute("begin")
     try:
-        run_sql(con, "derive_geography")
+        run_sql(con, SQL_DIR, "derive_geography")
         con.execute("commit")
     except duckdb.ConstraintException as e:
         con.execute("rollback")

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol
 
 import duckdb
 
 from etl.layout import HeaderMatch, Layout
 from etl.sources import SourceFile
-from peolc.sqlfiles import sql_params, sql_text
-
-SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
 
 
 class Loader(Protocol):
@@ -43,38 +39,6 @@ class LoaderInfo:
 
     kind: str
     summary: str
-
-
-def run_sql(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> None:
-    """Run every statement of ``etl/sql/<name>.sql``, binding the params each one uses."""
-    for statement in split_statements(sql_text(SQL_DIR, name)):
-        used = sql_params(statement)
-        missing = used - params.keys()
-        if missing:
-            raise KeyError(f"{name}.sql needs parameters {sorted(missing)}")
-        con.execute(statement, {k: params[k] for k in used})
-
-
-def split_statements(text: str) -> list[str]:
-    """Statements of a SQL file: separated by a ';' that ends a line."""
-    parts, current = [], []
-    for line in text.splitlines():
-        current.append(line)
-        if line.rstrip().endswith(";"):
-            statement = "\n".join(current).strip().rstrip(";")
-            if _has_code(statement):
-                parts.append(statement)
-            current = []
-    tail = "\n".join(current).strip()
-    if _has_code(tail):
-        parts.append(tail)
-    return parts
-
-
-def _has_code(statement: str) -> bool:
-    return any(
-        line.strip() and not line.strip().startswith("--") for line in statement.splitlines()
-    )
 
 
 def count_loaded(con: duckdb.DuckDBPyConnection, table: str, load_id: int) -> int:

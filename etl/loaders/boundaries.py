@@ -15,11 +15,13 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from etl import SQL_DIR
 from etl.layout import HeaderMatch, Layout
-from etl.loaders.base import Loader, count_loaded, run_sql
+from etl.loaders.base import Loader, count_loaded
 from etl.sources import SourceFile
 from etl.staging import Staged, raise_for_problems
 from peolc.errors import LoadError, Problem
+from peolc.sqlfiles import run_sql
 
 # Tolerances in degrees (~70 m of latitude) and a ~1 m grid: about 2 MB for all levels
 SIMPLIFY_DEGREES = 0.001
@@ -254,6 +256,7 @@ class BoundariesLoader:
         try:
             run_sql(
                 con,
+                SQL_DIR,
                 "load_boundaries",
                 load_id=load_id,
                 level=found.level.level,

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import duckdb
 
+from etl import SQL_DIR
 from etl.layout import SUPPRESSION_MARKERS, Column, HeaderMatch, Layout, RowCheck
-from etl.loaders.base import Loader, count_loaded, run_sql
+from etl.loaders.base import Loader, count_loaded
 from etl.sources import SourceFile
 from etl.staging import literal
+from peolc.sqlfiles import run_sql
 from peolc.vocabulary import CAUSE_GROUPS, ETHNIC_GROUPS, LEVEL_KEYS, PLACES_OF_DEATH, SEXES
 
 BREAKDOWNS = (
@@ -101,9 +103,9 @@ class IcbExtractLoader:
         self, con: duckdb.DuckDBPyConnection, match: HeaderMatch, source: SourceFile, load_id: int
     ) -> int:
         earlier = con.execute("select count(*) from fact_measure").fetchone()
-        run_sql(con, "load_icb_extract", load_id=load_id)
+        run_sql(con, SQL_DIR, "load_icb_extract", load_id=load_id)
         if earlier and earlier[0]:
-            run_sql(con, "replace_icb_extract", load_id=load_id)
+            run_sql(con, SQL_DIR, "replace_icb_extract", load_id=load_id)
         return count_loaded(con, self.target_table, load_id)
 
 

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 
 import duckdb
 
+from etl import SQL_DIR
 from etl.layout import Column, HeaderMatch, Layout
-from etl.loaders.base import Loader, count_staged, run_sql
+from etl.loaders.base import Loader, count_staged
 from etl.sources import SourceFile
 from etl.staging import ident
+from peolc.sqlfiles import run_sql
 
 ROLES = (
     "lsoa_code", "lsoa_name", "sub_icb_code", "sub_icb_name", "sub_icb_ods", "icb_code",
@@ -210,6 +212,7 @@ class LookupsLoader:
         vintage = {level: lookup.vintages.get(level) for level in _CODES}
         run_sql(
             con,
+            SQL_DIR,
             "load_lookups",
             load_id=load_id,
             layout=lookup.layout.name,
