@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 
 from etl import geography
-from etl.layout import HeaderMatch, Layout, choose_layout
+from etl.layout import HeaderMatch, choose_layout
 from etl.loaders.base import Loader
 from etl.sources import SourceFile, sniff
 from etl.staging import (
@@ -36,7 +36,7 @@ from etl.staging import (
 )
 from etl.warehouse import Transaction, transaction
 from peolc import __version__
-from peolc.errors import LoadError, LoadSummary, PeolcError
+from peolc.errors import LoadError, LoadSummary
 
 KINDS: dict[str, str] = {
     "fingertips": "Fingertips indicator extracts (API CSV, fingertipsR or tidy layouts)",
@@ -65,23 +65,13 @@ class _Diagnose(Exception):
     """The fast path found problems; explain them with the checked path."""
 
 
-def _layouts(loader: Loader, header: tuple[str, ...]) -> tuple[Layout, ...]:
-    """The loader's layouts, as fitted to this header by ``layouts_for`` if it has one.
-
-    A loader whose layout depends on the file (ONS wide year columns, population_2011,
-    population_2022, ...) returns its layouts in the same order with those columns added.
-    """
-    fit = getattr(loader, "layouts_for", None)
-    return loader.layouts if fit is None else tuple(fit(header))
-
-
 def _match(loader: Loader, source: SourceFile) -> HeaderMatch:
     if source.format == "xlsx":
         last: LoadError | None = None
         for index, layout in enumerate(loader.layouts):
             try:
                 header = xlsx_header(source, layout.sheet)
-                return choose_layout(source.name, header, (_layouts(loader, header)[index],))
+                return choose_layout(source.name, header, (loader.layouts_for(header)[index],))
             except LoadError as e:
                 last = e
         assert last is not None
@@ -91,7 +81,7 @@ def _match(loader: Loader, source: SourceFile) -> HeaderMatch:
             f"{source.name} is GeoJSON, not a {loader.kind} file.",
             "Load boundaries with: peolc load boundaries FILE.geojson",
         )
-    return choose_layout(source.name, source.header, _layouts(loader, source.header))
+    return choose_layout(source.name, source.header, loader.layouts_for(source.header))
 
 
 def match_source(kind: str, source: SourceFile) -> HeaderMatch:
@@ -218,14 +208,15 @@ def load_source(
         )
         return summary
     load_id = tx.next_load_id()
-    custom = getattr(loader, "load_custom", None)
     try:
+        tx.con.execute("begin")
+        custom = loader.load_custom(tx.con, source, load_id, lenient)
         if custom is not None:
-            tx.con.execute("begin")
-            layout_name, staged, loaded = custom(tx.con, source, load_id, lenient)
+            layout_name, staged, loaded = custom
             if staged.problems:
                 _record_rejects(tx, load_id, source, staged)
         else:
+            tx.con.execute("rollback")
             match = _match(loader, source)
             layout_name = match.layout.name
             if match.extra:
@@ -240,9 +231,7 @@ def load_source(
         summary.rows_loaded = loaded
         summary.rows_rejected = staged.problem_rows
         summary.notes.extend(staged.notes)
-        load_notes = getattr(loader, "load_notes", None)
-        if load_notes is not None:
-            summary.notes.extend(load_notes(tx.con, layout_name, load_id))
+        summary.notes.extend(loader.load_notes(tx.con, layout_name, load_id))
         if staged.problems:
             summary.notes.append(f"{staged.problem_rows} rows rejected (see load_reject)")
         _log(tx, load_id, source, kind, layout_name, summary, synthetic)
@@ -295,16 +284,8 @@ def mark_origin(tx: Transaction, synthetic: bool) -> None:
         tx.set_meta("data_origin", "mixed")
 
 
-def describe_error(error: BaseException) -> tuple[str, str]:
-    """Title and detail of an error for people (tracebacks stay in logs)."""
-    if isinstance(error, PeolcError):
-        return error.title, error.detail
-    return f"Unexpected {type(error).__name__}", str(error)
-
-
 __all__: list[Any] = [
     "KINDS",
-    "describe_error",
     "load_files",
     "load_source",
     "loader_for",

@@ -16,7 +16,7 @@ import duckdb
 import polars as pl
 
 from etl import SQL_DIR
-from etl.layout import HeaderMatch, Layout
+from etl.layout import Layout
 from etl.loaders.base import Loader, count_loaded
 from etl.sources import SourceFile
 from etl.staging import Staged, raise_for_problems
@@ -217,18 +217,12 @@ def _display_json(rows: list[dict[str, object]]) -> pl.DataFrame:
     )
 
 
-class BoundariesLoader:
+class BoundariesLoader(Loader):
     kind = "boundaries"
     layouts: tuple[Layout, ...] = ()
     target_table = "geo_boundary"
     fast = False
     geography = True
-
-    def insert(
-        self, con: duckdb.DuckDBPyConnection, match: HeaderMatch, source: SourceFile, load_id: int
-    ) -> int:
-        """Not used: the orchestrator calls ``load_custom`` for loaders that have one."""
-        raise NotImplementedError("boundaries are loaded by load_custom")
 
     def load_custom(
         self, con: duckdb.DuckDBPyConnection, source: SourceFile, load_id: int, lenient: bool
@@ -268,4 +262,4 @@ class BoundariesLoader:
         return layout, staged, count_loaded(con, self.target_table, load_id)
 
 
-LOADER: Loader = BoundariesLoader()
+LOADER = BoundariesLoader()

@@ -6,7 +6,7 @@ import duckdb
 
 from etl import SQL_DIR
 from etl.layout import Column, HeaderMatch, Layout, RowCheck
-from etl.loaders.base import count_loaded
+from etl.loaders.base import Loader, count_loaded
 from etl.sources import SourceFile
 from peolc.sqlfiles import run_sql
 from peolc.vocabulary import ETHNIC_GROUPS, PLACES_OF_DEATH, SEXES, USUAL_RESIDENCE
@@ -102,7 +102,7 @@ DEATHS_LAYOUT = Layout(
 )
 
 
-class DeathsLoader:
+class DeathsLoader(Loader):
     kind = "deaths"
     layouts = (DEATHS_LAYOUT,)
     target_table = "fact_death"

@@ -142,7 +142,7 @@ def _indicator_ids(names: list[str]) -> dict[str, tuple[int, str, str, str]]:
     return found
 
 
-class FingertipsLoader:
+class FingertipsLoader(Loader):
     kind = "fingertips"
     layouts: tuple[Layout, ...] = (API_LAYOUT, TIDY_LAYOUT)
     target_table = "fact_indicator"
@@ -194,4 +194,4 @@ class FingertipsLoader:
         return notes
 
 
-LOADER: Loader = FingertipsLoader()
+LOADER = FingertipsLoader()

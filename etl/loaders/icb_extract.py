@@ -92,7 +92,7 @@ ICB_EXTRACT_LAYOUT = Layout(
 )
 
 
-class IcbExtractLoader:
+class IcbExtractLoader(Loader):
     kind = "icb-extract"
     layouts: tuple[Layout, ...] = (ICB_EXTRACT_LAYOUT,)
     target_table = "fact_measure"
@@ -109,4 +109,4 @@ class IcbExtractLoader:
         return count_loaded(con, self.target_table, load_id)
 
 
-LOADER: Loader = IcbExtractLoader()
+LOADER = IcbExtractLoader()

@@ -71,7 +71,7 @@ IMD_LAYOUT = Layout(
 )
 
 
-class ImdLoader:
+class ImdLoader(Loader):
     kind = "imd"
     layouts: tuple[Layout, ...] = (IMD_LAYOUT,)
     target_table = "imd_lsoa"
@@ -85,4 +85,4 @@ class ImdLoader:
         return count_loaded(con, self.target_table, load_id)
 
 
-LOADER: Loader = ImdLoader()
+LOADER = ImdLoader()

@@ -197,7 +197,7 @@ def _roles_view(con: duckdb.DuckDBPyConnection, lookup: LookupLayout) -> None:
     con.execute(f"create or replace temp view lookup_rows as select {selected} from src_rows")  # noqa: S608 - our constants
 
 
-class LookupsLoader:
+class LookupsLoader(Loader):
     kind = "lookups"
     layouts: tuple[Layout, ...] = tuple(lookup.layout for lookup in LOOKUPS)
     target_table = "geo_name"
@@ -221,4 +221,4 @@ class LookupsLoader:
         return count_staged(con)
 
 
-LOADER: Loader = LookupsLoader()
+LOADER = LookupsLoader()

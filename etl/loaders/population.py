@@ -132,7 +132,7 @@ def _with_year_columns(layout: Layout, header: tuple[str, ...]) -> Layout:
     return replace(layout, columns=fixed + counts)
 
 
-class PopulationLoader:
+class PopulationLoader(Loader):
     kind = "population"
     layouts: tuple[Layout, ...] = (MYE_LAYOUT, GP_LAYOUT)
     target_table = "fact_population"
@@ -172,4 +172,4 @@ class PopulationLoader:
         return [f"kept {kept}; other geographies (totals, other UK nations) left out"]
 
 
-LOADER: Loader = PopulationLoader()
+LOADER = PopulationLoader()

@@ -106,7 +106,7 @@ def financial_year(file_name: str) -> int:
     )
 
 
-class QofLoader:
+class QofLoader(Loader):
     kind = "qof"
     layouts: tuple[Layout, ...] = (PREVALENCE_LAYOUT, MAPPING_LAYOUT)
     target_table = "fact_qof"
@@ -131,4 +131,4 @@ class QofLoader:
         return count_loaded(con, self.target_table, load_id)
 
 
-LOADER: Loader = QofLoader()
+LOADER = QofLoader()
