@@ -1,11 +1,14 @@
 """Load files of one kind into the warehouse, all or nothing.
 
-``load_files`` opens one write transaction (a private copy of the warehouse, swapped in
-at the end) and loads each file inside its own DuckDB transaction: sniff, match the
-header to a layout, stage, check, insert, log. A strict load stops at the first file with
-problems and leaves the live warehouse untouched; ``lenient=True`` loads the good rows and
-keeps every bad one in ``load_reject``. A file whose exact bytes were already loaded as the
-same kind is skipped, so loading twice changes nothing.
+``load_files`` opens one write transaction (``etl.warehouse.transaction``: a private copy
+of the warehouse, swapped in at the end) and loads each file as one step of it: sniff,
+match the header to a layout, stage, check, insert, log. A strict load stops at the first
+file with problems and leaves the live warehouse untouched; ``lenient=True`` loads the good
+rows and keeps every bad one in ``load_reject``. A file whose exact bytes were already
+loaded as the same kind is skipped, so loading twice changes nothing. The block ends with
+the explicit last steps that keep the derived tables true to the facts: the derived
+geography (for kinds that change names or links), the data origin, and the derived sums
+(``etl.derived.refresh``), all before the swap.
 """
 
 from __future__ import annotations
@@ -13,12 +16,13 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from etl import geography
+from etl import derived, geography, schema
 from etl.layout import HeaderMatch, choose_layout
 from etl.loaders.base import Loader
 from etl.sources import SourceFile, sniff
@@ -61,8 +65,25 @@ def loader_for(kind: str) -> Loader:
     return loader
 
 
-class _Diagnose(Exception):
-    """The fast path found problems; explain them with the checked path."""
+class _GiveWay(Exception):
+    """A fast read cannot load the file: try the next fast read if ``retry``, else the
+    checked read, which finds and explains every problem."""
+
+    def __init__(self, retry: bool) -> None:
+        super().__init__()
+        self.retry = retry
+
+
+@dataclass(frozen=True)
+class _File:
+    """One file being loaded: what the steps that insert and log it share."""
+
+    loader: Loader
+    source: SourceFile
+    load_id: int
+    summary: LoadSummary
+    lenient: bool
+    synthetic: bool
 
 
 def _match(loader: Loader, source: SourceFile) -> HeaderMatch:
@@ -89,104 +110,110 @@ def match_source(kind: str, source: SourceFile) -> HeaderMatch:
     return _match(loader_for(kind), source)
 
 
-def _record_rejects(tx: Transaction, load_id: int, source: SourceFile, staged: Staged) -> None:
-    tx.con.executemany(
-        "insert into load_reject values (?, ?, ?, ?, ?, ?)",
-        [(load_id, source.name, p.line, p.column, p.value, p.reason) for p in staged.problems],
-    )
-
-
-def _log(
-    tx: Transaction,
-    load_id: int,
-    source: SourceFile,
-    kind: str,
-    layout: str,
-    summary: LoadSummary,
-    synthetic: bool,
+def _record(
+    con: duckdb.DuckDBPyConnection, file: _File, layout: str, staged: Staged, loaded: int
 ) -> None:
-    tx.con.execute(
+    """Keep the rejects, fill in the summary and log the load (in the step that inserted)."""
+    source, summary, load_id = file.source, file.summary, file.load_id
+    if staged.problems:
+        con.executemany(
+            "insert into load_reject values (?, ?, ?, ?, ?, ?)",
+            [(load_id, source.name, p.line, p.column, p.value, p.reason) for p in staged.problems],
+        )
+    if staged.rows_read == 0:
+        raise LoadError(
+            f"{source.name} has a header but no data rows.",
+            f"{source.name}, line 2: expected at least one row of data.",
+        )
+    summary.rows_read = staged.rows_read
+    summary.rows_loaded = loaded
+    summary.rows_rejected = staged.problem_rows
+    summary.notes.extend(staged.notes)
+    summary.notes.extend(file.loader.load_notes(con, layout, load_id))
+    if staged.problems:
+        summary.notes.append(f"{staged.problem_rows} rows rejected (see load_reject)")
+    con.execute(
         "insert into load_log values ($id, $file, $sha, $kind, $layout, $read, $loaded, "
         "$rejected, $at, $version, $synthetic, $notes)",
         {
             "id": load_id,
             "file": source.name,
             "sha": source.sha256,
-            "kind": kind,
+            "kind": summary.kind,
             "layout": layout,
             "read": summary.rows_read,
             "loaded": summary.rows_loaded,
             "rejected": summary.rows_rejected,
             "at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
             "version": __version__,
-            "synthetic": synthetic,
+            "synthetic": file.synthetic,
             "notes": "; ".join(summary.notes) or None,
         },
     )
 
 
-def _load_fast(
+def _read_fast(
     con: duckdb.DuckDBPyConnection,
-    loader: Loader,
-    source: SourceFile,
+    file: _File,
     match: HeaderMatch,
-    load_id: int,
-) -> tuple[Staged, int] | None:
-    """Stage with DuckDB's typed reader and insert; None if the checked path must explain.
+    sniff_dialect: bool,
+    parallel: bool,
+) -> tuple[Staged, int]:
+    """Stage with DuckDB's typed reader and insert; _GiveWay if that cannot be trusted.
 
     Rows go in without keeping the file's order (``preserve_insertion_order``): no table
-    depends on it, and DuckDB writes them in parallel that way.
+    depends on it, and DuckDB writes them in parallel that way. The setting is back to
+    normal for the rest of the step once the rows are in.
     """
-    layout = match.layout
+    layout, loader = match.layout, file.loader
     con.execute("set preserve_insertion_order = false")
     try:
-        for sniff_dialect, parallel in FAST_READS:
-            con.execute("begin")
-            try:
-                staged = layout.check_staged
-                stage_fast(
-                    con, source, match, sniff=sniff_dialect, parallel=parallel, materialise=staged
-                )
-                if staged and violations(con, layout, "src_typed", untrimmed=True):
-                    raise _Diagnose
-                loaded = loader.insert(con, match, source, load_id)
-                if not staged and violations(con, layout, loader.target_table, load_id):
-                    raise _Diagnose
-                rows_read = count_rows(con, "src_typed") if staged else loaded
-                return Staged(rows_read, [], 0), loaded
-            except _Diagnose:
-                con.execute("rollback")
-                return None
-            except duckdb.Error as e:
-                con.execute("rollback")
-                if not retry_fast(e):
-                    return None
-        return None
-    finally:
-        con.execute("reset preserve_insertion_order")
+        staged = layout.check_staged
+        stage_fast(
+            con, file.source, match, sniff=sniff_dialect, parallel=parallel, materialise=staged
+        )
+        if staged and violations(con, layout, "src_typed", untrimmed=True):
+            raise _GiveWay(retry=False)
+        loaded = loader.insert(con, match, file.source, file.load_id)
+        if not staged and violations(con, layout, loader.target_table, file.load_id):
+            raise _GiveWay(retry=False)
+        rows_read = count_rows(con, "src_typed") if staged else loaded
+    except duckdb.Error as e:
+        raise _GiveWay(retry=retry_fast(e)) from e
+    con.execute("reset preserve_insertion_order")
+    return Staged(rows_read, [], 0), loaded
 
 
-def _stage_and_insert(
-    tx: Transaction,
-    loader: Loader,
-    source: SourceFile,
-    match: HeaderMatch,
-    load_id: int,
-    lenient: bool,
-) -> tuple[Staged, int]:
-    con = tx.con
-    if loader.fast and match.layout.fast and not lenient and fast_eligible(source):
-        done = _load_fast(con, loader, source, match, load_id)
-        if done is not None:
-            return done
-    con.execute("begin")
-    staged = stage_checked(con, source, match)
-    if not lenient:
-        raise_for_problems(source, staged)
-    loaded = loader.insert(con, match, source, load_id)
-    if staged.problems:
-        _record_rejects(tx, load_id, source, staged)
-    return staged, loaded
+def _load_table(tx: Transaction, file: _File) -> None:
+    """Match, stage, insert and log a table as one step of ``tx``.
+
+    Big clean CSVs go through DuckDB's typed reader (``FAST_READS``, each a step that rolls
+    back if it gives way); anything else, or anything it finds wrong, through the checked
+    reader, which reports each problem by line and column.
+    """
+    loader, source = file.loader, file.source
+    match = _match(loader, source)
+    if match.extra:
+        file.summary.notes.append("ignored columns: " + ", ".join(match.extra[:10]))
+    if loader.fast and match.layout.fast and not file.lenient and fast_eligible(source):
+        try:
+            for sniff_dialect, parallel in FAST_READS:
+                try:
+                    with tx.step() as con:
+                        staged, loaded = _read_fast(con, file, match, sniff_dialect, parallel)
+                        _record(con, file, match.layout.name, staged, loaded)
+                    return
+                except _GiveWay as e:
+                    if not e.retry:
+                        break
+        finally:
+            tx.con.execute("reset preserve_insertion_order")  # after a read that gave way
+    with tx.step() as con:
+        staged = stage_checked(con, source, match)
+        if not file.lenient:
+            raise_for_problems(source, staged)
+        loaded = loader.insert(con, match, source, file.load_id)
+        _record(con, file, match.layout.name, staged, loaded)
 
 
 def load_source(
@@ -207,42 +234,14 @@ def load_source(
             f"already loaded (load {previous[0]}, {previous[1]:%Y-%m-%d %H:%M}); nothing changed"
         )
         return summary
-    load_id = tx.next_load_id()
-    try:
-        tx.con.execute("begin")
-        custom = loader.load_custom(tx.con, source, load_id, lenient)
+    file = _File(loader, source, tx.next_load_id(), summary, lenient, synthetic)
+    with tx.step() as con:
+        custom = loader.load_custom(con, source, file.load_id, lenient)
         if custom is not None:
-            layout_name, staged, loaded = custom
-            if staged.problems:
-                _record_rejects(tx, load_id, source, staged)
-        else:
-            tx.con.execute("rollback")
-            match = _match(loader, source)
-            layout_name = match.layout.name
-            if match.extra:
-                summary.notes.append("ignored columns: " + ", ".join(match.extra[:10]))
-            staged, loaded = _stage_and_insert(tx, loader, source, match, load_id, lenient)
-        if staged.rows_read == 0:
-            raise LoadError(
-                f"{source.name} has a header but no data rows.",
-                f"{source.name}, line 2: expected at least one row of data.",
-            )
-        summary.rows_read = staged.rows_read
-        summary.rows_loaded = loaded
-        summary.rows_rejected = staged.problem_rows
-        summary.notes.extend(staged.notes)
-        summary.notes.extend(loader.load_notes(tx.con, layout_name, load_id))
-        if staged.problems:
-            summary.notes.append(f"{staged.problem_rows} rows rejected (see load_reject)")
-        _log(tx, load_id, source, kind, layout_name, summary, synthetic)
-        tx.con.execute("commit")
-        tx.loaded.add(kind)
-    except BaseException:
-        try:
-            tx.con.execute("rollback")
-        except duckdb.Error:
-            pass
-        raise
+            _record(con, file, *custom)
+    if custom is None:
+        _load_table(tx, file)
+    tx.loaded.add(kind)
     tx.changed = True
     return summary
 
@@ -260,17 +259,18 @@ def load_files(
     loader = loader_for(kind)
     sources = [sniff(Path(p)) for p in paths]
     summaries: list[LoadSummary] = []
-    with transaction(db) as tx:
+    with transaction(db, setup=schema.ensure) as tx:
         for source in sources:
             if progress:
                 progress(f"loading {source.name} ({source.size / 1e6:,.1f} MB)")
             summaries.append(load_source(tx, kind, source, lenient=lenient, synthetic=synthetic))
-        if loader.geography and any(not s.skipped for s in summaries):
-            if progress:
-                progress("rebuilding areas and lookups")
-            geography.derive(tx.con)
         if any(not s.skipped for s in summaries):
+            if loader.geography:
+                if progress:
+                    progress("rebuilding areas and lookups")
+                geography.derive(tx)
             mark_origin(tx, synthetic)
+            derived.refresh(tx, tx.loaded)  # last, so the sums never lag the facts
     return summaries
 
 
