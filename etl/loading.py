@@ -78,6 +78,7 @@ class _GiveWay(Exception):
 class _File:
     """One file being loaded: what the steps that insert and log it share."""
 
+    tx: Transaction
     loader: Loader
     source: SourceFile
     load_id: int
@@ -113,7 +114,11 @@ def match_source(kind: str, source: SourceFile) -> HeaderMatch:
 def _record(
     con: duckdb.DuckDBPyConnection, file: _File, layout: str, staged: Staged, loaded: int
 ) -> None:
-    """Keep the rejects, fill in the summary and log the load (in the step that inserted)."""
+    """Keep the rejects, fill in the summary and log the load, in the step that inserted.
+
+    Also tells ``tx`` that the file's kind was loaded (its derived sums are rebuilt at the
+    end) and that the copy changed: the step commits all of it, or the error ends the load.
+    """
     source, summary, load_id = file.source, file.summary, file.load_id
     if staged.problems:
         con.executemany(
@@ -150,6 +155,8 @@ def _record(
             "notes": "; ".join(summary.notes) or None,
         },
     )
+    file.tx.loaded.add(summary.kind)
+    file.tx.changed = True
 
 
 def _read_fast(
@@ -184,38 +191,6 @@ def _read_fast(
     return Staged(rows_read, [], 0), loaded
 
 
-def _load_table(tx: Transaction, file: _File) -> None:
-    """Match, stage, insert and log a table as one step of ``tx``.
-
-    Big clean CSVs go through DuckDB's typed reader (``FAST_READS``, each a step that rolls
-    back if it gives way); anything else, or anything it finds wrong, through the checked
-    reader, which reports each problem by line and column.
-    """
-    loader, source = file.loader, file.source
-    match = _match(loader, source)
-    if match.extra:
-        file.summary.notes.append("ignored columns: " + ", ".join(match.extra[:10]))
-    if loader.fast and match.layout.fast and not file.lenient and fast_eligible(source):
-        try:
-            for sniff_dialect, parallel in FAST_READS:
-                try:
-                    with tx.step() as con:
-                        staged, loaded = _read_fast(con, file, match, sniff_dialect, parallel)
-                        _record(con, file, match.layout.name, staged, loaded)
-                    return
-                except _GiveWay as e:
-                    if not e.retry:
-                        break
-        finally:
-            tx.con.execute("reset preserve_insertion_order")  # after a read that gave way
-    with tx.step() as con:
-        staged = stage_checked(con, source, match)
-        if not file.lenient:
-            raise_for_problems(source, staged)
-        loaded = loader.insert(con, match, source, file.load_id)
-        _record(con, file, match.layout.name, staged, loaded)
-
-
 def load_source(
     tx: Transaction,
     kind: str,
@@ -224,7 +199,14 @@ def load_source(
     lenient: bool = False,
     synthetic: bool = False,
 ) -> LoadSummary:
-    """Load one sniffed file inside ``tx``; raise LoadError (and change nothing) on failure."""
+    """Load one sniffed file inside ``tx``; raise LoadError (and change nothing) on failure.
+
+    The file goes in as one step of ``tx``, its rows and its load log together. A loader
+    that reads its files itself (GeoJSON) does so in ``load_custom``. A table is matched to
+    a layout; big clean CSVs then go through DuckDB's typed reader (``FAST_READS``, each a
+    step rolled back if it gives way), and anything else, or anything that reader finds
+    wrong, through the checked reader, which reports each problem by line and column.
+    """
     loader = loader_for(kind)
     summary = LoadSummary(source.name, kind, source.sha256, notes=list(source.notes))
     previous = tx.previous_load(source.sha256, kind)
@@ -234,15 +216,34 @@ def load_source(
             f"already loaded (load {previous[0]}, {previous[1]:%Y-%m-%d %H:%M}); nothing changed"
         )
         return summary
-    file = _File(loader, source, tx.next_load_id(), summary, lenient, synthetic)
+    file = _File(tx, loader, source, tx.next_load_id(), summary, lenient, synthetic)
     with tx.step() as con:
-        custom = loader.load_custom(con, source, file.load_id, lenient)
+        custom = loader.load_custom(con, source, file.load_id, lenient)  # None: a table
         if custom is not None:
             _record(con, file, *custom)
-    if custom is None:
-        _load_table(tx, file)
-    tx.loaded.add(kind)
-    tx.changed = True
+            return summary
+    match = _match(loader, source)
+    if match.extra:
+        summary.notes.append("ignored columns: " + ", ".join(match.extra[:10]))
+    if loader.fast and match.layout.fast and not lenient and fast_eligible(source):
+        try:
+            for sniff_dialect, parallel in FAST_READS:
+                try:
+                    with tx.step() as con:
+                        staged, loaded = _read_fast(con, file, match, sniff_dialect, parallel)
+                        _record(con, file, match.layout.name, staged, loaded)
+                    return summary
+                except _GiveWay as e:
+                    if not e.retry:
+                        break
+        finally:
+            tx.con.execute("reset preserve_insertion_order")  # after a read that gave way
+    with tx.step() as con:
+        staged = stage_checked(con, source, match)
+        if not lenient:
+            raise_for_problems(source, staged)
+        loaded = loader.insert(con, match, source, file.load_id)
+        _record(con, file, match.layout.name, staged, loaded)
     return summary
 
 
