@@ -11,9 +11,11 @@ swapped in with ``os.replace`` (atomic on POSIX). Readers that opened the old fi
 reading it; new readers see the new one; a writer killed at any point, or a body that
 raises, leaves the old file untouched.
 
-This module knows nothing of what the tables mean. The code that loads ends its block with
-the steps that keep the derived tables true to the facts (``etl.geography.derive`` and
-``etl.derived.refresh``), so they are inside the same copy-change-swap and never lag.
+Of what the tables mean this module knows only the bookkeeping (``warehouse_meta``,
+``load_log``, ``load_id_seq``), so it imports no domain code. The code that loads ends its
+block with the steps that keep the derived tables true to the facts
+(``etl.geography.derive``, then ``etl.derived.refresh``), so they are inside the same
+copy-change-swap and never lag behind them.
 """
 
 from __future__ import annotations
@@ -133,10 +135,11 @@ class Transaction:
 def transaction(target: Path, *, setup: Setup, fresh: bool = False) -> Iterator[Transaction]:
     """Open a write transaction; on clean exit, swap the changed copy in atomically.
 
-    ``setup`` prepares the copy before the body runs (creates the schema, refuses another
-    version). ``fresh=True`` starts from an empty warehouse instead of a copy of the
-    current one (``peolc demo`` and ``peolc open-data``). If the body raises, or changes
-    nothing, the live warehouse is left byte-for-byte as it was.
+    ``setup`` prepares the copy before the body runs: it creates the schema, including the
+    bookkeeping tables used here, and may refuse the file (``etl.schema.ensure``).
+    ``fresh=True`` starts from an empty warehouse instead of a copy of the current one
+    (``peolc demo`` and ``peolc open-data``). If the body raises, or changes nothing, the
+    live warehouse is left byte-for-byte as it was.
     """
     target = target.resolve()
     with writer_lock(target):
