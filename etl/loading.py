@@ -66,8 +66,11 @@ def loader_for(kind: str) -> Loader:
 
 
 class _GiveWay(Exception):
-    """A fast read cannot load the file: try the next fast read if ``retry``, else the
-    checked read, which finds and explains every problem."""
+    """A fast read cannot be trusted with this file; the caller rolls its step back.
+
+    ``retry``: the next of ``FAST_READS`` may manage; otherwise go to the checked read,
+    which finds and explains every problem.
+    """
 
     def __init__(self, retry: bool) -> None:
         super().__init__()
