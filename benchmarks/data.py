@@ -60,7 +60,7 @@ def deaths_file(files: Path, out: Path) -> tuple[Path, int]:
 
 def build_base(files: Path, target: Path) -> None:
     """A warehouse with the demo's geography, populations and QOF (no deaths)."""
-    from etl import geography
+    from etl import derived, geography, schema
     from etl.loading import load_source, mark_origin
     from etl.sources import sniff
     from etl.warehouse import transaction
@@ -68,12 +68,13 @@ def build_base(files: Path, target: Path) -> None:
     target.unlink(missing_ok=True)
     folders = {"lookups": "lookups", "imd": "imd", "population": "population",
                "boundaries": "boundaries", "qof": "qof"}  # fmt: skip
-    with transaction(target, fresh=True) as tx:
+    with transaction(target, setup=schema.ensure, fresh=True) as tx:
         for kind in GEOGRAPHY_KINDS:
             for path in sorted((files / folders[kind]).iterdir()):
                 load_source(tx, kind, sniff(path), synthetic=True)
-        geography.derive(tx.con)
+        geography.derive(tx)
         mark_origin(tx, synthetic=True)
+        derived.refresh(tx, tx.loaded)
 
 
 def fingertips_extract(db: Path, rows: int, out: Path, seed: int = 7) -> tuple[Path, int]:

@@ -2,9 +2,10 @@
 
 Scanning every death (millions of rows) for each chart is what made pages slow. The
 tables of schema ``derived`` (etl/sql/schema.sql) hold the same figures summed by area
-and year, computed with the attribution rules of etl/sql/macros.sql. ``refresh`` runs at
-the end of each write transaction (``etl.warehouse.transaction``) for the kinds it
-loaded, after the derived geography, so the warehouse swapped in is always consistent:
+and year, computed with the attribution rules of etl/sql/macros.sql. The code that loads
+(``etl.loading.load_files``, ``etl.open_data``, the demo build) calls ``refresh`` as the
+last step of its write transaction (``etl.warehouse.transaction``), for the kinds it
+loaded and after the derived geography, so the warehouse swapped in is always consistent:
 a load never leaves these tables behind its facts.
 """
 
@@ -12,10 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Set
 
-import duckdb
-
-from etl.loaders.base import run_sql
+from etl import SQL_DIR
+from etl.warehouse import Transaction
 from peolc.levels import ENGLAND_CODE
+from peolc.sqlfiles import run_sql
 
 # kinds that change area_base or lsoa_imd (their loaders rebuild the derived geography)
 GEOGRAPHY = frozenset({"lookups", "qof", "imd", "boundaries"})
@@ -24,22 +25,17 @@ POPULATION = frozenset({"population"}) | GEOGRAPHY
 YEARS = {"deaths": "deaths", "population": "population", "qof": "qof", "fingertips": "indicators"}
 
 
-def refresh(con: duckdb.DuckDBPyConnection, kinds: Set[str]) -> None:
-    """Rebuild the derived tables that depend on any of ``kinds``, in one transaction."""
+def refresh(tx: Transaction, kinds: Set[str]) -> None:
+    """Rebuild the derived tables that depend on any of ``kinds``, as one step of ``tx``."""
     if not kinds & (DEATHS | POPULATION | YEARS.keys()):
         return
-    con.execute("begin")
-    try:
+    with tx.step() as con:
         if kinds & GEOGRAPHY:
-            run_sql(con, "derive_signatures")
+            run_sql(con, SQL_DIR, "derive_signatures")
         if kinds & DEATHS:
-            run_sql(con, "derive_deaths", england_code=ENGLAND_CODE)
+            run_sql(con, SQL_DIR, "derive_deaths", england_code=ENGLAND_CODE)
         if kinds & POPULATION:
-            run_sql(con, "derive_population")
+            run_sql(con, SQL_DIR, "derive_population")
         if kinds & YEARS.keys():
             flags = {source: kind in kinds for kind, source in YEARS.items()}
-            run_sql(con, "derive_years", **flags)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
+            run_sql(con, SQL_DIR, "derive_years", **flags)

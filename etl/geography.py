@@ -2,15 +2,19 @@
 
 Published lookups disagree on years and codes; ``derive_geography.sql`` reconciles them
 into the areas people pick (``dim_area``), every code they might type (``area_alias``),
-each area's ancestors and base units, and the IMD decile of every LSOA in use.
+each area's ancestors and base units, and the IMD decile of every LSOA in use. The code
+that loads calls ``derive`` as a step of its write transaction, after the files and before
+the derived sums (``etl.derived.refresh``), which are summed over these areas.
 """
 
 from __future__ import annotations
 
 import duckdb
 
-from etl.loaders.base import run_sql
+from etl import SQL_DIR
+from etl.warehouse import Transaction
 from peolc.errors import LoadError
+from peolc.sqlfiles import run_sql
 
 # an ONS code that the loaded files give two ODS codes cannot become one area
 _CONFLICTS = """
@@ -29,15 +33,13 @@ _CONFLICTS = """
 """
 
 
-def derive(con: duckdb.DuckDBPyConnection) -> None:
-    """Replace the derived geography tables inside the caller's write transaction."""
-    con.execute("begin")
+def derive(tx: Transaction) -> None:
+    """Replace the derived geography tables, as one step of the write transaction ``tx``."""
     try:
-        run_sql(con, "derive_geography")
-        con.execute("commit")
+        with tx.step() as con:
+            run_sql(con, SQL_DIR, "derive_geography")
     except duckdb.ConstraintException as e:
-        con.execute("rollback")
-        conflicts = con.execute(_CONFLICTS).fetchall()
+        conflicts = tx.con.execute(_CONFLICTS).fetchall()
         detail = "\n".join(
             f"{level} {code}: ODS code {found}; expected one ODS code per area code "
             "(fix the file that is wrong and load it again)"
@@ -47,6 +49,3 @@ def derive(con: duckdb.DuckDBPyConnection) -> None:
             "The loaded files disagree about which area a code stands for.",
             detail or f"The areas could not be rebuilt: {e}",
         ) from e
-    except BaseException:
-        con.execute("rollback")
-        raise

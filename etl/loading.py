@@ -1,11 +1,14 @@
 """Load files of one kind into the warehouse, all or nothing.
 
-``load_files`` opens one write transaction (a private copy of the warehouse, swapped in
-at the end) and loads each file inside its own DuckDB transaction: sniff, match the
-header to a layout, stage, check, insert, log. A strict load stops at the first file with
-problems and leaves the live warehouse untouched; ``lenient=True`` loads the good rows and
-keeps every bad one in ``load_reject``. A file whose exact bytes were already loaded as the
-same kind is skipped, so loading twice changes nothing.
+``load_files`` opens one write transaction (``etl.warehouse.transaction``: a private copy
+of the warehouse, swapped in at the end) and loads each file as one step of it: sniff,
+match the header to a layout, stage, check, insert, log. A strict load stops at the first
+file with problems and leaves the live warehouse untouched; ``lenient=True`` loads the good
+rows and keeps every bad one in ``load_reject``. A file whose exact bytes were already
+loaded as the same kind is skipped, so loading twice changes nothing. The block ends with
+the explicit last steps that keep the derived tables true to the facts: the derived
+geography (for kinds that change names or links), the data origin, and the derived sums
+(``etl.derived.refresh``), all before the swap.
 """
 
 from __future__ import annotations
@@ -13,13 +16,14 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from etl import geography
-from etl.layout import HeaderMatch, Layout, choose_layout
+from etl import derived, geography, schema
+from etl.layout import HeaderMatch, choose_layout
 from etl.loaders.base import Loader
 from etl.sources import SourceFile, sniff
 from etl.staging import (
@@ -36,7 +40,7 @@ from etl.staging import (
 )
 from etl.warehouse import Transaction, transaction
 from peolc import __version__
-from peolc.errors import LoadError, LoadSummary, PeolcError
+from peolc.errors import LoadError, LoadSummary
 
 KINDS: dict[str, str] = {
     "fingertips": "Fingertips indicator extracts (API CSV, fingertipsR or tidy layouts)",
@@ -61,18 +65,29 @@ def loader_for(kind: str) -> Loader:
     return loader
 
 
-class _Diagnose(Exception):
-    """The fast path found problems; explain them with the checked path."""
+class _GiveWay(Exception):
+    """A fast read cannot be trusted with this file; the caller rolls its step back.
 
-
-def _layouts(loader: Loader, header: tuple[str, ...]) -> tuple[Layout, ...]:
-    """The loader's layouts, as fitted to this header by ``layouts_for`` if it has one.
-
-    A loader whose layout depends on the file (ONS wide year columns, population_2011,
-    population_2022, ...) returns its layouts in the same order with those columns added.
+    ``retry``: the next of ``FAST_READS`` may manage; otherwise go to the checked read,
+    which finds and explains every problem.
     """
-    fit = getattr(loader, "layouts_for", None)
-    return loader.layouts if fit is None else tuple(fit(header))
+
+    def __init__(self, retry: bool) -> None:
+        super().__init__()
+        self.retry = retry
+
+
+@dataclass(frozen=True)
+class _File:
+    """One file being loaded: what the steps that insert and log it share."""
+
+    tx: Transaction
+    loader: Loader
+    source: SourceFile
+    load_id: int
+    summary: LoadSummary
+    lenient: bool
+    synthetic: bool
 
 
 def _match(loader: Loader, source: SourceFile) -> HeaderMatch:
@@ -81,7 +96,7 @@ def _match(loader: Loader, source: SourceFile) -> HeaderMatch:
         for index, layout in enumerate(loader.layouts):
             try:
                 header = xlsx_header(source, layout.sheet)
-                return choose_layout(source.name, header, (_layouts(loader, header)[index],))
+                return choose_layout(source.name, header, (loader.layouts_for(header)[index],))
             except LoadError as e:
                 last = e
         assert last is not None
@@ -91,7 +106,7 @@ def _match(loader: Loader, source: SourceFile) -> HeaderMatch:
             f"{source.name} is GeoJSON, not a {loader.kind} file.",
             "Load boundaries with: peolc load boundaries FILE.geojson",
         )
-    return choose_layout(source.name, source.header, _layouts(loader, source.header))
+    return choose_layout(source.name, source.header, loader.layouts_for(source.header))
 
 
 def match_source(kind: str, source: SourceFile) -> HeaderMatch:
@@ -99,104 +114,84 @@ def match_source(kind: str, source: SourceFile) -> HeaderMatch:
     return _match(loader_for(kind), source)
 
 
-def _record_rejects(tx: Transaction, load_id: int, source: SourceFile, staged: Staged) -> None:
-    tx.con.executemany(
-        "insert into load_reject values (?, ?, ?, ?, ?, ?)",
-        [(load_id, source.name, p.line, p.column, p.value, p.reason) for p in staged.problems],
-    )
-
-
-def _log(
-    tx: Transaction,
-    load_id: int,
-    source: SourceFile,
-    kind: str,
-    layout: str,
-    summary: LoadSummary,
-    synthetic: bool,
+def _record(
+    con: duckdb.DuckDBPyConnection, file: _File, layout: str, staged: Staged, loaded: int
 ) -> None:
-    tx.con.execute(
+    """Keep the rejects, fill in the summary and log the load, in the step that inserted.
+
+    Also tells ``tx`` that the file's kind was loaded (its derived sums are rebuilt at the
+    end) and that the copy changed: the step commits all of it, or the error ends the load.
+    """
+    source, summary, load_id = file.source, file.summary, file.load_id
+    if staged.problems:
+        con.executemany(
+            "insert into load_reject values (?, ?, ?, ?, ?, ?)",
+            [(load_id, source.name, p.line, p.column, p.value, p.reason) for p in staged.problems],
+        )
+    if staged.rows_read == 0:
+        raise LoadError(
+            f"{source.name} has a header but no data rows.",
+            f"{source.name}, line 2: expected at least one row of data.",
+        )
+    summary.rows_read = staged.rows_read
+    summary.rows_loaded = loaded
+    summary.rows_rejected = staged.problem_rows
+    summary.notes.extend(staged.notes)
+    summary.notes.extend(file.loader.load_notes(con, layout, load_id))
+    if staged.problems:
+        summary.notes.append(f"{staged.problem_rows} rows rejected (see load_reject)")
+    con.execute(
         "insert into load_log values ($id, $file, $sha, $kind, $layout, $read, $loaded, "
         "$rejected, $at, $version, $synthetic, $notes)",
         {
             "id": load_id,
             "file": source.name,
             "sha": source.sha256,
-            "kind": kind,
+            "kind": summary.kind,
             "layout": layout,
             "read": summary.rows_read,
             "loaded": summary.rows_loaded,
             "rejected": summary.rows_rejected,
             "at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
             "version": __version__,
-            "synthetic": synthetic,
+            "synthetic": file.synthetic,
             "notes": "; ".join(summary.notes) or None,
         },
     )
+    file.tx.loaded.add(summary.kind)
+    file.tx.changed = True
 
 
-def _load_fast(
+def _read_fast(
     con: duckdb.DuckDBPyConnection,
-    loader: Loader,
-    source: SourceFile,
+    file: _File,
     match: HeaderMatch,
-    load_id: int,
-) -> tuple[Staged, int] | None:
-    """Stage with DuckDB's typed reader and insert; None if the checked path must explain.
+    sniff_dialect: bool,
+    parallel: bool,
+) -> tuple[Staged, int]:
+    """Stage with DuckDB's typed reader and insert; _GiveWay if that cannot be trusted.
 
     Rows go in without keeping the file's order (``preserve_insertion_order``): no table
-    depends on it, and DuckDB writes them in parallel that way.
+    depends on it, and DuckDB writes them in parallel that way. The setting is back to
+    normal for the rest of the step once the rows are in.
     """
-    layout = match.layout
+    layout, loader = match.layout, file.loader
     con.execute("set preserve_insertion_order = false")
     try:
-        for sniff_dialect, parallel in FAST_READS:
-            con.execute("begin")
-            try:
-                staged = layout.check_staged
-                stage_fast(
-                    con, source, match, sniff=sniff_dialect, parallel=parallel, materialise=staged
-                )
-                if staged and violations(con, layout, "src_typed", untrimmed=True):
-                    raise _Diagnose
-                loaded = loader.insert(con, match, source, load_id)
-                if not staged and violations(con, layout, loader.target_table, load_id):
-                    raise _Diagnose
-                rows_read = count_rows(con, "src_typed") if staged else loaded
-                return Staged(rows_read, [], 0), loaded
-            except _Diagnose:
-                con.execute("rollback")
-                return None
-            except duckdb.Error as e:
-                con.execute("rollback")
-                if not retry_fast(e):
-                    return None
-        return None
-    finally:
-        con.execute("reset preserve_insertion_order")
-
-
-def _stage_and_insert(
-    tx: Transaction,
-    loader: Loader,
-    source: SourceFile,
-    match: HeaderMatch,
-    load_id: int,
-    lenient: bool,
-) -> tuple[Staged, int]:
-    con = tx.con
-    if loader.fast and match.layout.fast and not lenient and fast_eligible(source):
-        done = _load_fast(con, loader, source, match, load_id)
-        if done is not None:
-            return done
-    con.execute("begin")
-    staged = stage_checked(con, source, match)
-    if not lenient:
-        raise_for_problems(source, staged)
-    loaded = loader.insert(con, match, source, load_id)
-    if staged.problems:
-        _record_rejects(tx, load_id, source, staged)
-    return staged, loaded
+        staged = layout.check_staged
+        stage_fast(
+            con, file.source, match, sniff=sniff_dialect, parallel=parallel, materialise=staged
+        )
+        if staged and violations(con, layout, "src_typed", untrimmed=True):
+            raise _GiveWay(retry=False)
+        loaded = loader.insert(con, match, file.source, file.load_id)
+        if not staged and violations(con, layout, loader.target_table, file.load_id):
+            raise _GiveWay(retry=False)
+        rows_read = count_rows(con, "src_typed") if staged else loaded
+    except duckdb.Error as e:
+        raise _GiveWay(retry=retry_fast(e)) from e
+    con.execute("reset preserve_insertion_order")
+    return Staged(rows_read, [], 0), loaded
 
 
 def load_source(
@@ -207,7 +202,14 @@ def load_source(
     lenient: bool = False,
     synthetic: bool = False,
 ) -> LoadSummary:
-    """Load one sniffed file inside ``tx``; raise LoadError (and change nothing) on failure."""
+    """Load one sniffed file inside ``tx``; raise LoadError (and change nothing) on failure.
+
+    The file goes in as one step of ``tx``, its rows and its load log together. A loader
+    that reads its files itself (GeoJSON) does so in ``load_custom``. A table is matched to
+    a layout; big clean CSVs then go through DuckDB's typed reader (``FAST_READS``, each a
+    step rolled back if it gives way), and anything else, or anything that reader finds
+    wrong, through the checked reader, which reports each problem by line and column.
+    """
     loader = loader_for(kind)
     summary = LoadSummary(source.name, kind, source.sha256, notes=list(source.notes))
     previous = tx.previous_load(source.sha256, kind)
@@ -217,44 +219,34 @@ def load_source(
             f"already loaded (load {previous[0]}, {previous[1]:%Y-%m-%d %H:%M}); nothing changed"
         )
         return summary
-    load_id = tx.next_load_id()
-    custom = getattr(loader, "load_custom", None)
-    try:
+    file = _File(tx, loader, source, tx.next_load_id(), summary, lenient, synthetic)
+    with tx.step() as con:
+        custom = loader.load_custom(con, source, file.load_id, lenient)  # None: a table
         if custom is not None:
-            tx.con.execute("begin")
-            layout_name, staged, loaded = custom(tx.con, source, load_id, lenient)
-            if staged.problems:
-                _record_rejects(tx, load_id, source, staged)
-        else:
-            match = _match(loader, source)
-            layout_name = match.layout.name
-            if match.extra:
-                summary.notes.append("ignored columns: " + ", ".join(match.extra[:10]))
-            staged, loaded = _stage_and_insert(tx, loader, source, match, load_id, lenient)
-        if staged.rows_read == 0:
-            raise LoadError(
-                f"{source.name} has a header but no data rows.",
-                f"{source.name}, line 2: expected at least one row of data.",
-            )
-        summary.rows_read = staged.rows_read
-        summary.rows_loaded = loaded
-        summary.rows_rejected = staged.problem_rows
-        summary.notes.extend(staged.notes)
-        load_notes = getattr(loader, "load_notes", None)
-        if load_notes is not None:
-            summary.notes.extend(load_notes(tx.con, layout_name, load_id))
-        if staged.problems:
-            summary.notes.append(f"{staged.problem_rows} rows rejected (see load_reject)")
-        _log(tx, load_id, source, kind, layout_name, summary, synthetic)
-        tx.con.execute("commit")
-        tx.loaded.add(kind)
-    except BaseException:
+            _record(con, file, *custom)
+            return summary
+    match = _match(loader, source)
+    if match.extra:
+        summary.notes.append("ignored columns: " + ", ".join(match.extra[:10]))
+    if loader.fast and match.layout.fast and not lenient and fast_eligible(source):
         try:
-            tx.con.execute("rollback")
-        except duckdb.Error:
-            pass
-        raise
-    tx.changed = True
+            for sniff_dialect, parallel in FAST_READS:
+                try:
+                    with tx.step() as con:
+                        staged, loaded = _read_fast(con, file, match, sniff_dialect, parallel)
+                        _record(con, file, match.layout.name, staged, loaded)
+                    return summary
+                except _GiveWay as e:
+                    if not e.retry:
+                        break
+        finally:
+            tx.con.execute("reset preserve_insertion_order")  # after a read that gave way
+    with tx.step() as con:
+        staged = stage_checked(con, source, match)
+        if not lenient:
+            raise_for_problems(source, staged)
+        loaded = loader.insert(con, match, source, file.load_id)
+        _record(con, file, match.layout.name, staged, loaded)
     return summary
 
 
@@ -271,17 +263,18 @@ def load_files(
     loader = loader_for(kind)
     sources = [sniff(Path(p)) for p in paths]
     summaries: list[LoadSummary] = []
-    with transaction(db) as tx:
+    with transaction(db, setup=schema.ensure) as tx:
         for source in sources:
             if progress:
                 progress(f"loading {source.name} ({source.size / 1e6:,.1f} MB)")
             summaries.append(load_source(tx, kind, source, lenient=lenient, synthetic=synthetic))
-        if loader.geography and any(not s.skipped for s in summaries):
-            if progress:
-                progress("rebuilding areas and lookups")
-            geography.derive(tx.con)
         if any(not s.skipped for s in summaries):
+            if loader.geography:
+                if progress:
+                    progress("rebuilding areas and lookups")
+                geography.derive(tx)
             mark_origin(tx, synthetic)
+            derived.refresh(tx, tx.loaded)  # last, so the sums never lag the facts
     return summaries
 
 
@@ -295,16 +288,8 @@ def mark_origin(tx: Transaction, synthetic: bool) -> None:
         tx.set_meta("data_origin", "mixed")
 
 
-def describe_error(error: BaseException) -> tuple[str, str]:
-    """Title and detail of an error for people (tracebacks stay in logs)."""
-    if isinstance(error, PeolcError):
-        return error.title, error.detail
-    return f"Unexpected {type(error).__name__}", str(error)
-
-
 __all__: list[Any] = [
     "KINDS",
-    "describe_error",
     "load_files",
     "load_source",
     "loader_for",

@@ -2,7 +2,8 @@
 
 The folder is laid out like ``shared/data``: one sub-folder per kind of file. Every file
 there whose header (or GeoJSON properties) a loader recognises is loaded into a fresh
-warehouse, all or nothing; files it does not recognise are listed, not guessed at.
+warehouse, all or nothing; files it does not recognise are listed, not guessed at. Its
+last steps, before the swap, rebuild the areas and then the derived sums of what it loaded.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from etl import geography
+from etl import derived, geography, schema
 from etl.loading import load_source, mark_origin, match_source
 from etl.sources import SourceFile, sniff
 from etl.warehouse import transaction
@@ -93,13 +94,14 @@ def build_open_data(
             f"Expected files in {expected} as described in docs/data-formats.md.",
         )
     summaries: list[LoadSummary] = []
-    with transaction(Path(target), fresh=True) as tx:
+    with transaction(Path(target), setup=schema.ensure, fresh=True) as tx:
         for kind, source in plan:
             if progress:
                 progress(f"loading {kind}: {source.name} ({source.size / 1e6:,.1f} MB)")
             summaries.append(load_source(tx, kind, source))
         if progress:
             progress("rebuilding areas and lookups")
-        geography.derive(tx.con)
+        geography.derive(tx)
         mark_origin(tx, synthetic=False)
+        derived.refresh(tx, tx.loaded)  # last, so the sums never lag the facts
     return summaries + skipped

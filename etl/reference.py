@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from pathlib import Path
 
 import duckdb
 
+from etl import SQL_DIR
 from etl.staging import literal
 from peolc.breakdowns import BREAKDOWN_KEYS
 from peolc.levels import LEVEL_KEYS, LEVELS, PRACTICE_LEVELS, LevelKey
@@ -22,7 +22,6 @@ from peolc.schema import reference_rows
 from peolc.sqlfiles import sql_text
 from peolc.vocabulary import AGE_BANDS_5Y, AGE_BANDS_BROAD, PLACES_OF_DEATH
 
-SQL_DIR = Path(__file__).parent / "sql"
 _SLOT = re.compile(r"\{\{([a-z_]+)\}\}")
 
 

@@ -1,11 +1,21 @@
-"""Atomic, crash-safe writes to the DuckDB warehouse.
+"""Atomic, crash-safe writes: the one place a write begins, commits, rolls back, swaps.
 
 DuckDB lets one process write a file and nobody else read it meanwhile, so writers never
-touch the live file. A write transaction copies the warehouse to a temporary file beside
-it, changes the copy, checkpoints and fsyncs it, then swaps it in with ``os.replace``
-(atomic on POSIX). Readers that opened the old file keep reading it; new readers see the
-new one; a writer killed at any point leaves the old file untouched. Writers queue on an
-exclusive ``flock`` so two loads never race for the swap.
+touch the live file. ``transaction`` waits for an exclusive ``flock`` (two loads never race
+for the swap), copies the warehouse to a temporary file beside it (or starts an empty one),
+runs the caller's ``setup`` (the schema, ``etl.schema.ensure``) and hands the body a
+``Transaction`` on the copy. Each change is one ``tx.step()``: a DuckDB transaction that
+commits if its block ends cleanly and rolls back if it raises. When the body ends and the
+copy has changed, it is stamped (build id, time, tool version), checkpointed, fsynced and
+swapped in with ``os.replace`` (atomic on POSIX). Readers that opened the old file keep
+reading it; new readers see the new one; a writer killed at any point, or a body that
+raises, leaves the old file untouched.
+
+Of what the tables mean this module knows only the bookkeeping (``warehouse_meta``,
+``load_log``, ``load_id_seq``), so it imports no domain code. The code that loads ends its
+block with the steps that keep the derived tables true to the facts
+(``etl.geography.derive``, then ``etl.derived.refresh``), so they are inside the same
+copy-change-swap and never lag behind them.
 """
 
 from __future__ import annotations
@@ -16,18 +26,14 @@ import fcntl
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
 
-from etl import derived, reference
 from peolc import __version__
-from peolc.errors import LoadError
-from peolc.schema import SCHEMA_VERSION
-from peolc.sqlfiles import sql_text
 
-SQL_DIR = Path(__file__).parent / "sql"
+Setup = Callable[[duckdb.DuckDBPyConnection], None]
 
 
 def _lock_path(target: Path) -> Path:
@@ -78,8 +84,24 @@ class Transaction:
     def __init__(self, con: duckdb.DuckDBPyConnection, path: Path) -> None:
         self.con = con
         self.path = path
-        self.changed = False
-        self.loaded: set[str] = set()  # kinds loaded: their derived tables are rebuilt
+        self.changed = False  # swap the copy in at the end
+        self.loaded: set[str] = set()  # kinds loaded: the caller rebuilds their derived sums
+
+    @contextlib.contextmanager
+    def step(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One all-or-nothing change to the copy: commit if the block ends, else roll back.
+
+        A failed step leaves the copy as it was, so the caller may try another way (the
+        fast CSV reads give way to the checked one) or let the error end the transaction.
+        """
+        self.con.execute("begin")
+        try:
+            yield self.con
+            self.con.execute("commit")
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):  # keep the error that ended the step
+                self.con.execute("rollback")
+            raise
 
     def next_load_id(self) -> int:
         row = self.con.execute("select nextval('load_id_seq')").fetchone()
@@ -109,31 +131,15 @@ class Transaction:
         return None if row is None else (int(row[0]), row[1])
 
 
-def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create missing tables; refuse a warehouse written by another schema version."""
-    con.execute(sql_text(SQL_DIR, "schema"))
-    con.execute(reference.macros_sql())
-    row = con.execute("select value from warehouse_meta where key = 'schema_version'").fetchone()
-    if row is None:
-        con.execute(
-            "insert into warehouse_meta values ('schema_version', $v)", {"v": SCHEMA_VERSION}
-        )
-        reference.write(con)
-    elif row[0] != SCHEMA_VERSION:
-        raise LoadError(
-            "The warehouse was built by a different version of peolc-needs.",
-            f"It has schema version {row[0]}; this version writes {SCHEMA_VERSION}. "
-            "Rebuild it: `peolc demo` or `peolc open-data DIR` into a new --db path.",
-        )
-
-
 @contextlib.contextmanager
-def transaction(target: Path, *, fresh: bool = False) -> Iterator[Transaction]:
+def transaction(target: Path, *, setup: Setup, fresh: bool = False) -> Iterator[Transaction]:
     """Open a write transaction; on clean exit, swap the changed copy in atomically.
 
+    ``setup`` prepares the copy before the body runs: it creates the schema, including the
+    bookkeeping tables used here, and may refuse the file (``etl.schema.ensure``).
     ``fresh=True`` starts from an empty warehouse instead of a copy of the current one
-    (used by ``peolc demo`` and ``peolc open-data``). If the body raises, or changes
-    nothing, the live warehouse is left byte-for-byte as it was.
+    (``peolc demo`` and ``peolc open-data``). If the body raises, or changes nothing, the
+    live warehouse is left byte-for-byte as it was.
     """
     target = target.resolve()
     with writer_lock(target):
@@ -144,12 +150,11 @@ def transaction(target: Path, *, fresh: bool = False) -> Iterator[Transaction]:
         con = duckdb.connect(str(temp))
         committed = False
         try:
-            ensure_schema(con)
+            setup(con)
             tx = Transaction(con, temp)
             tx.changed = fresh or not target.exists()
             yield tx
             if tx.changed:
-                derived.refresh(con, tx.loaded)
                 tx.set_meta("build_id", uuid.uuid4().hex)
                 tx.set_meta("built_at", dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
                 tx.set_meta("tool_version", __version__)

@@ -1,7 +1,8 @@
-"""Read the project's SQL files.
+"""Read and run the project's SQL files.
 
 SQL lives in ``*.sql`` files beside the code that runs it (``queries/``, ``etl/sql/``),
-each opening with a header comment that says what it returns and its parameters.
+each opening with a header comment that says what it returns and its parameters. The
+directory is always the caller's: this kernel module knows no package of ours.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
+
+import duckdb
 
 _PARAM = re.compile(r"(?<![\w$])\$([a-z_][a-z0-9_]*)")
 _COMMENT = re.compile(r"--[^\n]*")
@@ -33,3 +36,40 @@ def header_params(text: str) -> set[str]:
         if line.lower().startswith("-- params:"):
             return set(_PARAM.findall(line))
     return set()
+
+
+def run_sql(
+    con: duckdb.DuckDBPyConnection, directory: Path, name: str, /, **params: object
+) -> None:
+    """Run every statement of ``directory/name.sql``, binding the params each one uses.
+
+    Positional-only, so that a SQL parameter may be called ``name`` or ``directory``.
+    """
+    for statement in split_statements(sql_text(directory, name)):
+        used = sql_params(statement)
+        missing = used - params.keys()
+        if missing:
+            raise KeyError(f"{name}.sql needs parameters {sorted(missing)}")
+        con.execute(statement, {k: params[k] for k in used})
+
+
+def split_statements(text: str) -> list[str]:
+    """Statements of a SQL file: separated by a ';' that ends a line."""
+    parts, current = [], []
+    for line in text.splitlines():
+        current.append(line)
+        if line.rstrip().endswith(";"):
+            statement = "\n".join(current).strip().rstrip(";")
+            if _has_code(statement):
+                parts.append(statement)
+            current = []
+    tail = "\n".join(current).strip()
+    if _has_code(tail):
+        parts.append(tail)
+    return parts
+
+
+def _has_code(statement: str) -> bool:
+    return any(
+        line.strip() and not line.strip().startswith("--") for line in statement.splitlines()
+    )

@@ -1,27 +1,21 @@
-"""What every loader provides to the orchestrator (``etl.loading``)."""
+"""What every loader provides to the orchestrator (``etl.loading``), with the defaults."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Protocol
 
 import duckdb
 
 from etl.layout import HeaderMatch, Layout
 from etl.sources import SourceFile
-from peolc.sqlfiles import sql_params, sql_text
-
-SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
+from etl.staging import Staged
 
 
-class Loader(Protocol):
+class Loader:
     """A kind of input: which layouts it reads and how it inserts staged rows.
 
-    Optional methods the orchestrator uses when present: ``layouts_for(header)`` (layouts
-    fitted to a file's header, same order as ``layouts``), ``load_notes(con, layout, load_id)``
-    (sentences for the load log after the insert) and ``load_custom(con, source, load_id,
-    lenient)`` (non-tabular files: stage and insert in one go).
+    A loader sets the five attributes and overrides ``insert`` (tables) or ``load_custom``
+    (files that are not tables); the other methods have defaults that most loaders keep.
+    The orchestrator calls every method directly, so each default says what "not needed"
+    means.
     """
 
     kind: str
@@ -30,51 +24,38 @@ class Loader(Protocol):
     fast: bool  # big CSVs: try DuckDB's typed reader first
     geography: bool  # changes area names or links: derived geography is rebuilt after
 
+    def layouts_for(self, header: tuple[str, ...]) -> tuple[Layout, ...]:
+        """``layouts`` fitted to a file's header, in the same order.
+
+        For layouts whose columns depend on the file (ONS wide year columns such as
+        population_2011, population_2022, ...). The default: ``layouts`` as declared.
+        """
+        return self.layouts
+
+    def load_custom(
+        self, con: duckdb.DuckDBPyConnection, source: SourceFile, load_id: int, lenient: bool
+    ) -> tuple[str, Staged, int] | None:
+        """Stage and insert a file that is not a table (GeoJSON) in one go.
+
+        Returns the layout name, what was staged and the rows loaded. The default returns
+        None without touching the warehouse: the file is a table, so the orchestrator
+        matches it to one of ``layouts_for(header)``, stages it and calls ``insert``.
+        """
+        return None
+
     def insert(
         self, con: duckdb.DuckDBPyConnection, match: HeaderMatch, source: SourceFile, load_id: int
     ) -> int:
-        """Insert ``src_rows`` for ``load_id``; return the number of rows loaded."""
-        ...
+        """Insert ``src_rows`` for ``load_id``; return the number of rows loaded.
 
+        Every loader of tables overrides it; the default is for loaders whose
+        ``load_custom`` reads every file, so it is never called.
+        """
+        raise NotImplementedError(f"{self.kind} files are loaded by load_custom")
 
-@dataclass(frozen=True)
-class LoaderInfo:
-    """The static part of a loader, for --help texts and docs."""
-
-    kind: str
-    summary: str
-
-
-def run_sql(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> None:
-    """Run every statement of ``etl/sql/<name>.sql``, binding the params each one uses."""
-    for statement in split_statements(sql_text(SQL_DIR, name)):
-        used = sql_params(statement)
-        missing = used - params.keys()
-        if missing:
-            raise KeyError(f"{name}.sql needs parameters {sorted(missing)}")
-        con.execute(statement, {k: params[k] for k in used})
-
-
-def split_statements(text: str) -> list[str]:
-    """Statements of a SQL file: separated by a ';' that ends a line."""
-    parts, current = [], []
-    for line in text.splitlines():
-        current.append(line)
-        if line.rstrip().endswith(";"):
-            statement = "\n".join(current).strip().rstrip(";")
-            if _has_code(statement):
-                parts.append(statement)
-            current = []
-    tail = "\n".join(current).strip()
-    if _has_code(tail):
-        parts.append(tail)
-    return parts
-
-
-def _has_code(statement: str) -> bool:
-    return any(
-        line.strip() and not line.strip().startswith("--") for line in statement.splitlines()
-    )
+    def load_notes(self, con: duckdb.DuckDBPyConnection, layout: str, load_id: int) -> list[str]:
+        """Sentences for the load log, once the rows are in. The default: none."""
+        return []
 
 
 def count_loaded(con: duckdb.DuckDBPyConnection, table: str, load_id: int) -> int:

@@ -15,12 +15,14 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from etl.layout import HeaderMatch, Layout
-from etl.loaders.base import Loader, count_loaded, run_sql
+from etl import SQL_DIR
+from etl.layout import Layout
+from etl.loaders.base import Loader, count_loaded
 from etl.sources import SourceFile
 from etl.staging import Staged, raise_for_problems
 from peolc.errors import LoadError, Problem
 from peolc.levels import LevelKey
+from peolc.sqlfiles import run_sql
 
 # Tolerances in degrees (~70 m of latitude) and a ~1 m grid: about 2 MB for all levels
 SIMPLIFY_DEGREES = 0.001
@@ -216,18 +218,12 @@ def _display_json(rows: list[dict[str, object]]) -> pl.DataFrame:
     )
 
 
-class BoundariesLoader:
+class BoundariesLoader(Loader):
     kind = "boundaries"
     layouts: tuple[Layout, ...] = ()
     target_table = "geo_boundary"
     fast = False
     geography = True
-
-    def insert(
-        self, con: duckdb.DuckDBPyConnection, match: HeaderMatch, source: SourceFile, load_id: int
-    ) -> int:
-        """Not used: the orchestrator calls ``load_custom`` for loaders that have one."""
-        raise NotImplementedError("boundaries are loaded by load_custom")
 
     def load_custom(
         self, con: duckdb.DuckDBPyConnection, source: SourceFile, load_id: int, lenient: bool
@@ -255,6 +251,7 @@ class BoundariesLoader:
         try:
             run_sql(
                 con,
+                SQL_DIR,
                 "load_boundaries",
                 load_id=load_id,
                 level=found.level.level,
@@ -266,4 +263,4 @@ class BoundariesLoader:
         return layout, staged, count_loaded(con, self.target_table, load_id)
 
 
-LOADER: Loader = BoundariesLoader()
+LOADER = BoundariesLoader()

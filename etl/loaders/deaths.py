@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import duckdb
 
+from etl import SQL_DIR
 from etl.layout import Column, HeaderMatch, Layout, RowCheck
-from etl.loaders.base import count_loaded, run_sql
+from etl.loaders.base import Loader, count_loaded
 from etl.sources import SourceFile
+from peolc.sqlfiles import run_sql
 from peolc.vocabulary import ETHNIC_GROUPS, PLACES_OF_DEATH, SEXES, USUAL_RESIDENCE
 
 ICD10 = r"^[A-Za-z][0-9]{2}(\.?[0-9A-Za-z])?$"
@@ -100,7 +102,7 @@ DEATHS_LAYOUT = Layout(
 )
 
 
-class DeathsLoader:
+class DeathsLoader(Loader):
     kind = "deaths"
     layouts = (DEATHS_LAYOUT,)
     target_table = "fact_death"
@@ -111,9 +113,9 @@ class DeathsLoader:
         self, con: duckdb.DuckDBPyConnection, match: HeaderMatch, source: SourceFile, load_id: int
     ) -> int:
         earlier = con.execute("select count(*) from fact_death").fetchone()
-        run_sql(con, "load_deaths", load_id=load_id)
+        run_sql(con, SQL_DIR, "load_deaths", load_id=load_id)
         if earlier and earlier[0]:
-            run_sql(con, "replace_deaths", load_id=load_id)
+            run_sql(con, SQL_DIR, "replace_deaths", load_id=load_id)
         return count_loaded(con, self.target_table, load_id)
 
 

@@ -16,9 +16,11 @@ import re
 
 import duckdb
 
+from etl import SQL_DIR
 from etl.layout import SUPPRESSION_MARKERS, Column, HeaderMatch, Layout
-from etl.loaders.base import Loader, count_loaded, run_sql
+from etl.loaders.base import Loader, count_loaded
 from etl.sources import SourceFile
+from peolc.sqlfiles import run_sql
 
 # indicator names of tidy extracts -> (Fingertips indicator id, official name, sex, age)
 KNOWN_INDICATORS: dict[str, tuple[int, str, str, str]] = {
@@ -140,7 +142,7 @@ def _indicator_ids(names: list[str]) -> dict[str, tuple[int, str, str, str]]:
     return found
 
 
-class FingertipsLoader:
+class FingertipsLoader(Loader):
     kind = "fingertips"
     layouts: tuple[Layout, ...] = (API_LAYOUT, TIDY_LAYOUT)
     target_table = "fact_indicator"
@@ -156,6 +158,7 @@ class FingertipsLoader:
             ids = _indicator_ids([str(r[0]) for r in rows])
             run_sql(
                 con,
+                SQL_DIR,
                 "load_fingertips_tidy",
                 load_id=load_id,
                 names=list(ids),
@@ -166,9 +169,9 @@ class FingertipsLoader:
             )
         else:
             label = parent_type_label(match.captured.get("compared_to_parent"))
-            run_sql(con, "load_fingertips", load_id=load_id, parent_type_label=label)
+            run_sql(con, SQL_DIR, "load_fingertips", load_id=load_id, parent_type_label=label)
         if earlier and earlier[0]:
-            run_sql(con, "replace_fingertips", load_id=load_id)
+            run_sql(con, SQL_DIR, "replace_fingertips", load_id=load_id)
         return count_loaded(con, self.target_table, load_id)
 
     def load_notes(self, con: duckdb.DuckDBPyConnection, layout: str, load_id: int) -> list[str]:
@@ -191,4 +194,4 @@ class FingertipsLoader:
         return notes
 
 
-LOADER: Loader = FingertipsLoader()
+LOADER = FingertipsLoader()

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import duckdb
 
+from etl import SQL_DIR
 from etl.layout import SUPPRESSION_MARKERS, Column, HeaderMatch, Layout, RowCheck
-from etl.loaders.base import Loader, count_loaded, run_sql
+from etl.loaders.base import Loader, count_loaded
 from etl.sources import SourceFile
 from etl.staging import literal
 from peolc.breakdowns import BREAKDOWN_KEYS, BreakdownKey
 from peolc.breakdowns import BREAKDOWNS as ALL_BREAKDOWNS
 from peolc.levels import LEVEL_KEYS
+from peolc.sqlfiles import run_sql
 
 BREAKDOWNS = BREAKDOWN_KEYS
 
@@ -84,7 +86,7 @@ ICB_EXTRACT_LAYOUT = Layout(
 )
 
 
-class IcbExtractLoader:
+class IcbExtractLoader(Loader):
     kind = "icb-extract"
     layouts: tuple[Layout, ...] = (ICB_EXTRACT_LAYOUT,)
     target_table = "fact_measure"
@@ -95,10 +97,10 @@ class IcbExtractLoader:
         self, con: duckdb.DuckDBPyConnection, match: HeaderMatch, source: SourceFile, load_id: int
     ) -> int:
         earlier = con.execute("select count(*) from fact_measure").fetchone()
-        run_sql(con, "load_icb_extract", load_id=load_id)
+        run_sql(con, SQL_DIR, "load_icb_extract", load_id=load_id)
         if earlier and earlier[0]:
-            run_sql(con, "replace_icb_extract", load_id=load_id)
+            run_sql(con, SQL_DIR, "replace_icb_extract", load_id=load_id)
         return count_loaded(con, self.target_table, load_id)
 
 
-LOADER: Loader = IcbExtractLoader()
+LOADER = IcbExtractLoader()

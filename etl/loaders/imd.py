@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import duckdb
 
+from etl import SQL_DIR
 from etl.layout import Column, HeaderMatch, Layout, RowCheck
-from etl.loaders.base import Loader, count_loaded, run_sql
+from etl.loaders.base import Loader, count_loaded
 from etl.sources import SourceFile
+from peolc.sqlfiles import run_sql
 
 LSOA_COUNT = 32844
 
@@ -69,7 +71,7 @@ IMD_LAYOUT = Layout(
 )
 
 
-class ImdLoader:
+class ImdLoader(Loader):
     kind = "imd"
     layouts: tuple[Layout, ...] = (IMD_LAYOUT,)
     target_table = "imd_lsoa"
@@ -79,8 +81,8 @@ class ImdLoader:
     def insert(
         self, con: duckdb.DuckDBPyConnection, match: HeaderMatch, source: SourceFile, load_id: int
     ) -> int:
-        run_sql(con, "load_imd", load_id=load_id)
+        run_sql(con, SQL_DIR, "load_imd", load_id=load_id)
         return count_loaded(con, self.target_table, load_id)
 
 
-LOADER: Loader = ImdLoader()
+LOADER = ImdLoader()

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 
 import duckdb
 
+from etl import SQL_DIR
 from etl.layout import Column, HeaderMatch, Layout
-from etl.loaders.base import Loader, count_staged, run_sql
+from etl.loaders.base import Loader, count_staged
 from etl.sources import SourceFile
 from etl.staging import ident
 from peolc.levels import LevelKey
+from peolc.sqlfiles import run_sql
 
 ROLES = (
     "lsoa_code", "lsoa_name", "sub_icb_code", "sub_icb_name", "sub_icb_ods", "icb_code",
@@ -196,7 +198,7 @@ def _roles_view(con: duckdb.DuckDBPyConnection, lookup: LookupLayout) -> None:
     con.execute(f"create or replace temp view lookup_rows as select {selected} from src_rows")  # noqa: S608 - our constants
 
 
-class LookupsLoader:
+class LookupsLoader(Loader):
     kind = "lookups"
     layouts: tuple[Layout, ...] = tuple(lookup.layout for lookup in LOOKUPS)
     target_table = "geo_name"
@@ -211,6 +213,7 @@ class LookupsLoader:
         vintage = {level: lookup.vintages.get(level) for level in _CODES}
         run_sql(
             con,
+            SQL_DIR,
             "load_lookups",
             load_id=load_id,
             layout=lookup.layout.name,
@@ -219,4 +222,4 @@ class LookupsLoader:
         return count_staged(con)
 
 
-LOADER: Loader = LookupsLoader()
+LOADER = LookupsLoader()

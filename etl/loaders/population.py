@@ -12,11 +12,13 @@ from dataclasses import replace
 
 import duckdb
 
+from etl import SQL_DIR
 from etl.layout import Column, HeaderMatch, Layout
-from etl.loaders.base import Loader, count_loaded, run_sql
+from etl.loaders.base import Loader, count_loaded
 from etl.sources import SourceFile, normalise_name
 from etl.staging import literal
 from peolc.levels import LevelKey
+from peolc.sqlfiles import run_sql
 from peolc.vocabulary import AGE_BANDS_5Y
 
 # MYEB1 'geography' values of the local authority district level (lowercase)
@@ -135,7 +137,7 @@ def _with_year_columns(layout: Layout, header: tuple[str, ...]) -> Layout:
     return replace(layout, columns=fixed + counts)
 
 
-class PopulationLoader:
+class PopulationLoader(Loader):
     kind = "population"
     layouts: tuple[Layout, ...] = (MYE_LAYOUT, GP_LAYOUT)
     target_table = "fact_population"
@@ -149,16 +151,17 @@ class PopulationLoader:
         self, con: duckdb.DuckDBPyConnection, match: HeaderMatch, source: SourceFile, load_id: int
     ) -> int:
         if match.layout.name == GP_LAYOUT.name:
-            run_sql(con, "load_population_gp", load_id=load_id)
+            run_sql(con, SQL_DIR, "load_population_gp", load_id=load_id)
         else:
             run_sql(
                 con,
+                SQL_DIR,
                 "load_population_mye",
                 load_id=load_id,
                 lad_geographies=list(LAD_GEOGRAPHIES),
                 small_area_geographies=list(SMALL_AREA_GEOGRAPHIES),
             )
-        run_sql(con, "replace_population", load_id=load_id)
+        run_sql(con, SQL_DIR, "replace_population", load_id=load_id)
         return count_loaded(con, self.target_table, load_id)
 
     def load_notes(self, con: duckdb.DuckDBPyConnection, layout: str, load_id: int) -> list[str]:
@@ -174,4 +177,4 @@ class PopulationLoader:
         return [f"kept {kept}; other geographies (totals, other UK nations) left out"]
 
 
-LOADER: Loader = PopulationLoader()
+LOADER = PopulationLoader()

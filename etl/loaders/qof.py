@@ -10,10 +10,12 @@ import re
 
 import duckdb
 
+from etl import SQL_DIR
 from etl.layout import Column, HeaderMatch, Layout
-from etl.loaders.base import Loader, count_loaded, count_staged, run_sql
+from etl.loaders.base import Loader, count_loaded, count_staged
 from etl.sources import SourceFile
 from peolc.errors import LoadError
+from peolc.sqlfiles import run_sql
 
 PRACTICE = Column(
     "practice_code",
@@ -104,7 +106,7 @@ def financial_year(file_name: str) -> int:
     )
 
 
-class QofLoader:
+class QofLoader(Loader):
     kind = "qof"
     layouts: tuple[Layout, ...] = (PREVALENCE_LAYOUT, MAPPING_LAYOUT)
     target_table = "fact_qof"
@@ -116,10 +118,17 @@ class QofLoader:
     ) -> int:
         year = financial_year(source.name)
         if match.layout is MAPPING_LAYOUT:
-            run_sql(con, "load_qof_mapping", load_id=load_id, year=year, layout=MAPPING_LAYOUT.name)
+            run_sql(
+                con,
+                SQL_DIR,
+                "load_qof_mapping",
+                load_id=load_id,
+                year=year,
+                layout=MAPPING_LAYOUT.name,
+            )
             return count_staged(con)  # one row per practice
-        run_sql(con, "load_qof_prevalence", load_id=load_id, year=year)
+        run_sql(con, SQL_DIR, "load_qof_prevalence", load_id=load_id, year=year)
         return count_loaded(con, self.target_table, load_id)
 
 
-LOADER: Loader = QofLoader()
+LOADER = QofLoader()

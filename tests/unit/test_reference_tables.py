@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 
+from etl import schema
 from etl.reference import macros_sql, render
 from etl.warehouse import transaction
 from peolc.levels import LEVELS, PRACTICE_LEVELS, LevelKey, descendants
@@ -14,7 +15,7 @@ from peolc.schema import reference_rows
 
 def test_every_reference_table_holds_the_kernels_rows(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
-    with transaction(db, fresh=True) as tx:
+    with transaction(db, setup=schema.ensure, fresh=True) as tx:
         tx.con.execute("insert into warehouse_meta values ('note', 'changed')")
     with duckdb.connect(str(db), read_only=True) as con:
         for table, rows in reference_rows().items():
