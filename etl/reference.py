@@ -20,7 +20,7 @@ from peolc.levels import LEVEL_KEYS, LEVELS, PRACTICE_LEVELS, LevelKey
 from peolc.measures import USUAL_RESIDENCE_SETTINGS
 from peolc.schema import reference_rows
 from peolc.sqlfiles import sql_text
-from peolc.vocabulary import AGE_BANDS_5Y, AGE_BANDS_BROAD, PLACES_OF_DEATH
+from peolc.vocabulary import AGE_BANDS_5Y, AGE_BANDS_BROAD, OPEN_AGE_FROM, PLACES_OF_DEATH
 
 _SLOT = re.compile(r"\{\{([a-z_]+)\}\}")
 
@@ -54,12 +54,11 @@ def _parent_rank_cases() -> str:
 
 def macro_slots() -> dict[str, str]:
     """The kernel's constants for the ``{{name}}`` slots of ``etl/sql/macros.sql``."""
-    *closed, (open_band, open_from, _) = AGE_BANDS_BROAD
-    last_five_year = AGE_BANDS_5Y[-1]
+    *closed, (open_band, _, _) = AGE_BANDS_BROAD
     broad = [f"        when age < {high + 1} then {literal(band)}" for band, _, high in closed]
     return {
-        "open_five_year_from": str(int(last_five_year.rstrip("+"))),
-        "open_five_year_band": literal(last_five_year),
+        "open_five_year_from": str(OPEN_AGE_FROM),
+        "open_five_year_band": literal(AGE_BANDS_5Y[-1]),
         "broad_band_cases": "\n".join([*broad, f"        else {literal(open_band)}"]),
         "setting_flags": "\n".join(
             f"    cast(d.place_of_death = {literal(key)} as integer) as n_{key},"

@@ -10,7 +10,13 @@ from __future__ import annotations
 from peolc.breakdowns import BREAKDOWNS
 from peolc.levels import LEVELS
 from peolc.measures import MEASURES
-from peolc.vocabulary import AGE_BANDS_5Y, AGE_BANDS_BROAD, PALLIATIVE_NEED_RANGES, PLACES_OF_DEATH
+from peolc.vocabulary import (
+    AGE_BANDS_5Y,
+    AGE_BANDS_BROAD,
+    PALLIATIVE_NEED_RANGES,
+    PLACES_OF_DEATH,
+    five_year_bounds,
+)
 
 # 2: the derived schema (etl/derived.py); 3: the reference tables below
 SCHEMA_VERSION = "3"
@@ -18,15 +24,10 @@ SCHEMA_VERSION = "3"
 Row = tuple[object, ...]
 
 
-def _five_year_bounds(band: str) -> tuple[int, int]:
-    low, _, high = band.rstrip("+").partition("-")
-    return int(low), int(high) if high else 200
-
-
 def reference_rows() -> dict[str, list[Row]]:
     """Table name -> rows, in the column order of ``etl/sql/schema.sql``."""
     age_bands: list[Row] = [
-        ("five_year", i, band, *_five_year_bounds(band)) for i, band in enumerate(AGE_BANDS_5Y, 1)
+        ("five_year", i, band, *five_year_bounds(band)) for i, band in enumerate(AGE_BANDS_5Y, 1)
     ]
     age_bands += [
         ("broad", i, band, low, high) for i, (band, low, high) in enumerate(AGE_BANDS_BROAD, 1)

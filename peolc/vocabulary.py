@@ -55,6 +55,16 @@ AGE_BANDS_5Y: tuple[str, ...] = (
     "45-49", "50-54", "55-59", "60-64", "65-69", "70-74", "75-79", "80-84", "85-89", "90+",
 )  # fmt: skip
 
+
+def five_year_bounds(band: str) -> tuple[int, int]:
+    """The first and last age of a five-year band ('85-89' -> (85, 89); '90+' -> (90, 200))."""
+    low, _, high = band.rstrip("+").partition("-")
+    return int(low), int(high) if high else 200
+
+
+# the first age of the open five-year band (90+)
+OPEN_AGE_FROM = five_year_bounds(AGE_BANDS_5Y[-1])[0]
+
 # Broad bands for equity breakdowns of deaths (small numbers otherwise dominate).
 AGE_BANDS_BROAD: tuple[tuple[str, int, int], ...] = (
     ("0-64", 0, 64),

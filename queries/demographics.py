@@ -12,7 +12,7 @@ import polars as pl
 
 from peolc.breakdowns import BreakdownKey
 from peolc.levels import ENGLAND, LevelKey
-from peolc.vocabulary import AGE_BANDS_5Y, AGE_BANDS_BROAD
+from peolc.vocabulary import AGE_BANDS_5Y, AGE_BANDS_BROAD, five_year_bounds
 from queries.places import Place
 from queries.runner import Db, run
 from queries.stats import disclosure
@@ -28,7 +28,7 @@ FIVE_YEAR_IN = {  # the broad band each five-year band lies in ('90+' counts fro
     band: broad
     for band in AGE_BANDS_5Y
     for broad, low, high in AGE_BANDS_BROAD
-    if low <= int(band.rstrip("+").split("-")[0]) <= high
+    if low <= five_year_bounds(band)[0] <= high
 }
 
 

@@ -25,7 +25,7 @@ from etl.demo.calibrate import (
 )
 from etl.demo.geography import Geography
 from etl.demo.streams import stream
-from peolc.vocabulary import AGE_BANDS_5Y, AGE_BANDS_BROAD, SettingKey
+from peolc.vocabulary import AGE_BANDS_BROAD, OPEN_AGE_FROM, SettingKey
 
 # the model's order of the places of death (indices into it are drawn; keep it stable)
 PLACES = (
@@ -37,7 +37,7 @@ PLACES = (
 # home residence and place of death change sharply among the oldest.
 MODEL_AGE_FROM = (
     *(low for _, low, _ in AGE_BANDS_BROAD[1:]),
-    int(AGE_BANDS_5Y[-1].rstrip("+")),
+    OPEN_AGE_FROM,
 )
 MODEL_AGE_GROUPS = ("<65", "65-74", "75-84", "85-89", "90+")
 

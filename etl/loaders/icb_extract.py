@@ -13,16 +13,13 @@ from etl.layout import SUPPRESSION_MARKERS, Column, HeaderMatch, Layout, RowChec
 from etl.loaders.base import Loader, count_loaded
 from etl.sources import SourceFile
 from etl.staging import literal
-from peolc.breakdowns import BREAKDOWN_KEYS, BreakdownKey
-from peolc.breakdowns import BREAKDOWNS as ALL_BREAKDOWNS
+from peolc.breakdowns import BREAKDOWN_KEYS, BREAKDOWNS, BreakdownKey
 from peolc.levels import LEVEL_KEYS
 from peolc.sqlfiles import run_sql
 
-BREAKDOWNS = BREAKDOWN_KEYS
-
 # the values each breakdown takes (age bands are free text, checked by pattern)
 BREAKDOWN_VALUES: dict[str, tuple[str, ...]] = {
-    b.key: tuple(b.groups) for b in ALL_BREAKDOWNS if b.groups and b.key != BreakdownKey.AGE_BAND
+    b.key: tuple(b.groups) for b in BREAKDOWNS if b.groups and b.key != BreakdownKey.AGE_BAND
 }
 
 
@@ -64,7 +61,7 @@ ICB_EXTRACT_LAYOUT = Layout(
             invalid_if="not regexp_full_match({c}, '[a-z][a-z0-9_]{1,63}')",
             expected="a measure name in lower_snake_case such as deaths_at_home",
         ),
-        Column("breakdown", allowed=BREAKDOWNS),
+        Column("breakdown", allowed=BREAKDOWN_KEYS),
         Column("breakdown_value", expected="the breakdown's value, or 'all'"),
         Column("numerator", "DOUBLE", nullable=True, invalid_if=_COUNT, expected="0 or more"),
         Column("denominator", "DOUBLE", nullable=True, invalid_if=_COUNT, expected="0 or more"),
