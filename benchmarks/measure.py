@@ -1,25 +1,45 @@
 """Timing and statistics: run a contender in its own process, read its peak memory.
 
-Each contender runs as a child process so that its peak resident memory is its own. Its
-peak is the high-water mark of its own address space (``VmHWM`` in ``/proc/PID/status``,
-read every 20 ms while it runs): ``ru_maxrss`` from ``os.wait4`` is no good here, because
-Linux carries a child's high-water mark across ``exec`` from the moment of ``fork``, when it
-shares the benchmark runner's pages, so it never reads below the runner's own size.
-``ru_maxrss`` is kept as a fallback where ``/proc`` cannot be read. CPU seconds come from
-``wait4``; wall time is taken around the whole process (interpreter start included).
+Each contender runs as a child process so that its peak resident memory is its own.
+``ru_maxrss`` of a child forked by the benchmark runner is no good: Linux carries a
+child's high-water mark across ``exec`` from the moment of ``fork``, when it shares the
+runner's pages, so it never reads below the runner's own size. Sampling ``VmHWM`` from
+``/proc`` while the child runs misses a peak reached just before it exits. So the runner
+starts a tiny launcher (``python -S``, a few MB) that forks and execs the contender and
+reports the contender's own ``wait4`` figures: its peak is ``max(launcher, contender)``,
+and the launcher is far smaller than anything measured. CPU seconds are the contender's;
+wall time is taken around the whole process (interpreter start included).
 """
 
 from __future__ import annotations
 
+import json
 import math
 import os
+import signal
 import statistics
 import subprocess
-import threading
+import sys
+import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+# argv[1]: where to write the report; argv[2:]: the contender. Exits with its status.
+_LAUNCHER = """
+import json, os, sys
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execvp(sys.argv[2], sys.argv[2:])
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as out:
+    json.dump({"maxrss_kb": usage.ru_maxrss, "cpu": usage.ru_utime + usage.ru_stime}, out)
+sys.exit(os.waitstatus_to_exitcode(status) % 256)
+"""
 
 
 @dataclass(frozen=True)
@@ -45,56 +65,30 @@ def run_child(
     env: Mapping[str, str] | None = None,
     timeout: float = 3600,
 ) -> Run:
-    """Run ``argv`` to completion; its wall time, CPU time and peak RSS (from ``wait4``)."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        list(argv),
-        cwd=cwd,
-        env=dict(env) if env is not None else None,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    chunks: list[bytes] = []
-    stream = proc.stdout
-    assert stream is not None
-    reader = threading.Thread(target=lambda: chunks.append(stream.read()), daemon=True)
-    reader.start()
-    peak_kb = [0]
-    finished = threading.Event()
-    watcher = threading.Thread(target=_watch_hwm, args=(proc.pid, peak_kb, finished), daemon=True)
-    watcher.start()
-    killer = threading.Timer(timeout, proc.kill)
-    killer.start()
-    try:
-        _, status, usage = os.wait4(proc.pid, 0)
-    finally:
-        killer.cancel()
-        finished.set()
-    wall = time.perf_counter() - started
-    watcher.join()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    reader.join()
-    stream.close()
-    text = b"".join(chunks).decode(errors="replace")
-    if proc.returncode != 0:
-        raise ContenderFailed(f"{label} exited with {proc.returncode}:\n{text[-3000:]}")
-    cpu = usage.ru_utime + usage.ru_stime
-    peak = peak_kb[0] if peak_kb[0] > 0 else usage.ru_maxrss
-    return Run(label, wall, cpu, peak / 1024, text)
-
-
-def _watch_hwm(pid: int, peak_kb: list[int], finished: threading.Event) -> None:
-    """Keep the largest ``VmHWM`` (kB) of process ``pid`` in ``peak_kb[0]`` until it ends."""
-    status = Path(f"/proc/{pid}/status")
-    while not finished.is_set():
+    """Run ``argv`` to completion: its wall time, CPU time and peak RSS (its own ``wait4``)."""
+    with tempfile.TemporaryDirectory(prefix="peolc-measure-") as scratch:
+        report = Path(scratch) / "usage.json"
+        launcher = [sys.executable, "-S", "-c", _LAUNCHER, str(report), *argv]
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            launcher,
+            cwd=cwd,
+            env=dict(env) if env is not None else None,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # so a timeout stops the contender too
+        )
         try:
-            for line in status.read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    peak_kb[0] = max(peak_kb[0], int(line.split()[1]))
-                    break
-        except (OSError, ValueError):
-            pass  # not started yet, or already a zombie: keep what was read
-        finished.wait(0.02)
+            output, _ = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            output, _ = proc.communicate()
+        wall = time.perf_counter() - started
+        text = output.decode(errors="replace")
+        if proc.returncode != 0 or not report.exists():
+            raise ContenderFailed(f"{label} exited with {proc.returncode}:\n{text[-3000:]}")
+        usage = json.loads(report.read_text())
+    return Run(label, wall, float(usage["cpu"]), usage["maxrss_kb"] / 1024, text)
 
 
 def median(values: Sequence[float]) -> float:
