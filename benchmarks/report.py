@@ -367,8 +367,8 @@ def render(results: Results) -> str:
             "a warehouse holding the demo geography) against bare DuckDB (`create table t as "
             "select * from read_csv(FILE)` into a new file, then a checkpoint) and pandas "
             "(`read_csv`, `to_sql` into a new SQLite file). Wall time includes starting "
-            "Python; peak RSS is each process's own high-water mark (`VmHWM`, sampled "
-            "every 20 ms; benchmarks/measure.py).",
+            "Python; peak RSS is each process's own (its `wait4` figure, read by a small "
+            "launcher that forks it; benchmarks/measure.py).",
             "",
             *_etl(results),
         ]
