@@ -60,8 +60,8 @@ def deaths_file(files: Path, out: Path) -> tuple[Path, int]:
 
 def build_base(files: Path, target: Path) -> None:
     """A warehouse with the demo's geography, populations and QOF (no deaths)."""
-    from etl import derived, geography, schema
-    from etl.loading import load_source, mark_origin
+    from etl import schema
+    from etl.loading import finish, load_source
     from etl.sources import sniff
     from etl.warehouse import transaction
 
@@ -72,9 +72,7 @@ def build_base(files: Path, target: Path) -> None:
         for kind in GEOGRAPHY_KINDS:
             for path in sorted((files / folders[kind]).iterdir()):
                 load_source(tx, kind, sniff(path), synthetic=True)
-        geography.derive(tx)
-        mark_origin(tx, synthetic=True)
-        derived.refresh(tx, tx.loaded)
+        finish(tx)
 
 
 def fingertips_extract(db: Path, rows: int, out: Path, seed: int = 7) -> tuple[Path, int]:

@@ -6,9 +6,10 @@ match the header to a layout, stage, check, insert, log. A strict load stops at 
 file with problems and leaves the live warehouse untouched; ``lenient=True`` loads the good
 rows and keeps every bad one in ``load_reject``. A file whose exact bytes were already
 loaded as the same kind is skipped, so loading twice changes nothing. The block ends with
-the explicit last steps that keep the derived tables true to the facts: the derived
-geography (for kinds that change names or links), the data origin, and the derived sums
-(``etl.derived.refresh``), all before the swap.
+``finish``: the explicit last steps that keep the derived tables true to the facts, the
+derived geography (for kinds that change names or links) and the derived sums
+(``etl.derived.refresh``), before the swap. Every file's step also records whether the
+warehouse now holds synthetic data, real data or both.
 """
 
 from __future__ import annotations
@@ -119,8 +120,9 @@ def _record(
 ) -> None:
     """Keep the rejects, fill in the summary and log the load, in the step that inserted.
 
-    Also tells ``tx`` that the file's kind was loaded (its derived sums are rebuilt at the
-    end) and that the copy changed: the step commits all of it, or the error ends the load.
+    Also records the data origin, and tells ``tx`` that the file's kind was loaded (its
+    derived sums are rebuilt at the end) and that the copy changed: the step commits all of
+    it, or the error ends the load.
     """
     source, summary, load_id = file.source, file.summary, file.load_id
     if staged.problems:
@@ -158,6 +160,7 @@ def _record(
             "notes": "; ".join(summary.notes) or None,
         },
     )
+    _mark_origin(file.tx, file.synthetic)
     file.tx.loaded.add(summary.kind)
     file.tx.changed = True
 
@@ -260,7 +263,7 @@ def load_files(
     progress: Progress | None = None,
 ) -> list[LoadSummary]:
     """Load ``paths`` as ``kind`` into the warehouse at ``db`` in one atomic swap."""
-    loader = loader_for(kind)
+    loader_for(kind)  # an unknown kind fails before any file is read
     sources = [sniff(Path(p)) for p in paths]
     summaries: list[LoadSummary] = []
     with transaction(db, setup=schema.ensure) as tx:
@@ -268,17 +271,26 @@ def load_files(
             if progress:
                 progress(f"loading {source.name} ({source.size / 1e6:,.1f} MB)")
             summaries.append(load_source(tx, kind, source, lenient=lenient, synthetic=synthetic))
-        if any(not s.skipped for s in summaries):
-            if loader.geography:
-                if progress:
-                    progress("rebuilding areas and lookups")
-                geography.derive(tx)
-            mark_origin(tx, synthetic)
-            derived.refresh(tx, tx.loaded)  # last, so the sums never lag the facts
+        finish(tx, progress)
     return summaries
 
 
-def mark_origin(tx: Transaction, synthetic: bool) -> None:
+def finish(tx: Transaction, progress: Progress | None = None) -> None:
+    """The last steps of a load: derived geography if its inputs changed, then the sums.
+
+    Nothing to do when every file was skipped (already loaded). The sums come last, so
+    they never lag the facts.
+    """
+    if not tx.loaded:
+        return
+    if any(loader_for(kind).geography for kind in tx.loaded):
+        if progress:
+            progress("rebuilding areas and lookups")
+        geography.derive(tx)
+    derived.refresh(tx, tx.loaded)
+
+
+def _mark_origin(tx: Transaction, synthetic: bool) -> None:
     """Record whether the warehouse now holds synthetic (demo) data, real data, or both."""
     current = tx.meta("data_origin")
     new = "demo" if synthetic else "real"
@@ -291,8 +303,8 @@ def mark_origin(tx: Transaction, synthetic: bool) -> None:
 __all__: list[Any] = [
     "KINDS",
     "load_files",
+    "finish",
     "load_source",
     "loader_for",
-    "mark_origin",
     "match_source",
 ]

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from etl import derived, geography, schema
-from etl.loading import load_source, mark_origin, match_source
+from etl import schema
+from etl.loading import finish, load_source, match_source
 from etl.sources import SourceFile, sniff
 from etl.warehouse import transaction
 from peolc.errors import LoadError, LoadSummary
@@ -99,9 +99,5 @@ def build_open_data(
             if progress:
                 progress(f"loading {kind}: {source.name} ({source.size / 1e6:,.1f} MB)")
             summaries.append(load_source(tx, kind, source))
-        if progress:
-            progress("rebuilding areas and lookups")
-        geography.derive(tx)
-        mark_origin(tx, synthetic=False)
-        derived.refresh(tx, tx.loaded)  # last, so the sums never lag the facts
+        finish(tx, progress)
     return summaries + skipped

@@ -114,14 +114,9 @@ def _load(tx: Transaction, kind: str, path: Path, say: Progress) -> float:
     return time.perf_counter() - started
 
 
-def _finish(tx: Transaction, *, seed: int, years: int, scale: float) -> None:
-    """Derive the areas, flag the boundaries synthetic, and say what the warehouse holds."""
-    from etl import geography
-    from etl.loading import mark_origin
-
-    geography.derive(tx)
+def _describe(tx: Transaction, *, seed: int, years: int, scale: float) -> None:
+    """Flag the boundaries synthetic and say what the warehouse holds."""
     tx.con.execute("update geo_boundary set synthetic = true")
-    mark_origin(tx, synthetic=True)
     for key, value in (
         ("data_origin", "demo"),
         ("demo_seed", str(seed)),
@@ -142,7 +137,8 @@ def build_demo_timed(
     progress: Progress | None = None,
 ) -> BuildTimes:
     """``build_demo``, returning how long generation and loading took."""
-    from etl import derived, schema
+    from etl import schema
+    from etl.loading import finish
     from etl.warehouse import transaction
 
     _check(years, scale)
@@ -172,11 +168,10 @@ def build_demo_timed(
             except BaseException:
                 loader.shutdown(wait=True, cancel_futures=True)
                 raise
-        say("deriving areas and lookups")
         mark = time.perf_counter()
-        _finish(tx, seed=seed, years=years, scale=scale)
+        _describe(tx, seed=seed, years=years, scale=scale)
+        finish(tx, say)  # derived areas, then the sums
         loading += time.perf_counter() - mark
-        derived.refresh(tx, tx.loaded)  # last, so the sums never lag the facts
     return BuildTimes(generating, loading, time.perf_counter() - started)
 
 
