@@ -1,23 +1,47 @@
-"""The measures the dashboard reports: one definition each, for every page and download.
+"""The indicator catalogue: one definition per indicator, for every page, download and source.
 
-A measure is a proportion of people who died (or of those with palliative need). Its
-numerator is a flag column of the ``death_facts`` view (``n_<key>``, etl/sql/macros.sql);
-its polarity drives Fingertips-style benchmark colours. The Data & methods page prints
-this catalogue, so the definitions people read are the ones the code uses.
+An indicator (``Measure``) is a published statistic: mostly a proportion of people who
+died (or of those with palliative need). Per source it says how it is obtained: the
+Fingertips indicator ids that publish it (checked against the API metadata in
+``../shared/data/reference/fingertips/`` by tests/unit/test_indicator_catalogue.py), the
+measure names an ICB dashboard extract gives it, and, where record-level deaths can
+derive it, its numerator as a flag column of the ``death_facts`` view (``n_<key>``,
+etl/sql/macros.sql) over a denominator. Its polarity drives Fingertips-style benchmark
+colours: place of death is "no judgement" (blue/orange: higher/lower), as Fingertips
+publishes it. Each indicator evidences one of the six Ambitions for Palliative and End of
+Life Care. The Data & methods page prints this catalogue, so the definitions people read
+are the ones the code uses.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Literal
 
 from peolc.vocabulary import PLACES_OF_DEATH, SettingKey
 
 DEATHS_SOURCE = "Record-level deaths (PCMD-style extract), deaths registered in the year"
+FINGERTIPS_SOURCE = "OHID Fingertips, End of Life Care profile"
+
+Polarity = Literal["higher is better", "lower is better", "no judgement"]
+Statistic = Literal["proportion", "crude rate", "count", "ratio", "median"]
+
+# National Palliative and End of Life Care Partnership, Ambitions for Palliative and End of
+# Life Care: a national framework for local action 2021-2026
+AMBITIONS: dict[int, str] = {
+    1: "Each person is seen as an individual",
+    2: "Each person gets fair access to care",
+    3: "Maximising comfort and wellbeing",
+    4: "Care is coordinated",
+    5: "All staff are prepared to care",
+    6: "Each community is prepared to help",
+}
+WILSON: Final = "Wilson score"
+BYAR: Final = "Byar's method"
 
 
 class MeasureKey:
-    """The measure keys, as code names them (each is also its numerator's flag, n_<key>)."""
+    """The indicator keys, as code names them (a record-level one is also its flag, n_<key>)."""
 
     HOME: Final = "home"
     CARE_HOME: Final = "care_home"
@@ -31,23 +55,54 @@ class MeasureKey:
     EPACCS: Final = "epaccs"
     ADMITTED_90D: Final = "admitted_90d"
     ADMITTED_3PLUS_90D: Final = "admitted_3plus_90d"
+    DEMENTIA_HOSPITAL: Final = "dementia_hospital"
+    BED_DAYS_90D: Final = "bed_days_90d"
+    ADMISSIONS_PER_DEATH_90D: Final = "admissions_per_death_90d"
+    SPC_CONTACT: Final = "spc_contact"
 
 
 @dataclass(frozen=True)
 class Measure:
-    """A proportion: numerator and denominator columns, polarity and plain definition."""
+    """An indicator: what it counts over what, how it is shown, and where each source has it.
+
+    ``numerator`` and ``denominator`` name the counts: for a record-level indicator the
+    ``death_facts`` flag columns, otherwise what the publisher counts. ``multiplier``
+    scales numerator / denominator to the unit (100 for a %).
+    """
 
     key: str
     label: str
     numerator: str
     denominator: str
-    polarity: str  # "higher is better", "lower is better", "no judgement"
+    polarity: Polarity
     definition: str
+    ambition: int
+    fingertips_ids: tuple[int, ...] = ()
+    icb_extract_measures: tuple[str, ...] = ()
+    record_level: bool = True
+    statistic: Statistic = "proportion"
+    unit: str = "%"
+    multiplier: float = 100.0
+    ci_method: str = WILSON
     source: str = DEATHS_SOURCE
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The kinds of source that can give this indicator, in order of precedence."""
+        return tuple(
+            kind
+            for kind, has in (
+                ("deaths", self.record_level),
+                ("icb-extract", bool(self.icb_extract_measures)),
+                ("fingertips", bool(self.fingertips_ids)),
+            )
+            if has
+        )
 
 
 DEATHS = "deaths"  # denominator: every death of the place
 WITH_NEED = "with_need"  # denominator: deaths from a cause indicating palliative need
+# the indicators record-level deaths derive (every page's death measures)
 MEASURES: tuple[Measure, ...] = (
     Measure(
         MeasureKey.HOME,
@@ -56,6 +111,9 @@ MEASURES: tuple[Measure, ...] = (
         DEATHS,
         "no judgement",
         "Deaths whose place of death was the person's home, as a % of all deaths.",
+        ambition=1,
+        fingertips_ids=(93476,),
+        icb_extract_measures=("deaths_at_home",),
     ),
     Measure(
         MeasureKey.CARE_HOME,
@@ -64,15 +122,22 @@ MEASURES: tuple[Measure, ...] = (
         DEATHS,
         "no judgement",
         "Deaths in a care home, as a % of all deaths.",
+        ambition=1,
+        fingertips_ids=(93475,),
+        icb_extract_measures=("deaths_in_care_home",),
     ),
     Measure(
         MeasureKey.HOSPITAL,
         "Deaths in hospital",
         MeasureKey.HOSPITAL,
         DEATHS,
-        "lower is better",
-        "Deaths in hospital, as a % of all deaths. Most people prefer not to die in "
-        "hospital, so lower is better (as in Fingertips' End of Life Care profile).",
+        "no judgement",
+        "Deaths in hospital, as a % of all deaths. Fingertips' End of Life Care profile "
+        "makes no judgement on place of death (higher or lower than the benchmark, "
+        "coloured blue and orange), and neither does this dashboard.",
+        ambition=1,
+        fingertips_ids=(93474,),
+        icb_extract_measures=("deaths_in_hospital",),
     ),
     Measure(
         MeasureKey.HOSPICE,
@@ -81,6 +146,9 @@ MEASURES: tuple[Measure, ...] = (
         DEATHS,
         "no judgement",
         "Deaths in a hospice, as a % of all deaths.",
+        ambition=1,
+        fingertips_ids=(93478,),
+        icb_extract_measures=("deaths_in_hospice",),
     ),
     Measure(
         MeasureKey.ELSEWHERE,
@@ -90,6 +158,9 @@ MEASURES: tuple[Measure, ...] = (
         "no judgement",
         "Deaths in any other place (public places, other communal establishments), "
         "as a % of all deaths.",
+        ambition=1,
+        fingertips_ids=(93477,),
+        icb_extract_measures=("deaths_elsewhere",),
     ),
     Measure(
         MeasureKey.USUAL_RESIDENCE,
@@ -98,6 +169,8 @@ MEASURES: tuple[Measure, ...] = (
         DEATHS,
         "higher is better",
         "Deaths at home or in a care home, as a % of all deaths (DiUPR).",
+        ambition=1,
+        icb_extract_measures=("deaths_in_usual_place_of_residence",),
     ),
     Measure(
         MeasureKey.ON_REGISTER,
@@ -107,6 +180,8 @@ MEASURES: tuple[Measure, ...] = (
         "higher is better",
         "People who were on their GP practice's palliative care (QOF PC) register before "
         "they died, as a % of all deaths.",
+        ambition=2,
+        icb_extract_measures=("on_palliative_register_before_death",),
     ),
     Measure(
         MeasureKey.NEED_IDENTIFIED,
@@ -116,6 +191,8 @@ MEASURES: tuple[Measure, ...] = (
         "higher is better",
         "Of people who died of a cause indicating palliative care need (Etkind et al. "
         "2017), the % who were on the palliative care register before death.",
+        ambition=2,
+        icb_extract_measures=("need_identified_before_death",),
     ),
     Measure(
         MeasureKey.ADVANCE_CARE_PLAN,
@@ -124,6 +201,8 @@ MEASURES: tuple[Measure, ...] = (
         DEATHS,
         "higher is better",
         "People with an advance care plan recorded before death, as a % of all deaths.",
+        ambition=1,
+        icb_extract_measures=("advance_care_plan_before_death",),
     ),
     Measure(
         MeasureKey.EPACCS,
@@ -133,6 +212,8 @@ MEASURES: tuple[Measure, ...] = (
         "higher is better",
         "People with an Electronic Palliative Care Co-ordination System record before "
         "death, as a % of all deaths.",
+        ambition=4,
+        icb_extract_measures=("epaccs_record_before_death",),
     ),
     Measure(
         MeasureKey.ADMITTED_90D,
@@ -142,6 +223,8 @@ MEASURES: tuple[Measure, ...] = (
         "lower is better",
         "People with one or more emergency hospital admissions in the last 90 days of "
         "life, as a % of all deaths.",
+        ambition=3,
+        icb_extract_measures=("emergency_admission_last_90d",),
     ),
     Measure(
         MeasureKey.ADMITTED_3PLUS_90D,
@@ -151,11 +234,80 @@ MEASURES: tuple[Measure, ...] = (
         "lower is better",
         "People with three or more emergency admissions in the last 90 days of life, as "
         "a % of all deaths.",
+        ambition=3,
+        fingertips_ids=(93613,),
+        icb_extract_measures=("three_plus_emergency_admissions_last_90d",),
     ),
 )
 
-MEASURE_BY_KEY: dict[str, Measure] = {m.key: m for m in MEASURES}
+# indicators no record-level file derives: published by Fingertips or given by ICB extracts
+PUBLISHED_ONLY: tuple[Measure, ...] = (
+    Measure(
+        MeasureKey.DEMENTIA_HOSPITAL,
+        "Deaths in hospital: people with dementia aged 65+",
+        "deaths in hospital of people aged 65+ with dementia mentioned on the certificate",
+        "deaths of people aged 65+ with dementia mentioned on the certificate",
+        "no judgement",
+        "Deaths in hospital of people aged 65 and over with dementia recorded anywhere on "
+        "the death certificate, as a % of all such deaths (Fingertips 91894).",
+        ambition=2,
+        fingertips_ids=(91894,),
+        record_level=False,
+        source=FINGERTIPS_SOURCE,
+    ),
+    Measure(
+        MeasureKey.BED_DAYS_90D,
+        "Hospital bed days in the last 90 days of life, per death",
+        "hospital bed days in the last 90 days of life",
+        "deaths",
+        "lower is better",
+        "Hospital bed days in the last 90 days of life, per person who died (a mean).",
+        ambition=3,
+        icb_extract_measures=("hospital_bed_days_last_90d",),
+        record_level=False,
+        statistic="crude rate",
+        unit="per death",
+        multiplier=1.0,
+        ci_method=BYAR,
+        source="ICB dashboard extract",
+    ),
+    Measure(
+        MeasureKey.ADMISSIONS_PER_DEATH_90D,
+        "Emergency admissions in the last 90 days of life, per death",
+        "emergency admissions in the last 90 days of life",
+        "deaths",
+        "lower is better",
+        "Emergency hospital admissions in the last 90 days of life, per person who died (a mean).",
+        ambition=3,
+        icb_extract_measures=("emergency_admissions_last_90d",),
+        record_level=False,
+        statistic="crude rate",
+        unit="per death",
+        multiplier=1.0,
+        ci_method=BYAR,
+        source="ICB dashboard extract",
+    ),
+    Measure(
+        MeasureKey.SPC_CONTACT,
+        "Specialist palliative care contact in the last year of life",
+        "people with a specialist palliative care contact in their last year of life",
+        "deaths",
+        "higher is better",
+        "People who had a contact with a specialist palliative care service in their last "
+        "year of life, as a % of all deaths.",
+        ambition=2,
+        icb_extract_measures=("spc_contact_last_year",),
+        record_level=False,
+        source="ICB dashboard extract",
+    ),
+)
+INDICATORS: tuple[Measure, ...] = (*MEASURES, *PUBLISHED_ONLY)
+MEASURE_BY_KEY: dict[str, Measure] = {m.key: m for m in INDICATORS}
 MEASURE_KEYS: tuple[str, ...] = tuple(MEASURE_BY_KEY)
+BY_FINGERTIPS_ID: dict[int, Measure] = {i: m for m in INDICATORS for i in m.fingertips_ids}
+BY_EXTRACT_MEASURE: dict[str, Measure] = {
+    name: m for m in INDICATORS for name in m.icb_extract_measures
+}
 # the settings' measures, in the order charts stack them (a measure per place of death)
 SETTING_KEYS: tuple[str, ...] = tuple(PLACES_OF_DEATH)
 # people who died at home or in a care home: usual place of residence (DiUPR)

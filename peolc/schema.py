@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from peolc.breakdowns import BREAKDOWNS
 from peolc.levels import LEVELS
-from peolc.measures import MEASURES
+from peolc.measures import INDICATORS
 from peolc.vocabulary import (
     AGE_BANDS_5Y,
     AGE_BANDS_BROAD,
@@ -18,8 +18,9 @@ from peolc.vocabulary import (
     five_year_bounds,
 )
 
-# 2: the derived schema (etl/derived.py); 3: the reference tables below
-SCHEMA_VERSION = "3"
+# 2: the derived schema (etl/derived.py); 3: the reference tables below; 4: the indicator
+# catalogue in ref_measure and the store of published values (store.indicator_value)
+SCHEMA_VERSION = "4"
 
 Row = tuple[object, ...]
 
@@ -50,8 +51,24 @@ def reference_rows() -> dict[str, list[Row]]:
         ],
         "ref_age_band": age_bands,
         "ref_measure": [
-            (i, m.key, m.label, m.numerator, m.denominator, m.polarity, m.definition)
-            for i, m in enumerate(MEASURES, start=1)
+            (
+                i,
+                m.key,
+                m.label,
+                m.numerator,
+                m.denominator,
+                m.polarity,
+                m.definition,
+                m.statistic,
+                m.unit,
+                m.multiplier,
+                m.ci_method,
+                m.ambition,
+                m.record_level,
+                list(m.fingertips_ids),
+                list(m.icb_extract_measures),
+            )  # fmt: skip
+            for i, m in enumerate(INDICATORS, start=1)
         ],
         "ref_cause_group": [
             (r.first, r.last, r.cause_group, r.condition) for r in PALLIATIVE_NEED_RANGES

@@ -123,7 +123,7 @@ def _with_benchmark(frame: pl.DataFrame, reference: pl.DataFrame) -> pl.DataFram
                 part["lower"].to_numpy(),
                 part["upper"].to_numpy(),
                 part["benchmark_value"].to_numpy(),
-                polarity,  # type: ignore[arg-type]
+                polarity,
             ).tolist()
         )
     ordered = pl.concat([part for _, part in joined.group_by("measure", maintain_order=True)])

@@ -15,12 +15,20 @@ import polars as pl
 from etl.demo.geography import Geography
 from peolc.breakdowns import BreakdownKey as B
 from peolc.levels import ENGLAND_CODE, LevelKey
+from peolc.measures import MEASURE_BY_KEY
+from peolc.measures import MeasureKey as M
 from peolc.vocabulary import AGE_BANDS_BROAD
 
+
+def _extract_name(key: str) -> str:
+    return MEASURE_BY_KEY[key].icb_extract_measures[0]
+
+
+# (the extract's measure name, the synthetic deaths' column it sums, a count of people?)
 MEASURES = (
-    ("hospital_bed_days_last_90d", "bed_days_90d", False),
-    ("emergency_admissions_last_90d", "emergency_admissions_90d", False),
-    ("spc_contact_last_year", "spc_contact", True),  # a count of people
+    (_extract_name(M.BED_DAYS_90D), M.BED_DAYS_90D, False),
+    (_extract_name(M.ADMISSIONS_PER_DEATH_90D), "emergency_admissions_90d", False),
+    (_extract_name(M.SPC_CONTACT), M.SPC_CONTACT, True),
 )
 SMALL = 5
 

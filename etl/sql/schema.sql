@@ -87,14 +87,22 @@ create table if not exists ref_age_band (
     age_to smallint not null
 );
 
-create table if not exists ref_measure (
+create table if not exists ref_measure (  -- the indicator catalogue (peolc/measures.py)
     ordinal smallint not null,
     measure varchar primary key,
     label varchar not null,
     numerator varchar not null,
     denominator varchar not null,
     polarity varchar not null,
-    definition varchar not null
+    definition varchar not null,
+    statistic varchar not null,            -- proportion, crude rate, count, ratio, median
+    unit varchar not null,
+    multiplier double not null,
+    ci_method varchar not null,
+    ambition tinyint not null,             -- 1-6, Ambitions for PEoLC 2021-26
+    record_level boolean not null,         -- derived from record-level deaths
+    fingertips_ids integer[] not null,
+    icb_extract_measures varchar[] not null
 );
 
 ------------------------------------------------------------------------------------
