@@ -23,7 +23,7 @@ from typing import Any
 
 import duckdb
 
-from etl import derived, geography, schema
+from etl import derived, geography, schema, store
 from etl.layout import HeaderMatch, choose_layout
 from etl.loaders.base import Loader
 from etl.sources import SourceFile, sniff
@@ -276,10 +276,10 @@ def load_files(
 
 
 def finish(tx: Transaction, progress: Progress | None = None) -> None:
-    """The last steps of a load: derived geography if its inputs changed, then the sums.
+    """The last steps of a load: derived geography if its inputs changed, the sums, the store.
 
-    Nothing to do when every file was skipped (already loaded). The sums come last, so
-    they never lag the facts.
+    Nothing to do when every file was skipped (already loaded). The sums and the store
+    come last, so they never lag the facts.
     """
     if not tx.loaded:
         return
@@ -288,6 +288,7 @@ def finish(tx: Transaction, progress: Progress | None = None) -> None:
             progress("rebuilding areas and lookups")
         geography.derive(tx)
     derived.refresh(tx, tx.loaded)
+    store.refresh(tx, tx.loaded)
 
 
 def _mark_origin(tx: Transaction, synthetic: bool) -> None:

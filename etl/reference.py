@@ -15,8 +15,8 @@ import duckdb
 
 from etl import SQL_DIR
 from etl.staging import literal
-from peolc.breakdowns import BREAKDOWN_KEYS
-from peolc.levels import LEVEL_KEYS, LEVELS, PRACTICE_LEVELS, LevelKey
+from peolc.breakdowns import BREAKDOWN_KEYS, FINGERTIPS_CATEGORY_TYPES, FINGERTIPS_DECILES
+from peolc.levels import FINGERTIPS_AREA_TYPES, LEVEL_KEYS, LEVELS, PRACTICE_LEVELS, LevelKey
 from peolc.measures import USUAL_RESIDENCE_SETTINGS
 from peolc.schema import reference_rows
 from peolc.sqlfiles import sql_text
@@ -40,6 +40,12 @@ def _literals(values: Iterable[str]) -> str:
 def _keys(keys: Iterable[str]) -> str:
     """A struct of each key to itself: SQL names a key as ``level_key().icb``."""
     return "{" + ", ".join(f"{literal(k)}: {literal(k)}" for k in keys) + "}"
+
+
+def _keys_to(mapping: dict[str, str]) -> str:
+    """A DuckDB MAP literal: SQL reads ``mapping[key]`` (null when absent)."""
+    pairs = ", ".join(f"{literal(k)}: {literal(v)}" for k, v in mapping.items())
+    return "MAP {" + pairs + "}"
 
 
 def _parent_rank_cases() -> str:
@@ -73,6 +79,12 @@ def macro_slots() -> dict[str, str]:
         "lsoa_level": literal(LevelKey.LSOA),
         "lad_level": literal(LevelKey.LAD),
         "practice_level": literal(LevelKey.PRACTICE),
+        "fingertips_level_cases": "\n".join(
+            f"        when lower(area_type) like {literal(pattern)} then {literal(level)}"
+            for pattern, level in FINGERTIPS_AREA_TYPES
+        ),
+        "fingertips_deciles": "[" + ", ".join(literal(d) for d in FINGERTIPS_DECILES) + "]",
+        "fingertips_categories": _keys_to(FINGERTIPS_CATEGORY_TYPES),
     }
 
 

@@ -23,6 +23,11 @@ class BreakdownKey:
     ETHNIC_GROUP: Final = "ethnic_group"
     CAUSE_GROUP: Final = "cause_group"
     PLACE_OF_DEATH: Final = "place_of_death"
+    # Fingertips' area-based deciles: each area's people take the decile of the whole
+    # county/UA or district they live in (not of their LSOA), kept apart from IMD_DECILE
+    CTY_UA_DECILE_2021: Final = "cty_ua_imd_decile_2021"
+    CTY_UA_DECILE_2023: Final = "cty_ua_imd_decile_2023"
+    LAD_DECILE_2021: Final = "lad_imd_decile_2021"
 
 
 UNKNOWN_GROUP = "unknown"  # a group value for people whose group is not recorded
@@ -33,6 +38,19 @@ def _deprivation(last: int) -> dict[str, str]:
     labels = {str(i): str(i) for i in range(1, last + 1)}
     labels["1"], labels[str(last)] = "1 - most deprived", f"{last} - least deprived"
     return labels
+
+
+# Fingertips' decile category labels, most deprived first ("Most deprived decile (IMD2019)")
+FINGERTIPS_DECILES: tuple[str, ...] = (
+    "Most deprived decile", "Second most deprived decile", "Third more deprived decile",
+    "Fourth more deprived decile", "Fifth more deprived decile", "Fifth less deprived decile",
+    "Fourth less deprived decile", "Third less deprived decile",
+    "Second least deprived decile", "Least deprived decile",
+)  # fmt: skip
+
+
+def _fingertips_deciles(vintage: str) -> dict[str, str]:
+    return {str(i): f"{label} ({vintage})" for i, label in enumerate(FINGERTIPS_DECILES, 1)}
 
 
 @dataclass(frozen=True)
@@ -49,6 +67,7 @@ class Breakdown:
     groups: dict[str, str]  # group value -> label
     ordered: bool = False
     equity: bool = True
+    record_level: bool = True  # record-level deaths can be split this way
 
     def group_labels(self) -> dict[str, str]:
         """Group value -> label, with the 'not known' group last."""
@@ -65,6 +84,23 @@ BREAKDOWNS: tuple[Breakdown, ...] = (
     Breakdown(B.ETHNIC_GROUP, "Ethnic group", ETHNIC_GROUPS),
     Breakdown(B.CAUSE_GROUP, "Cause of death group", CAUSE_GROUPS),
     Breakdown(B.PLACE_OF_DEATH, "Place of death", PLACES_OF_DEATH, equity=False),
+    *(
+        Breakdown(key, label, _fingertips_deciles("IMD2019"), ordered=True, record_level=False)
+        for key, label in (
+            (
+                B.CTY_UA_DECILE_2021,
+                "County & UA deprivation deciles in England (IMD2019, 4/21 geography)",
+            ),
+            (
+                B.CTY_UA_DECILE_2023,
+                "County & UA deprivation deciles in England (IMD2019, 4/23 geography)",
+            ),
+            (
+                B.LAD_DECILE_2021,
+                "District & UA deprivation deciles in England (IMD2019, 4/21 geography)",
+            ),
+        )
+    ),  # fmt: skip
 )
 del B
 BREAKDOWN_BY_KEY: dict[str, Breakdown] = {b.key: b for b in BREAKDOWNS}
@@ -72,6 +108,13 @@ BREAKDOWN_KEYS: tuple[str, ...] = tuple(BREAKDOWN_BY_KEY)
 # the splits offered to people (sidebar, equity audit): key -> label
 EQUITY_BREAKDOWNS: dict[str, str] = {b.key: b.label for b in BREAKDOWNS if b.equity}
 ORDERED_BREAKDOWNS: tuple[str, ...] = tuple(b.key for b in BREAKDOWNS if b.ordered)
+# the splits record-level deaths give (the others come only from published extracts)
+RECORD_LEVEL_BREAKDOWNS: tuple[str, ...] = tuple(b.key for b in BREAKDOWNS if b.record_level)
+# Fingertips category types -> the breakdown their rows are (others are not shown)
+FINGERTIPS_CATEGORY_TYPES: dict[str, str] = {
+    "LSOA deprivation deciles in England (IMD2019)": BreakdownKey.IMD_DECILE,
+    **{b.label: b.key for b in BREAKDOWNS if not b.record_level},
+}
 
 
 def group_labels(key: str) -> dict[str, str]:

@@ -141,3 +141,27 @@ class Comparator:
 
 
 COMPARATORS: dict[str, str] = {Comparator.ENGLAND: "England", Comparator.PARENT: "Parent area"}
+
+
+# Fingertips' area type names -> level, first match wins (SQL ``like`` on the lower-cased
+# name): the API's short names ("County & UA", "ICB"), FingertipsNext's long ones ("NHS
+# Sub Integrated Care Boards"), and the vintage suffixes ("County & UA (4/19-3/20)")
+FINGERTIPS_AREA_TYPES: tuple[tuple[str, str], ...] = (
+    ("county & ua%", LevelKey.CTY_UA),
+    ("counties%", LevelKey.CTY_UA),
+    ("upper tier%", LevelKey.CTY_UA),
+    ("district & ua%", LevelKey.LAD),
+    ("districts%", LevelKey.LAD),
+    ("lower tier%", LevelKey.LAD),
+    ("%sub%icb%", LevelKey.SUB_ICB),
+    ("%sub integrated care board%", LevelKey.SUB_ICB),
+    ("%integrated care board%", LevelKey.ICB),
+    ("icb%", LevelKey.ICB),
+    ("nhs region%", LevelKey.NHS_REGION),
+    ("region%", LevelKey.REGION),
+    ("england", LevelKey.ENGLAND),
+    ("country", LevelKey.ENGLAND),
+    ("%pcn%", LevelKey.PCN),
+    ("%primary care network%", LevelKey.PCN),
+    ("gp%", LevelKey.PRACTICE),
+)

@@ -132,3 +132,26 @@ where q.practice_code in (
     select base_code from area_base
     where area_code = a and level = lvl and base_kind = {{practice_level}}
 );
+
+-- the level of a Fingertips area type name (peolc.levels.FINGERTIPS_AREA_TYPES); null: unknown
+create or replace macro fingertips_level(area_type) as
+    case
+{{fingertips_level_cases}}
+    end;
+
+-- the decile (1 = most deprived) of a Fingertips decile label such as
+-- 'Most deprived decile (IMD2019)' (peolc.breakdowns.FINGERTIPS_DECILES); null: not one
+create or replace macro fingertips_decile(category) as
+    nullif(list_position({{fingertips_deciles}}, trim(regexp_replace(category, '\(.*\)$', ''))), 0);
+
+-- the breakdown a Fingertips category type is (peolc.breakdowns.FINGERTIPS_CATEGORY_TYPES)
+create or replace macro fingertips_breakdown(category_type) as
+    {{fingertips_categories}}[category_type];
+
+-- a Fingertips age label as a broad band: '<65 yrs' -> '0-64', '85+ yrs' -> '85+'
+create or replace macro fingertips_age(age) as
+    case
+        when regexp_full_match(age, '<\d+ yrs')
+            then '0-' || (cast(regexp_extract(age, '\d+') as integer) - 1)
+        else regexp_replace(age, ' yrs$', '')
+    end;

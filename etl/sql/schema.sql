@@ -420,3 +420,40 @@ create table if not exists derived.source_year (
     source varchar not null,
     year smallint not null
 );
+
+------------------------------------------------------------------------------------
+-- The store of published values (schema store): every figure an aggregate source gives,
+-- one row per indicator x area x period x breakdown group x source, with its limits and
+-- whether it came from restricted data. Rebuilt by etl/store.py inside the write
+-- transaction of any load that feeds it (Fingertips, ICB extracts, or the geography
+-- they are matched to); the pages read it through queries/store.py.
+------------------------------------------------------------------------------------
+
+create schema if not exists store;
+
+create table if not exists store.indicator_value (
+    measure varchar not null,              -- the indicator (ref_measure)
+    level varchar not null,
+    area_code varchar not null,            -- the current area (dim_area)
+    year smallint not null,                -- calendar year, or a financial year's start
+    period varchar not null,               -- as published: 2021, 2023-24
+    sex varchar not null,                  -- as published: Persons, Male, Female
+    age varchar not null,                  -- the indicator's population: All ages, 65+ yrs
+    breakdown varchar not null,            -- ref_breakdown; 'all' for the whole population
+    group_value varchar not null,          -- ref_breakdown_group; 'all' when not split
+    numerator double,                      -- null where suppressed or not published
+    denominator double,
+    value double,
+    lower_95 double,
+    upper_95 double,
+    lower_998 double,
+    upper_998 double,
+    compared_england varchar,              -- Fingertips' words: Higher, Similar, Better, ...
+    computed varchar,                      -- the fields computed here, not published
+    value_note varchar,
+    source varchar not null,               -- fingertips, icb-extract (the load kind)
+    source_file varchar not null,
+    restricted boolean not null,           -- counts from restricted data (protected)
+    suppressed boolean not null,           -- hidden by the small-number rule
+    load_id integer not null
+);
