@@ -19,17 +19,11 @@ import polars as pl
 import streamlit as st
 from plotly.colors import sample_colorscale
 
+from peolc.vocabulary import PLACES_OF_DEATH
 from queries.stats import BENCHMARK_TEXT
-from ui.colours import BENCHMARK_COLOURS, BENCHMARK_TEXT_COLOURS
+from ui.colours import BENCHMARK_COLOURS, BENCHMARK_TEXT_COLOURS, SETTING_COLOURS
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
-SETTING_COLOURS = {
-    "home": "#0072B2",
-    "care_home": "#009E73",
-    "hospital": "#D55E00",
-    "hospice": "#CC79A7",
-    "elsewhere": "#999999",
-}
 BENCHMARK_PATTERNS = {
     "better": "",
     "similar": ".",
@@ -148,14 +142,7 @@ def benchmark_bars(
 def stacked_shares(frame: pl.DataFrame, *, category: str, title: str) -> go.Figure:
     """100% stacked horizontal bars of places of death (measure, value per category)."""
     fig = go.Figure()
-    labels = {
-        "home": "Home",
-        "care_home": "Care home",
-        "hospital": "Hospital",
-        "hospice": "Hospice",
-        "elsewhere": "Elsewhere",
-    }
-    for key, label in labels.items():
+    for key, label in PLACES_OF_DEATH.items():
         part = frame.filter(pl.col("measure") == key)
         fig.add_trace(
             go.Bar(
