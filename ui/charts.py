@@ -81,7 +81,7 @@ def interval_errors(frame: pl.DataFrame, thickness: float = 1.2) -> dict[str, ob
 
 
 def benchmark_line(fig: go.Figure, value: float, text: str) -> None:
-    """The comparator's value as a dashed black line across the bars, labelled on top."""
+    """The comparator's value as a dashed black line up the chart, labelled on top."""
     fig.add_vline(
         x=value,
         line={"color": ENGLAND_LINE, "dash": "dash", "width": 1.5},
