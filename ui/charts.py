@@ -9,7 +9,8 @@ amber; other series use the Okabe-Ito colour-blind-safe palette. Every figure dr
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Iterator, Mapping
+from typing import Any, TypeVar
 
 # plotly imports pandas lazily; importing it here, under Python's import lock, stops the
 # first concurrent sessions meeting a half-imported module
@@ -19,17 +20,11 @@ import polars as pl
 import streamlit as st
 from plotly.colors import sample_colorscale
 
+from peolc.vocabulary import PLACES_OF_DEATH
 from queries.stats import BENCHMARK_TEXT
-from ui.colours import BENCHMARK_COLOURS, BENCHMARK_TEXT_COLOURS
+from ui.colours import BENCHMARK_COLOURS, BENCHMARK_TEXT_COLOURS, SETTING_COLOURS
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
-SETTING_COLOURS = {
-    "home": "#0072B2",
-    "care_home": "#009E73",
-    "hospital": "#D55E00",
-    "hospice": "#CC79A7",
-    "elsewhere": "#999999",
-}
 BENCHMARK_PATTERNS = {
     "better": "",
     "similar": ".",
@@ -40,6 +35,8 @@ BENCHMARK_PATTERNS = {
 }
 ENGLAND_LINE = "#000000"
 FONT = "Arial, sans-serif"
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 def benchmark_pattern(label: str) -> dict[str, object]:
@@ -51,6 +48,46 @@ def benchmark_pattern(label: str) -> dict[str, object]:
         "fgopacity": 0.45,
         "size": 8,
     }
+
+
+def legend_groups(
+    frame: pl.DataFrame, column: str, legend: Mapping[K, V]
+) -> Iterator[tuple[K, V, pl.DataFrame]]:
+    """Each key of ``legend``, its value, and the rows of ``frame`` whose ``column`` is it.
+
+    In the legend's order, so every figure lists its series the same way; keys with no
+    rows are skipped, as an empty trace would still take a line in the legend.
+    """
+    for key, value in legend.items():
+        part = frame.filter(pl.col(column) == key)
+        if not part.is_empty():
+            yield key, value, part
+
+
+def interval_errors(frame: pl.DataFrame, thickness: float = 1.2) -> dict[str, object]:
+    """Error bars (``error_x`` or ``error_y``) from each row's value to its 95% limits.
+
+    Plotly takes distances from the value, one array each way: intervals of rates are
+    not symmetric.
+    """
+    return {
+        "type": "data",
+        "symmetric": False,
+        "array": (frame["upper"] - frame["value"]).to_list(),
+        "arrayminus": (frame["value"] - frame["lower"]).to_list(),
+        "color": "#333333",
+        "thickness": thickness,
+    }
+
+
+def benchmark_line(fig: go.Figure, value: float, text: str) -> None:
+    """The comparator's value as a dashed black line up the chart, labelled on top."""
+    fig.add_vline(
+        x=value,
+        line={"color": ENGLAND_LINE, "dash": "dash", "width": 1.5},
+        annotation_text=text,
+        annotation_position="top",
+    )
 
 
 def layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
@@ -99,10 +136,7 @@ def benchmark_bars(
     """
     fig = go.Figure()
     data = frame.filter(pl.col("value").is_not_null())
-    for label, colour in BENCHMARK_COLOURS.items():
-        part = data.filter(pl.col("benchmark") == label)
-        if part.is_empty():
-            continue
+    for label, colour, part in legend_groups(data, "benchmark", BENCHMARK_COLOURS):
         names = part[category].to_list()
         fig.add_trace(
             go.Bar(
@@ -118,24 +152,12 @@ def benchmark_bars(
                         "width": [3 if n == highlight else 0.5 for n in names],
                     },
                 },
-                error_x={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": (part["upper"] - part["value"]).to_list(),
-                    "arrayminus": (part["value"] - part["lower"]).to_list(),
-                    "color": "#333333",
-                    "thickness": 1.2,
-                },
+                error_x=interval_errors(part),
                 hovertemplate="%{y}: %{x:.1f}" + unit + "<extra>%{fullData.name}</extra>",
             )
         )
     if benchmark_value is not None:
-        fig.add_vline(
-            x=benchmark_value,
-            line={"color": ENGLAND_LINE, "dash": "dash", "width": 1.5},
-            annotation_text=f"{benchmark_name} {benchmark_value:.1f}{unit}",
-            annotation_position="top",
-        )
+        benchmark_line(fig, benchmark_value, f"{benchmark_name} {benchmark_value:.1f}{unit}")
     order = data.sort("value")[category].to_list()
     fig.update_yaxes(categoryorder="array", categoryarray=order, automargin=True)
     fig.update_xaxes(
@@ -145,32 +167,53 @@ def benchmark_bars(
     return layout(fig, title, height)
 
 
-def stacked_shares(frame: pl.DataFrame, *, category: str, title: str) -> go.Figure:
-    """100% stacked horizontal bars of places of death (measure, value per category)."""
+def stacked_percents(
+    frame: pl.DataFrame,
+    *,
+    column: str,
+    segments: Mapping[str, tuple[str, str]],
+    category: str,
+    title: str,
+    x_title: str,
+    row_height: int,
+) -> go.Figure:
+    """100% stacked horizontal bars, one per ``category``, top to bottom in the frame's order.
+
+    ``segments``: each value of ``column`` with its (label, colour), stacked in that order;
+    every segment keeps its legend entry even where no bar has it, so the legend does not
+    change with the place.
+    """
     fig = go.Figure()
-    labels = {
-        "home": "Home",
-        "care_home": "Care home",
-        "hospital": "Hospital",
-        "hospice": "Hospice",
-        "elsewhere": "Elsewhere",
-    }
-    for key, label in labels.items():
-        part = frame.filter(pl.col("measure") == key)
+    for key, (label, colour) in segments.items():
+        part = frame.filter(pl.col(column) == key)
         fig.add_trace(
             go.Bar(
                 x=part["value"].to_list(),
                 y=part[category].to_list(),
                 orientation="h",
                 name=label,
-                marker={"color": SETTING_COLOURS[key]},
+                marker={"color": colour},
                 hovertemplate=f"%{{y}}: {label} %{{x:.1f}}%<extra></extra>",
             )
         )
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(title="% of deaths", range=[0, 100])
+    fig.update_xaxes(title=x_title, range=[0, 100])
     fig.update_yaxes(autorange="reversed", automargin=True)
-    return layout(fig, title, max(300, 80 + 40 * frame[category].n_unique()))
+    return layout(fig, title, max(300, 80 + row_height * frame[category].n_unique()))
+
+
+def stacked_shares(frame: pl.DataFrame, *, category: str, title: str) -> go.Figure:
+    """100% stacked horizontal bars of places of death (measure, value per category)."""
+    segments = {key: (label, SETTING_COLOURS[key]) for key, label in PLACES_OF_DEATH.items()}
+    return stacked_percents(
+        frame,
+        column="measure",
+        segments=segments,
+        category=category,
+        title=title,
+        x_title="% of deaths",
+        row_height=40,
+    )
 
 
 def pyramid(place: pl.DataFrame, england: pl.DataFrame | None, *, title: str) -> go.Figure:
@@ -334,10 +377,7 @@ def spine(frame: pl.DataFrame, *, title: str, benchmark_name: str = "England") -
                 width=0.6,
             )
         )
-    for label, colour in BENCHMARK_COLOURS.items():
-        part = frame.filter(pl.col("benchmark") == label)
-        if part.is_empty():
-            continue
+    for label, colour, part in legend_groups(frame, "benchmark", BENCHMARK_COLOURS):
         fig.add_trace(
             go.Scatter(
                 y=part["label"].to_list(),

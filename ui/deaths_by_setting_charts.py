@@ -16,18 +16,13 @@ from ui import charts
 from ui.colours import BENCHMARK_COLOURS
 
 
-def _legend_on_top(fig: go.Figure) -> go.Figure:
+def legend_on_top(fig: go.Figure) -> go.Figure:
     """Legend between the title and the plot, clear of the x-axis title."""
     fig.update_layout(
         legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
         margin={"t": 90},
     )
     return fig
-
-
-def legend_on_top(fig: go.Figure) -> go.Figure:
-    """Legend between the title and the plot, clear of the x-axis title."""
-    return _legend_on_top(fig)
 
 
 def share_bars(frame: pl.DataFrame, *, title: str, comparator: str) -> go.Figure:
@@ -38,10 +33,8 @@ def share_bars(frame: pl.DataFrame, *, title: str, comparator: str) -> go.Figure
     """
     fig = go.Figure()
     order = frame["setting"].to_list()
-    for label, colour in BENCHMARK_COLOURS.items():
-        part = frame.filter((pl.col("benchmark") == label) & pl.col("value").is_not_null())
-        if part.is_empty():
-            continue
+    drawn = frame.filter(pl.col("value").is_not_null())
+    for label, colour, part in charts.legend_groups(drawn, "benchmark", BENCHMARK_COLOURS):
         fig.add_trace(
             go.Bar(
                 x=part["value"].to_list(),
@@ -53,13 +46,7 @@ def share_bars(frame: pl.DataFrame, *, title: str, comparator: str) -> go.Figure
                     "pattern": charts.benchmark_pattern(label),
                     "line": {"color": "#333333", "width": 0.5},
                 },
-                error_x={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": (part["upper"] - part["value"]).to_list(),
-                    "arrayminus": (part["value"] - part["lower"]).to_list(),
-                    "color": "#333333",
-                },
+                error_x=charts.interval_errors(part, thickness=2),  # plotly's default
                 customdata=list(zip(part["lower"], part["upper"], strict=True)),
                 hovertemplate="%{y}: %{x:.1f}% (95% CI %{customdata[0]:.1f} to "
                 "%{customdata[1]:.1f})<extra>%{fullData.name}</extra>",
@@ -77,7 +64,7 @@ def share_bars(frame: pl.DataFrame, *, title: str, comparator: str) -> go.Figure
     )
     fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], automargin=True)
     fig.update_xaxes(title="% of deaths (95% confidence interval)", rangemode="tozero")
-    return _legend_on_top(charts.layout(fig, title, 120 + 50 * len(order)))
+    return legend_on_top(charts.layout(fig, title, 120 + 50 * len(order)))
 
 
 def trend_grid(frame: pl.DataFrame, *, title: str, place: str) -> go.Figure:
@@ -134,4 +121,4 @@ def trend_grid(frame: pl.DataFrame, *, title: str, place: str) -> go.Figure:
 def in_order(fig: go.Figure, categories: list[str]) -> go.Figure:
     """Horizontal bars listed top to bottom in ``categories``' order (not by value)."""
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=categories[::-1])
-    return _legend_on_top(fig)
+    return legend_on_top(fig)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from ui.charts import ENGLAND_LINE, OKABE_ITO, layout
+from ui.charts import ENGLAND_LINE, OKABE_ITO, interval_errors, layout
 
 # sequential, colour-blind safe (cividis) for ordered bands: young (dark) to old (light)
 CIVIDIS = ("#00204D", "#31446B", "#666970", "#958F78", "#CBBA69", "#FFEA46")
@@ -72,14 +72,7 @@ def reference_bars(
     names = [str(c) for c in frame[category].to_list()]
     bar: dict[str, object] = {}
     if error:
-        bar["error_y"] = {
-            "type": "data",
-            "symmetric": False,
-            "array": (frame["upper"] - frame["value"]).to_list(),
-            "arrayminus": (frame["value"] - frame["lower"]).to_list(),
-            "color": "#333333",
-            "thickness": 1.2,
-        }
+        bar["error_y"] = interval_errors(frame)
     fig.add_trace(
         go.Bar(
             x=names,

@@ -13,7 +13,15 @@ import polars as pl
 
 from queries.stats import BENCHMARK_TEXT
 from ui import charts
-from ui.charts import ENGLAND_LINE, OKABE_ITO, layout
+from ui.charts import (
+    ENGLAND_LINE,
+    OKABE_ITO,
+    benchmark_line,
+    interval_errors,
+    layout,
+    legend_groups,
+    stacked_percents,
+)
 from ui.colours import BENCHMARK_COLOURS
 
 SYMBOLS = {
@@ -56,10 +64,7 @@ def prevalence_dots(
     """
     fig = go.Figure()
     data = frame.filter(pl.col("value").is_not_null())
-    for label, colour in BENCHMARK_COLOURS.items():
-        part = data.filter(pl.col("benchmark") == label)
-        if part.is_empty():
-            continue
+    for label, colour, part in legend_groups(data, "benchmark", BENCHMARK_COLOURS):
         names = part["area_name"].to_list()
         fig.add_trace(
             go.Scatter(
@@ -76,26 +81,14 @@ def prevalence_dots(
                         "width": [3 if n == highlight else 1 for n in names],
                     },
                 },
-                error_x={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": (part["upper"] - part["value"]).to_list(),
-                    "arrayminus": (part["value"] - part["lower"]).to_list(),
-                    "color": "#333333",
-                    "thickness": 1.2,
-                },
+                error_x=interval_errors(part),
                 hovertemplate="%{y}: %{x:.2f}%<extra>%{fullData.name}</extra>",
             )
         )
     reference = data["benchmark_value"].drop_nulls()
     if not reference.is_empty():
         value = float(reference[0])
-        fig.add_vline(
-            x=value,
-            line={"color": ENGLAND_LINE, "dash": "dash", "width": 1.5},
-            annotation_text=f"{benchmark_name} {value:.2f}%",
-            annotation_position="top",
-        )
+        benchmark_line(fig, value, f"{benchmark_name} {value:.2f}%")
     fig.add_vline(
         x=rule_value,
         line={"color": RULE_COLOUR, "dash": "dot", "width": 2},
@@ -166,10 +159,7 @@ def practice_funnel(
         annotation_text=f"{centre_name} {centre:.2f}%",
         annotation_position="top left",
     )
-    for flag, (name, colour, symbol) in FUNNEL_POINTS.items():
-        part = drawn.filter(pl.col("flag") == flag)
-        if part.is_empty():
-            continue
+    for _, (name, colour, symbol), part in legend_groups(drawn, "flag", FUNNEL_POINTS):
         fig.add_trace(
             go.Scatter(
                 x=part["list_size"].to_list(),
@@ -244,24 +234,20 @@ def timing_bands(frame: pl.DataFrame, *, title: str, bands: dict[str, str]) -> g
 
     ``frame``: label (cause group), band, value (% of the group, null where hidden).
     """
-    fig = go.Figure()
     palette = (OKABE_ITO[3], OKABE_ITO[1], OKABE_ITO[5], OKABE_ITO[0])
-    for (band, text), colour in zip(bands.items(), palette, strict=True):
-        part = frame.filter(pl.col("band") == band)
-        fig.add_trace(
-            go.Bar(
-                x=part["value"].to_list(),
-                y=part["label"].to_list(),
-                orientation="h",
-                name=text,
-                marker={"color": colour},
-                hovertemplate=f"%{{y}}: {text} %{{x:.1f}}%<extra></extra>",
-            )
-        )
-    fig.update_layout(barmode="stack")
-    fig.update_xaxes(title="% of people identified (with a register date)", range=[0, 100])
-    fig.update_yaxes(autorange="reversed", automargin=True)
-    return _legend_below(layout(fig, title, max(300, 80 + 45 * frame["label"].n_unique())))
+    segments = {
+        band: (text, colour) for (band, text), colour in zip(bands.items(), palette, strict=True)
+    }
+    fig = stacked_percents(
+        frame,
+        column="band",
+        segments=segments,
+        category="label",
+        title=title,
+        x_title="% of people identified (with a register date)",
+        row_height=45,
+    )
+    return _legend_below(fig)
 
 
 def area_table(rows: pl.DataFrame, *, year: int) -> pl.DataFrame:

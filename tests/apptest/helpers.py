@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
+from queries import places
+from queries.places import Place
+
 ENTRY = str(Path(__file__).resolve().parents[2] / "dashboard.py")
 TIMEOUT = 120
+# every level a person can pick, for the tests that open a page at each
+LEVELS = ("england", "nhs_region", "icb", "sub_icb", "pcn", "practice", "region", "cty_ua", "lad")
 
 
 def open_link(page: str | None = None, **params: str) -> AppTest:
@@ -19,6 +26,26 @@ def open_link(page: str | None = None, **params: str) -> AppTest:
     if page is not None:
         app.switch_page(page).run()
     return app
+
+
+def first_place(level: str) -> Place:
+    """The warehouse's first area of ``level`` (England itself at the top)."""
+    if level == "england":
+        return places.ENGLAND
+    row = places.areas(level).row(0, named=True)
+    return Place(row["area_code"], level, row["area_name"])
+
+
+def open_place(page: str, level: str, **params: str) -> tuple[Place, AppTest]:
+    """``page`` opened from a link to the first area of ``level`` (with more parameters)."""
+    place = first_place(level)
+    return place, open_link(page=page, level=level, place=place.code, **params)
+
+
+def figures(app: AppTest) -> dict[str, Any]:
+    """The page's plotly figures (their JSON specs) by title."""
+    specs = [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+    return {spec["layout"]["title"]["text"]: spec for spec in specs}
 
 
 def texts(app: AppTest) -> list[str]:

@@ -10,20 +10,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from queries import deaths, deaths_by_setting, places
-from queries.places import ENGLAND, Place
-from tests.apptest.helpers import assert_clean, open_link, texts
+from tests.apptest.helpers import LEVELS, assert_clean, open_place, texts
 from tests.disclosive import is_disclosive
 
 PAGE = "pages/deaths_by_setting.py"
-LEVELS = ("england", "nhs_region", "icb", "sub_icb", "pcn", "practice", "region", "cty_ua", "lad")
 COUNTS = ("Deaths", "All deaths", "numerator_shown", "denominator_shown")
-
-
-def first(level: str) -> Place:
-    if level == "england":
-        return ENGLAND
-    row = places.areas(level).row(0, named=True)
-    return Place(row["area_code"], level, row["area_name"])
 
 
 def frames(app: AppTest) -> list[pl.DataFrame]:
@@ -41,8 +32,7 @@ def leaks(app: AppTest) -> list[object]:
 
 @pytest.mark.parametrize("level", LEVELS)
 def test_every_level_shows_the_query_layers_shares(use_demo: Path, level: str) -> None:
-    place = first(level)
-    app = open_link(page=PAGE, level=level, place=place.code)
+    place, app = open_place(PAGE, level)
     assert_clean(app)
     assert app.title[0].value == f"Deaths by setting: {place.name}"
     year = places.latest_year()
@@ -65,8 +55,7 @@ def test_every_level_shows_the_query_layers_shares(use_demo: Path, level: str) -
 
 
 def test_setting_picker_changes_peers_and_map(use_demo: Path) -> None:
-    place = first("icb")
-    app = open_link(page=PAGE, level="icb", place=place.code)
+    place, app = open_place(PAGE, "icb")
     assert any(t.startswith(f"Home: {place.name} among its peers") for t in texts(app))
     app.selectbox(key="setting_choice").set_value("hospital").run()
     assert_clean(app)
@@ -76,8 +65,7 @@ def test_setting_picker_changes_peers_and_map(use_demo: Path) -> None:
 
 @pytest.mark.parametrize("level", LEVELS)
 def test_real_warehouse_explains_that_deaths_are_missing(use_real: Path, level: str) -> None:
-    place = first(level)
-    app = open_link(page=PAGE, level=level, place=place.code)
+    place, app = open_place(PAGE, level)
     assert_clean(app)
     assert app.title[0].value == f"Deaths by setting: {place.name}"
     assert any("Not loaded yet: record-level deaths" in i.value for i in app.info)

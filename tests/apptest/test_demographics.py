@@ -2,39 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from queries import demographics, places
-from queries.places import Place
-from tests.apptest.helpers import assert_clean, open_link, texts
+from queries import demographics
+from tests.apptest.helpers import LEVELS, assert_clean, figures, open_place, texts
 
 PAGE = "pages/demographics.py"
-LEVELS = ("england", "nhs_region", "icb", "sub_icb", "pcn", "practice", "region", "cty_ua", "lad")
-
-
-def first(level: str) -> Place:
-    if level == "england":
-        return places.ENGLAND
-    row = places.areas(level).row(0, named=True)
-    return Place(row["area_code"], level, row["area_name"])
-
-
-def figures(app: AppTest) -> dict[str, Any]:
-    """The page's plotly figures by title."""
-    specs = [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
-    return {spec["layout"]["title"]["text"]: spec for spec in specs}
 
 
 @pytest.mark.parametrize("level", LEVELS)
 def test_every_level_on_the_demo(use_demo: Path, level: str) -> None:
-    place = first(level)
-    app = open_link(page=PAGE, level=level, place=place.code)
+    place, app = open_place(PAGE, level)
     assert_clean(app)
     assert app.title[0].value == f"Demographics: {place.name}"
     year = int(str(app.sidebar.selectbox(key="year").value))
@@ -63,8 +44,7 @@ def test_every_level_on_the_demo(use_demo: Path, level: str) -> None:
 
 
 def test_five_year_bands(use_demo: Path) -> None:
-    place = first("icb")
-    app = open_link(page=PAGE, level="icb", place=place.code)
+    place, app = open_place(PAGE, "icb")
     app.radio(key="demo_banding").set_value("five_year").run()
     assert_clean(app)
     year = int(str(app.sidebar.selectbox(key="year").value))
@@ -74,8 +54,7 @@ def test_five_year_bands(use_demo: Path) -> None:
 
 @pytest.mark.parametrize("level", ["england", "icb", "practice", "lad"])
 def test_real_warehouse_says_what_is_missing(use_real: Path, level: str) -> None:
-    place = first(level)
-    app = open_link(page=PAGE, level=level, place=place.code)
+    place, app = open_place(PAGE, level)
     assert_clean(app)
     info = " ".join(i.value for i in app.info)
     assert "record-level deaths" in info  # deaths by age need deaths

@@ -13,19 +13,11 @@ from streamlit.testing.v1.element_tree import DownloadButton
 
 from queries import deaths, equity, places
 from queries.equity_gap import gap_sentence
-from queries.places import ENGLAND, Place
-from tests.apptest.helpers import assert_clean, open_link
+from queries.places import Place
+from tests.apptest.helpers import LEVELS, assert_clean, open_place
 from tests.disclosive import is_disclosive
 
 PAGE = "pages/equity_audit.py"
-LEVELS = ("england", "nhs_region", "icb", "sub_icb", "pcn", "practice", "region", "cty_ua", "lad")
-
-
-def first(level: str) -> Place:
-    if level == "england":
-        return ENGLAND
-    row = places.areas(level).row(0, named=True)
-    return Place(row["area_code"], level, row["area_name"])
 
 
 def shown_table(app: AppTest) -> pl.DataFrame:
@@ -56,8 +48,7 @@ def check_against_queries(app: AppTest, place: Place, measure: str, dimension: s
 def test_every_level_shows_the_query_layers_groups_gap_and_report(
     use_demo: Path, level: str
 ) -> None:
-    place = first(level)
-    app = open_link(page=PAGE, level=level, place=place.code, breakdown="imd_quintile")
+    place, app = open_place(PAGE, level, breakdown="imd_quintile")
     assert_clean(app)
     assert app.title[0].value == f"Equity audit: {place.name}"
     check_against_queries(app, place, "home", "imd_quintile")
@@ -69,8 +60,7 @@ def test_every_level_shows_the_query_layers_groups_gap_and_report(
 
 
 def test_sidebar_breakdown_and_measure_picker_change_the_audit(use_demo: Path) -> None:
-    place = first("icb")
-    app = open_link(page=PAGE, level="icb", place=place.code)
+    place, app = open_place(PAGE, "icb")
     app.selectbox(key="breakdown").set_value("sex").run()
     assert_clean(app)
     assert shown_table(app)["Group"].to_list() == ["Male", "Female"]
@@ -86,8 +76,7 @@ def test_sidebar_breakdown_and_measure_picker_change_the_audit(use_demo: Path) -
 
 @pytest.mark.parametrize("level", LEVELS)
 def test_real_warehouse_explains_that_deaths_are_missing(use_real: Path, level: str) -> None:
-    place = first(level)
-    app = open_link(page=PAGE, level=level, place=place.code)
+    place, app = open_place(PAGE, level)
     assert_clean(app)
     assert app.title[0].value == f"Equity audit: {place.name}"
     assert any("Not loaded yet: record-level deaths" in i.value for i in app.info)

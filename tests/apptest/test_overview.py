@@ -7,9 +7,7 @@ from pathlib import Path
 import pytest
 
 from queries import overview, places
-from tests.apptest.helpers import assert_clean, open_link, texts
-
-LEVELS = ("england", "nhs_region", "icb", "sub_icb", "pcn", "practice", "region", "cty_ua", "lad")
+from tests.apptest.helpers import LEVELS, assert_clean, open_link, texts
 
 
 @pytest.mark.parametrize("level", LEVELS)

@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from queries import places, registers
+from queries import registers
 from queries.places import Place
-from tests.apptest.helpers import assert_clean, open_link, texts
+from tests.apptest.helpers import LEVELS, assert_clean, figures, open_place, texts
 from tests.disclosive import is_disclosive
 
 PAGE = "pages/register_coverage.py"
-LEVELS = ("england", "nhs_region", "icb", "sub_icb", "pcn", "practice", "region", "cty_ua", "lad")
 FUNNEL_POINTS = ("Above the", "Below the", "Within the")
-
-
-def first(level: str) -> Place:
-    if level == "england":
-        return places.ENGLAND
-    row = places.areas(level).row(0, named=True)
-    return Place(row["area_code"], level, row["area_name"])
-
-
-def figures(app: AppTest) -> dict[str, Any]:
-    specs = [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
-    return {spec["layout"]["title"]["text"]: spec for spec in specs}
 
 
 def funnel_points(app: AppTest) -> int:
@@ -56,8 +42,7 @@ def check_registers(app: AppTest, place: Place, year: int, compare: str) -> None
 
 @pytest.mark.parametrize("level", LEVELS)
 def test_every_level_on_the_demo(use_demo: Path, level: str) -> None:
-    place = first(level)
-    app = open_link(page=PAGE, level=level, place=place.code)
+    place, app = open_place(PAGE, level)
     assert_clean(app)
     assert app.title[0].value == f"Register coverage: {place.name}"
     year = int(str(app.sidebar.selectbox(key="year").value))
@@ -77,8 +62,7 @@ def test_every_level_on_the_demo(use_demo: Path, level: str) -> None:
 
 
 def test_compare_with_parent_and_other_areas(use_demo: Path) -> None:
-    place = first("icb")
-    app = open_link(page=PAGE, level="icb", place=place.code, compare="parent")
+    place, app = open_place(PAGE, "icb", compare="parent")
     app.selectbox(key="register_child_level").set_value("practice").run()
     assert_clean(app)
     year = int(str(app.sidebar.selectbox(key="year").value))
@@ -89,8 +73,7 @@ def test_compare_with_parent_and_other_areas(use_demo: Path) -> None:
 
 @pytest.mark.parametrize("level", ["england", "icb", "pcn", "practice", "lad"])
 def test_real_warehouse_registers_without_deaths(use_real: Path, level: str) -> None:
-    place = first(level)
-    app = open_link(page=PAGE, level=level, place=place.code)
+    place, app = open_place(PAGE, level)
     assert_clean(app)
     assert "Not loaded yet: record-level deaths" in " ".join(i.value for i in app.info)
     if registers.has_registers(place):

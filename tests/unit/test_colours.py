@@ -1,8 +1,9 @@
-"""Benchmark colours: Fingertips' fills, with text readable on each (WCAG AA)."""
+"""Benchmark colours: Fingertips' fills, with text readable on each (WCAG AA); setting colours."""
 
 from __future__ import annotations
 
-from ui.colours import BENCHMARK_COLOURS, BENCHMARK_TEXT_COLOURS
+from peolc.vocabulary import PLACES_OF_DEATH
+from ui.colours import BENCHMARK_COLOURS, BENCHMARK_TEXT_COLOURS, SETTING_COLOURS
 
 
 def _luminance(colour: str) -> float:
@@ -17,3 +18,8 @@ def test_benchmark_colours_and_readable_text() -> None:
     for label, fill in BENCHMARK_COLOURS.items():
         light, dark = sorted((_luminance(fill), _luminance(BENCHMARK_TEXT_COLOURS[label])))
         assert (dark + 0.05) / (light + 0.05) >= 4.5, label
+
+
+def test_every_place_of_death_has_its_own_colour() -> None:
+    assert list(SETTING_COLOURS) == list(PLACES_OF_DEATH)
+    assert len(set(SETTING_COLOURS.values())) == len(SETTING_COLOURS)
