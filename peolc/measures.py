@@ -23,6 +23,15 @@ from peolc.vocabulary import PLACES_OF_DEATH, SettingKey
 DEATHS_SOURCE = "Record-level deaths (PCMD-style extract), deaths registered in the year"
 FINGERTIPS_SOURCE = "OHID Fingertips, End of Life Care profile"
 
+# where several sources give one figure: record-level deaths, then an ICB extract, then
+# Fingertips (the load kinds; the most local and most recent source first)
+SOURCE_PRECEDENCE: tuple[str, ...] = ("deaths", "icb-extract", "fingertips")
+SOURCE_NAMES: dict[str, str] = {
+    "deaths": DEATHS_SOURCE,
+    "icb-extract": "ICB dashboard extract",
+    "fingertips": FINGERTIPS_SOURCE,
+}
+
 Polarity = Literal["higher is better", "lower is better", "no judgement"]
 Statistic = Literal["proportion", "crude rate", "count", "ratio", "median"]
 
@@ -89,15 +98,12 @@ class Measure:
     @property
     def sources(self) -> tuple[str, ...]:
         """The kinds of source that can give this indicator, in order of precedence."""
-        return tuple(
-            kind
-            for kind, has in (
-                ("deaths", self.record_level),
-                ("icb-extract", bool(self.icb_extract_measures)),
-                ("fingertips", bool(self.fingertips_ids)),
-            )
-            if has
-        )
+        has = {
+            "deaths": self.record_level,
+            "icb-extract": bool(self.icb_extract_measures),
+            "fingertips": bool(self.fingertips_ids),
+        }
+        return tuple(kind for kind in SOURCE_PRECEDENCE if has[kind])
 
 
 DEATHS = "deaths"  # denominator: every death of the place

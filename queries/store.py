@@ -1,0 +1,70 @@
+"""Published values from the store: what Fingertips and ICB extracts say about a place.
+
+The frames have the shape of ``queries.deaths.values`` (one row per group and indicator,
+with counts, value and limits) plus the source of each row, so every page draws them the
+same way whichever source covers the place. Open published statistics (Fingertips) are
+shown exactly as published; restricted sources were protected when the store was built
+(etl/store.py), so nothing here rounds or hides again.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from peolc.measures import SETTING_KEYS, SOURCE_NAMES, SOURCE_PRECEDENCE
+from queries.places import Place
+from queries.runner import Db, run
+
+SUPPRESSED_TEXT = "*"
+
+
+def _count_text(count: pl.Expr, suppressed: pl.Expr) -> pl.Expr:
+    """A count as published: whole numbers with thousands separators, '*' where hidden."""
+    text = count.round(0).cast(pl.Int64).map_elements(lambda n: f"{n:,}", return_dtype=pl.String)
+    return (
+        pl.when(suppressed)
+        .then(pl.lit(SUPPRESSED_TEXT))
+        .when(count.is_null())
+        .then(pl.lit("n/a"))
+        .otherwise(text)
+    )
+
+
+def published(place: Place, year: int, breakdown: str, db: Db = None) -> pl.DataFrame:
+    """Every indicator the store has for ``place`` in ``year`` split by ``breakdown``.
+
+    Columns as ``queries.deaths.values`` (group_value, measure, family, numerator,
+    denominator, numerator_shown, denominator_shown, value, lower, upper, lower_998,
+    upper_998) plus source (its name), source_kind, source_file, period and computed.
+    """
+    raw = run(
+        "store_values",
+        db,
+        area_code=place.code,
+        level=place.level,
+        year=year,
+        breakdown=breakdown,
+        precedence=list(SOURCE_PRECEDENCE),
+    )
+    return raw.select(
+        "group_value",
+        "measure",
+        pl.when(pl.col("measure").is_in(SETTING_KEYS))
+        .then(pl.lit("setting"))
+        .otherwise(pl.col("measure"))
+        .alias("family"),
+        pl.col("numerator").round(0).cast(pl.Int64),
+        pl.col("denominator").round(0).cast(pl.Int64),
+        _count_text(pl.col("numerator"), pl.col("suppressed")).alias("numerator_shown"),
+        _count_text(pl.col("denominator"), pl.col("suppressed")).alias("denominator_shown"),
+        "value",
+        "lower",
+        "upper",
+        "lower_998",
+        "upper_998",
+        pl.col("source").replace_strict(SOURCE_NAMES, default=pl.col("source")).alias("source"),
+        pl.col("source").alias("source_kind"),
+        "source_file",
+        "period",
+        "computed",
+    )

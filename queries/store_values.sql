@@ -1,0 +1,45 @@
+-- store_values: the published values of every indicator for one place and year, split by
+-- one breakdown, from the best source that covers each (indicator, group).
+-- params:  $area_code (text), $level (text), $year (int), $breakdown (text: a ref_breakdown
+--          key; 'all' when not split)
+-- returns: group_value, measure, numerator, denominator, value, lower, upper, lower_998,
+--          upper_998 (95% and 99.8% limits), computed (fields computed, not published),
+--          source (the load kind: icb-extract, fingertips), source_file, period, restricted,
+--          suppressed
+-- reads:   store.indicator_value (kept by etl/store.py)
+-- Where several sources cover a cell the ICB extract wins over Fingertips
+-- ($precedence: peolc.measures.SOURCE_PRECEDENCE; record-level deaths, first of all, are read by
+-- queries/deaths.py).
+with cells as (
+    select *
+    from store.indicator_value
+    where level = $level
+        and area_code = $area_code
+        and year = $year
+        and breakdown = $breakdown
+),
+final as (
+    select
+        group_value,
+        measure,
+        numerator,
+        denominator,
+        value,
+        lower_95 as lower,
+        upper_95 as upper,
+        lower_998,
+        upper_998,
+        computed,
+        source,
+        source_file,
+        period,
+        restricted,
+        suppressed
+    from cells
+    qualify row_number() over (
+        partition by measure, group_value
+        order by list_position($precedence, source)
+    ) = 1
+)
+select * from final
+order by measure, group_value
