@@ -15,7 +15,7 @@ import duckdb
 
 from etl import SQL_DIR
 from etl.staging import literal
-from peolc.breakdowns import BREAKDOWN_KEYS
+from peolc.breakdowns import BREAKDOWN_KEYS, ORDERED_BREAKDOWNS
 from peolc.levels import LEVEL_KEYS, LEVELS, PRACTICE_LEVELS, LevelKey
 from peolc.measures import USUAL_RESIDENCE_SETTINGS
 from peolc.schema import reference_rows
@@ -23,6 +23,7 @@ from peolc.sqlfiles import sql_text
 from peolc.vocabulary import AGE_BANDS_5Y, AGE_BANDS_BROAD, OPEN_AGE_FROM, PLACES_OF_DEATH
 
 _SLOT = re.compile(r"\{\{([a-z_]+)\}\}")
+_IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
 
 
 def write(con: duckdb.DuckDBPyConnection) -> None:
@@ -42,6 +43,20 @@ def _keys(keys: Iterable[str]) -> str:
     return "{" + ", ".join(f"{literal(k)}: {literal(k)}" for k in keys) + "}"
 
 
+def _key_macros(kind: str, keys: Iterable[str]) -> str:
+    """One scalar macro per key, ``<kind>_key_<key>()``, returning the key."""
+    return "\n".join(
+        f"create or replace macro {_identifier(kind)}_key_{_identifier(k)}() as {literal(k)};"
+        for k in keys
+    )
+
+
+def _identifier(name: str) -> str:
+    if not _IDENTIFIER.fullmatch(name):
+        raise ValueError(f"{name!r} cannot be part of a macro name")
+    return name
+
+
 def _parent_rank_cases() -> str:
     """One ``when`` per (level, parent) of the kernel, ranked in ``Level.parents`` order."""
     return "\n".join(
@@ -56,6 +71,7 @@ def macro_slots() -> dict[str, str]:
     """The kernel's constants for the ``{{name}}`` slots of ``etl/sql/macros.sql``."""
     *closed, (open_band, _, _) = AGE_BANDS_BROAD
     broad = [f"        when age < {high + 1} then {literal(band)}" for band, _, high in closed]
+    levels = [*LEVEL_KEYS, LevelKey.LSOA]
     return {
         "open_five_year_from": str(OPEN_AGE_FROM),
         "open_five_year_band": literal(AGE_BANDS_5Y[-1]),
@@ -67,8 +83,11 @@ def macro_slots() -> dict[str, str]:
         "usual_residence_settings": _literals(USUAL_RESIDENCE_SETTINGS),
         "england_level": literal(LevelKey.ENGLAND),
         "practice_levels": _literals(PRACTICE_LEVELS),
-        "level_keys": _keys([*LEVEL_KEYS, LevelKey.LSOA]),
+        "ordered_breakdowns": _literals(ORDERED_BREAKDOWNS),
+        "level_keys": _keys(levels),
         "breakdown_keys": _keys(BREAKDOWN_KEYS),
+        "level_key_macros": _key_macros("level", levels),
+        "breakdown_key_macros": _key_macros("breakdown", BREAKDOWN_KEYS),
         "parent_rank_cases": _parent_rank_cases(),
         "lsoa_level": literal(LevelKey.LSOA),
         "lad_level": literal(LevelKey.LAD),

@@ -9,7 +9,8 @@ import duckdb
 from etl import schema
 from etl.reference import macros_sql, render
 from etl.warehouse import transaction
-from peolc.levels import LEVELS, PRACTICE_LEVELS, LevelKey, descendants
+from peolc.breakdowns import BREAKDOWN_KEYS, ORDERED_BREAKDOWNS
+from peolc.levels import LEVEL_KEYS, LEVELS, PRACTICE_LEVELS, LevelKey, descendants
 from peolc.schema import reference_rows
 
 
@@ -50,3 +51,22 @@ def test_the_hierarchy_is_one_tree() -> None:
         assert level.peer_parent is None or level.peer_parent in keys
         assert level.key not in descendants(level.key)
     assert set(descendants(LevelKey.ENGLAND)) == set(keys) - {LevelKey.ENGLAND}
+
+
+def test_the_key_macros_and_rules_are_the_kernels(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    with transaction(db, setup=schema.ensure, fresh=True):
+        pass
+    levels = [*LEVEL_KEYS, LevelKey.LSOA]
+    with duckdb.connect(str(db), read_only=True) as con:
+        for level in levels:
+            row = con.execute(
+                f"select level_key_{level}(), level_key().{level}, by_practice($l)", {"l": level}
+            ).fetchall()
+            assert row == [(level, level, level in PRACTICE_LEVELS)], level
+        for key in BREAKDOWN_KEYS:
+            row = con.execute(
+                f"select breakdown_key_{key}(), breakdown_key().{key}, ordered_breakdown($b)",
+                {"b": key},
+            ).fetchall()
+            assert row == [(key, key, key in ORDERED_BREAKDOWNS)], key
