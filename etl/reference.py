@@ -1,9 +1,11 @@
-"""Write the kernel's domain facts into a warehouse: ``ref_*`` tables and the macros.
+"""Write the kernel's domain facts into a warehouse: ``ref_*`` tables, tables and macros.
 
 ``peolc/schema.py`` says what the reference tables hold; they are written once, when a
 warehouse is created, so SQL reads the hierarchy, settings, bands and measures from the
-same rows the Python code uses. ``etl/sql/macros.sql`` has ``{{name}}`` slots for the
-facts its macros need as constants (so DuckDB folds them); ``macros_sql`` fills them.
+same rows the Python code uses. ``etl/sql/schema.sql`` and ``macros.sql`` have
+``{{name}}`` slots for the facts they need written in: the categories' ENUM values and the
+derived sums' count columns, and the constants the macros fold (so DuckDB drops the
+branches that do not apply); ``schema_sql`` and ``macros_sql`` fill them.
 """
 
 from __future__ import annotations
@@ -17,10 +19,19 @@ from etl import SQL_DIR
 from etl.staging import literal
 from peolc.breakdowns import BREAKDOWN_KEYS, ORDERED_BREAKDOWNS
 from peolc.levels import LEVEL_KEYS, LEVELS, PRACTICE_LEVELS, LevelKey
-from peolc.measures import USUAL_RESIDENCE_SETTINGS
+from peolc.measures import MEASURE_COUNTS, USUAL_RESIDENCE_SETTINGS
 from peolc.schema import reference_rows
 from peolc.sqlfiles import sql_text
-from peolc.vocabulary import AGE_BANDS_5Y, AGE_BANDS_BROAD, OPEN_AGE_FROM, PLACES_OF_DEATH
+from peolc.vocabulary import (
+    AGE_BANDS_5Y,
+    AGE_BANDS_BROAD,
+    CAUSE_GROUPS,
+    ETHNIC_GROUPS,
+    OPEN_AGE_FROM,
+    PLACES_OF_DEATH,
+    SEXES,
+    USUAL_RESIDENCE,
+)
 
 _SLOT = re.compile(r"\{\{([a-z_]+)\}\}")
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
@@ -67,6 +78,22 @@ def _parent_rank_cases() -> str:
     )
 
 
+def schema_slots() -> dict[str, str]:
+    """The kernel's constants for the ``{{name}}`` slots of ``etl/sql/schema.sql``."""
+    return {
+        "sex_enum": _enum(SEXES),
+        "ethnic_group_enum": _enum(ETHNIC_GROUPS),
+        "usual_residence_enum": _enum(USUAL_RESIDENCE),
+        "place_of_death_enum": _enum(PLACES_OF_DEATH),
+        "cause_group_enum": _enum(CAUSE_GROUPS),
+        "death_counts": ",\n".join(f"    {count} bigint not null" for count in MEASURE_COUNTS),
+    }
+
+
+def _enum(values: Iterable[str]) -> str:
+    return "enum" + _literals(values)
+
+
 def macro_slots() -> dict[str, str]:
     """The kernel's constants for the ``{{name}}`` slots of ``etl/sql/macros.sql``."""
     *closed, (open_band, _, _) = AGE_BANDS_BROAD
@@ -102,6 +129,11 @@ def render(text: str, slots: dict[str, str]) -> str:
         return slots[match.group(1)]
 
     return _SLOT.sub(fill, text)
+
+
+def schema_sql() -> str:
+    """The text of ``etl/sql/schema.sql`` with the kernel's constants in its slots."""
+    return render(sql_text(SQL_DIR, "schema"), schema_slots())
 
 
 def macros_sql() -> str:

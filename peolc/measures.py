@@ -156,6 +156,13 @@ MEASURES: tuple[Measure, ...] = (
 
 MEASURE_BY_KEY: dict[str, Measure] = {m.key: m for m in MEASURES}
 MEASURE_KEYS: tuple[str, ...] = tuple(MEASURE_BY_KEY)
+# the counts behind the measures, each once: every measure's denominator then its numerator,
+# in the order of MEASURES (deaths, home, ..., on_register, with_need, need_identified, ...);
+# the count columns of the derived death sums (etl/sql/schema.sql), deaths then the flags of
+# death_flags in its order
+MEASURE_COUNTS: tuple[str, ...] = tuple(
+    dict.fromkeys(count for m in MEASURES for count in (m.denominator, m.numerator))
+)
 # the settings' measures, in the order charts stack them (a measure per place of death)
 SETTING_KEYS: tuple[str, ...] = tuple(PLACES_OF_DEATH)
 # people who died at home or in a care home: usual place of residence (DiUPR)
