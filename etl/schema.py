@@ -1,7 +1,7 @@
 """What a warehouse holds before any file is loaded: tables, macros and reference rows.
 
 ``etl/sql/schema.sql`` and ``macros.sql`` create whatever is missing (they are idempotent),
-so every write transaction runs ``ensure`` as its setup; the macros carry the kernel's
+so every write transaction runs ``ensure`` as its setup; both carry the kernel's
 constants (``etl/reference.py``). A new warehouse is stamped with the kernel's
 SCHEMA_VERSION and given the ``ref_*`` rows (levels, settings, breakdowns, age bands,
 measures, the ICD-10 ranges of palliative need that ``load_deaths.sql`` reads); a
@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import duckdb
 
-from etl import SQL_DIR, reference
+from etl import reference
 from peolc.errors import LoadError
 from peolc.schema import SCHEMA_VERSION
-from peolc.sqlfiles import sql_text
 
 
 def ensure(con: duckdb.DuckDBPyConnection) -> None:
     """Create missing tables; refuse a warehouse written by another schema version."""
-    con.execute(sql_text(SQL_DIR, "schema"))
+    con.execute(reference.schema_sql())
     con.execute(reference.macros_sql())
     row = con.execute("select value from warehouse_meta where key = 'schema_version'").fetchone()
     if row is None:

@@ -23,13 +23,26 @@ from peolc.vocabulary import PLACES_OF_DEATH, SettingKey
 DEATHS_SOURCE = "Record-level deaths (PCMD-style extract), deaths registered in the year"
 FINGERTIPS_SOURCE = "OHID Fingertips, End of Life Care profile"
 
+
+class SourceKind:
+    """The kinds of source a figure comes from (the ``peolc load`` kinds that feed them)."""
+
+    DEATHS: Final = "deaths"
+    ICB_EXTRACT: Final = "icb-extract"
+    FINGERTIPS: Final = "fingertips"
+
+
 # where several sources give one figure: record-level deaths, then an ICB extract, then
 # Fingertips (the load kinds; the most local and most recent source first)
-SOURCE_PRECEDENCE: tuple[str, ...] = ("deaths", "icb-extract", "fingertips")
+SOURCE_PRECEDENCE: tuple[str, ...] = (
+    SourceKind.DEATHS,
+    SourceKind.ICB_EXTRACT,
+    SourceKind.FINGERTIPS,
+)
 SOURCE_NAMES: dict[str, str] = {
-    "deaths": DEATHS_SOURCE,
-    "icb-extract": "ICB dashboard extract",
-    "fingertips": FINGERTIPS_SOURCE,
+    SourceKind.DEATHS: DEATHS_SOURCE,
+    SourceKind.ICB_EXTRACT: "ICB dashboard extract",
+    SourceKind.FINGERTIPS: FINGERTIPS_SOURCE,
 }
 
 Polarity = Literal["higher is better", "lower is better", "no judgement"]
@@ -99,9 +112,9 @@ class Measure:
     def sources(self) -> tuple[str, ...]:
         """The kinds of source that can give this indicator, in order of precedence."""
         has = {
-            "deaths": self.record_level,
-            "icb-extract": bool(self.icb_extract_measures),
-            "fingertips": bool(self.fingertips_ids),
+            SourceKind.DEATHS: self.record_level,
+            SourceKind.ICB_EXTRACT: bool(self.icb_extract_measures),
+            SourceKind.FINGERTIPS: bool(self.fingertips_ids),
         }
         return tuple(kind for kind in SOURCE_PRECEDENCE if has[kind])
 
@@ -314,6 +327,14 @@ BY_FINGERTIPS_ID: dict[int, Measure] = {i: m for m in INDICATORS for i in m.fing
 BY_EXTRACT_MEASURE: dict[str, Measure] = {
     name: m for m in INDICATORS for name in m.icb_extract_measures
 }
+
+# the counts behind the measures, each once: every measure's denominator then its numerator,
+# in the order of MEASURES (deaths, home, ..., on_register, with_need, need_identified, ...);
+# the count columns of the derived death sums (etl/sql/schema.sql), deaths then the flags of
+# death_flags in its order
+MEASURE_COUNTS: tuple[str, ...] = tuple(
+    dict.fromkeys(count for m in MEASURES for count in (m.denominator, m.numerator))
+)
 # the settings' measures, in the order charts stack them (a measure per place of death)
 SETTING_KEYS: tuple[str, ...] = tuple(PLACES_OF_DEATH)
 # people who died at home or in a care home: usual place of residence (DiUPR)

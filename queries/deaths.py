@@ -10,17 +10,25 @@ from __future__ import annotations
 
 import polars as pl
 
-from peolc.breakdowns import BREAKDOWN_KEYS, ORDERED_BREAKDOWNS, BreakdownKey
+from peolc.breakdowns import (
+    BREAKDOWN_KEYS,
+    ORDERED_BREAKDOWNS,
+    RECORD_LEVEL_BREAKDOWNS,
+    BreakdownKey,
+)
 from peolc.errors import QueryError
 from peolc.levels import ENGLAND, LEVEL_BY_KEY, PEER_PARENT_LEVEL, Comparator, LevelKey
 from peolc.measures import (
+    DEATHS_SOURCE,
     MEASURE_BY_KEY,
     MEASURES,
     SETTING_KEYS,
     USUAL_RESIDENCE_SETTINGS,
     Measure,
     MeasureKey,
+    SourceKind,
 )
+from queries import store
 from queries.places import Place, lineage
 from queries.runner import Db, run
 from queries.stats import benchmark, disclosure, sii
@@ -149,18 +157,24 @@ def comparator(place: Place, compare: str, db: Db = None) -> Place:
 def values(
     place: Place, year: int, dimension: str = BreakdownKey.ALL, db: Db = None
 ) -> pl.DataFrame:
-    """Every measure for ``place`` in ``year``, split by ``dimension``; made safe.
+    """Every indicator for ``place`` in ``year``, split by ``dimension``; made safe.
 
-    Columns: group_value, measure, family, numerator, denominator (rounded, null where
-    hidden), numerator_shown, denominator_shown, value (%), lower, upper, lower_998,
-    upper_998. Counts are protected against every sum they are part of (``measure_sums``): the
-    settings of a group add up to its deaths, and for a split the groups add up to the
-    place's own figures.
+    From record-level deaths where they cover the place and year, else from the store of
+    published values (``queries.store``: Fingertips, ICB extracts), which also adds the
+    indicators record-level deaths do not derive. Columns: group_value, measure, family,
+    numerator, denominator (rounded, null where hidden), numerator_shown,
+    denominator_shown, value (%), lower, upper, lower_998, upper_998, source (its name),
+    source_kind (the load kind). Record-level counts are protected against every sum they
+    are part of (``measure_sums``): the settings of a group add up to its deaths, and for
+    a split the groups add up to the place's own figures.
     """
     if dimension not in DIMENSIONS:
         raise QueryError(
             f"Unknown breakdown {dimension!r}.", "Expected one of: " + ", ".join(DIMENSIONS)
         )
+    published = store.published(place, year, dimension, db)
+    if dimension not in RECORD_LEVEL_BREAKDOWNS:
+        return published
     raw = run(
         "death_measures" if summed(place.level, dimension) else "death_measures_split",
         db,
@@ -169,8 +183,17 @@ def values(
         year=year,
         dimension=dimension,
     )
+    if raw.is_empty():  # no record-level deaths for the place that year
+        return published
     long = _long(raw, ["group_value"], MEASURES)
-    return _made_safe(long, place.level, "group_value", across=dimension != BreakdownKey.ALL)
+    own = _made_safe(long, place.level, "group_value", across=dimension != BreakdownKey.ALL)
+    own = own.with_columns(
+        pl.lit(DEATHS_SOURCE).alias("source"),
+        pl.lit(SourceKind.DEATHS).alias("source_kind"),
+    )
+    # record-level deaths first; the store adds the indicators they do not derive
+    rest = published.filter(~pl.col("measure").is_in(own["measure"].unique().to_list()))
+    return pl.concat([own, rest], how="diagonal_relaxed") if not rest.is_empty() else own
 
 
 def summary(
@@ -183,7 +206,9 @@ def summary(
     result = _with_benchmark(own, reference)
     return result.with_columns(
         pl.lit(other.name).alias("comparator"),
-        pl.col("measure").replace_strict({m.key: m.label for m in MEASURES}).alias("label"),
+        pl.col("measure")
+        .replace_strict({k: m.label for k, m in MEASURE_BY_KEY.items()})
+        .alias("label"),
     )
 
 

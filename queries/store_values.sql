@@ -1,14 +1,14 @@
 -- store_values: the published values of every indicator for one place and year, split by
 -- one breakdown, from the best source that covers each (indicator, group).
 -- params:  $area_code (text), $level (text), $year (int), $breakdown (text: a ref_breakdown
---          key; 'all' when not split)
+--          key; 'all' when not split), $precedence (text[]: source kinds, best first)
 -- returns: group_value, measure, numerator, denominator, value, lower, upper, lower_998,
 --          upper_998 (95% and 99.8% limits), computed (fields computed, not published),
 --          source (the load kind: icb-extract, fingertips), source_file, period, restricted,
 --          suppressed
 -- reads:   store.indicator_value (kept by etl/store.py)
 -- Where several sources cover a cell the ICB extract wins over Fingertips
--- ($precedence: peolc.measures.SOURCE_PRECEDENCE; record-level deaths, first of all, are read by
+-- (peolc.measures.SOURCE_PRECEDENCE; record-level deaths, first of all, are read by
 -- queries/deaths.py).
 with cells as (
     select *

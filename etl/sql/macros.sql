@@ -1,9 +1,10 @@
 -- macros: table macros that attribute facts to an area, created in every warehouse.
 -- params:  none (macro arguments: a = area code, lvl = level key from peolc.levels)
--- returns: nothing; (re)defines the kernel's keys and rules for the ETL's SQL (level_key,
---          breakdown_key, parent_rank, population_base_priority), the age-band macros, the
---          views death_flags and death_facts and the macros area_deaths, area_population
---          and area_qof, which the SQL in queries/ and the derived tables use so that every
+-- returns: nothing; (re)defines the kernel's keys and rules for SQL (level_key,
+--          breakdown_key, level_key_*, breakdown_key_*, by_practice, ordered_breakdown,
+--          parent_rank, population_base_priority), the age-band macros, the views
+--          death_flags and death_facts and the macros area_deaths, area_population and
+--          area_qof, which the SQL in queries/ and the derived tables use so that every
 --          page counts and attributes facts the same way.
 -- The slots in double braces are filled from the kernel (peolc/) by etl/reference.py: levels,
 -- places of death and age bands are defined there, once, and written here as constants
@@ -15,6 +16,23 @@
 create or replace macro level_key() as {{level_keys}};
 
 create or replace macro breakdown_key() as {{breakdown_keys}};
+
+-- the same keys as scalar macros, level_key_sub_icb() and breakdown_key_sex(), for the
+-- queries run on every page view: each is a constant too, and a key the kernel does not
+-- define is a catalog error, but naming one costs about a tenth of naming a struct's field
+-- (some 0.1 ms of planning each time, a few per cent of a query over the derived sums)
+{{level_key_macros}}
+
+{{breakdown_key_macros}}
+
+-- whether a level counts its deaths and people by registered GP practice (peolc.levels:
+-- Level.by_practice, the levels of PRACTICE_LEVELS); constant for a constant level, so it
+-- folds
+create or replace macro by_practice(lvl) as lvl in {{practice_levels}};
+
+-- whether a breakdown's groups are ordered, the deprivation splits (peolc.breakdowns:
+-- Breakdown.ordered, ORDERED_BREAKDOWNS); constant for a constant breakdown
+create or replace macro ordered_breakdown(b) as b in {{ordered_breakdowns}};
 
 -- which of a level's parents (peolc.levels: Level.parents, first found wins) a published
 -- link to an area of parent_level is: 1 for the first, 2 for the next; null if none

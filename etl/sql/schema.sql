@@ -2,6 +2,9 @@
 -- params:  none
 -- returns: nothing; idempotent DDL run by etl.warehouse on every write transaction.
 -- Units and keys are documented in data/README.md; keep the two in step.
+-- The slots in double braces are filled from the kernel (peolc/) by etl/reference.py: the
+-- categories' ENUM values (peolc/vocabulary.py) and the count columns of the derived death
+-- sums (peolc.measures.MEASURE_COUNTS: deaths and the n_* flags of death_flags, in order).
 
 -- build facts: schema_version, build_id, built_at, tool_version, data_origin, demo_seed
 create table if not exists warehouse_meta (
@@ -210,17 +213,15 @@ create table if not exists fact_death (
     age smallint not null,                 -- completed years
     -- categories as ENUMs (the values of peolc/vocabulary.py): one byte each, cheap to
     -- write, filter and group on; read back as text
-    sex enum('M', 'F') not null,
-    ethnic_group enum('white', 'mixed', 'asian', 'black', 'other', 'not_stated') not null,
+    sex {{sex_enum}} not null,
+    ethnic_group {{ethnic_group_enum}} not null,
     lsoa_code varchar,                     -- usual residence, LSOA 2021 (or 2011)
     practice_code varchar,                 -- registered GP practice (ODS)
-    usual_residence enum('private_home', 'care_home', 'other') not null,
-    place_of_death enum('home', 'care_home', 'hospital', 'hospice', 'elsewhere') not null,
+    usual_residence {{usual_residence_enum}} not null,
+    place_of_death {{place_of_death_enum}} not null,
     underlying_cause varchar not null,     -- ICD-10 without the dot, e.g. C349
     contributory_causes varchar,           -- ICD-10 codes separated by ';'
-    cause_group enum(
-        'cancer', 'organ_failure', 'dementia', 'frailty', 'other_need', 'sudden_other'
-    ) not null,
+    cause_group {{cause_group_enum}} not null,
     palliative_need boolean not null,
     on_palliative_register boolean not null, -- on the GP palliative care register before death
     palliative_register_date date,         -- date added to the register (if known)
@@ -305,7 +306,8 @@ create table if not exists fact_measure (
 -- Derived facts (schema derived): sums the dashboard reads instead of scanning every
 -- death or population row. Rebuilt by etl/derived.py at the end of every write
 -- transaction that loaded their inputs, before the new warehouse is swapped in; never
--- loaded directly. Counts are the n_* flags of death_flags (etl/sql/macros.sql), summed.
+-- loaded directly. Counts (the death_counts slot) are deaths and the n_* flags of
+-- death_flags (etl/sql/macros.sql), summed, in the order derive_deaths.sql inserts them.
 ------------------------------------------------------------------------------------
 
 create schema if not exists derived;
@@ -333,20 +335,7 @@ create table if not exists derived.death_area (
     level varchar not null,
     area_code varchar not null,
     year smallint not null,
-    deaths bigint not null,
-    home bigint not null,
-    care_home bigint not null,
-    hospital bigint not null,
-    hospice bigint not null,
-    elsewhere bigint not null,
-    usual_residence bigint not null,
-    on_register bigint not null,
-    with_need bigint not null,
-    need_identified bigint not null,
-    advance_care_plan bigint not null,
-    epaccs bigint not null,
-    admitted_90d bigint not null,
-    admitted_3plus_90d bigint not null
+{{death_counts}}
 );
 
 -- as death_area by the IMD decile and quintile of the LSOA of residence (null: none known),
@@ -357,20 +346,7 @@ create table if not exists derived.death_area_imd (
     year smallint not null,
     imd_decile tinyint,
     imd_quintile tinyint,
-    deaths bigint not null,
-    home bigint not null,
-    care_home bigint not null,
-    hospital bigint not null,
-    hospice bigint not null,
-    elsewhere bigint not null,
-    usual_residence bigint not null,
-    on_register bigint not null,
-    with_need bigint not null,
-    need_identified bigint not null,
-    advance_care_plan bigint not null,
-    epaccs bigint not null,
-    admitted_90d bigint not null,
-    admitted_3plus_90d bigint not null
+{{death_counts}}
 );
 
 -- England's deaths each year split by one dimension (age_band_5y: ESP2013 five-year band
@@ -379,20 +355,7 @@ create table if not exists derived.death_england (
     year smallint not null,
     dimension varchar not null,
     group_value varchar not null,
-    deaths bigint not null,
-    home bigint not null,
-    care_home bigint not null,
-    hospital bigint not null,
-    hospice bigint not null,
-    elsewhere bigint not null,
-    usual_residence bigint not null,
-    on_register bigint not null,
-    with_need bigint not null,
-    need_identified bigint not null,
-    advance_care_plan bigint not null,
-    epaccs bigint not null,
-    admitted_90d bigint not null,
-    admitted_3plus_90d bigint not null
+{{death_counts}}
 );
 
 -- each area's population from its best base (area_population()): by year, sex and band

@@ -26,6 +26,7 @@ import polars as pl
 from scipy import sparse
 from scipy.sparse import csgraph
 
+from peolc.levels import LevelKey
 from queries.stats.intervals import proportion_ci
 from queries.stats.suppression import NHS_DIGITAL_RULE, suppress, suppress_frame
 
@@ -53,7 +54,7 @@ class Shown:
 
 def applies(level: str) -> bool:
     """Whether counts for places of this level are sub-national (and so controlled)."""
-    return level != "england"
+    return level != LevelKey.ENGLAND
 
 
 def count(value: int | None, level: str) -> Shown:
