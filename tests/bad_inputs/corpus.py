@@ -5,9 +5,9 @@ an empty file, a missing column, Latin-1 text, a 20 MB field, a bow-tie polygon.
 are built in a temporary folder when the test runs (nothing binary is committed). A case
 either **loads** (how many rows, and for pure format variants: exactly the rows of the
 clean file) or **fails** with a LoadError whose text names the file, the line (for
-boundaries: the feature number; for workbooks: the sheet row), the column, and what was
-expected. ``tests/unit/test_bad_inputs.py`` runs every case against a warehouse that
-already holds data and checks it afterwards.
+boundaries: the feature number; for workbooks: the sheet row), the column, what was
+expected and (``found``) the values the check read. ``tests/unit/test_bad_inputs.py``
+runs every case against a warehouse that already holds data and checks it afterwards.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ class Fails:
     line: int | None = None  # the line the first problem names (feature number, sheet row)
     column: str | None = None
     expected: str = ""  # a phrase of the detail that says what was expected
+    found: str | None = None  # the value the first problem reports, exactly (if given)
 
 
 @dataclass(frozen=True)
@@ -675,7 +676,13 @@ CASES: tuple[Case, ...] = (
         "icb-extract",
         "a numerator of -5",
         lambda d: write(d, "extract.csv", EXTRACT.set(3, "numerator", "-5").text()),
-        Fails("rows that cannot be loaded", line=3, column="numerator", expected="0 or more"),
+        Fails(
+            "rows that cannot be loaded",
+            line=3,
+            column="numerator",
+            expected="0 or more",
+            found="-5",
+        ),
     ),
     Case(
         "population/negative-count",
