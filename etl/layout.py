@@ -59,11 +59,17 @@ class Column:
 
 @dataclass(frozen=True)
 class RowCheck:
-    """A check across columns: ``invalid_if`` is SQL over typed columns, true when wrong."""
+    """A check across columns: ``invalid_if`` is SQL over typed columns, true when wrong.
+
+    A problem names ``column`` and, as the value found, that column's text; ``shows``
+    lists the columns whose text it gives instead, as ``name=text`` pairs (for checks that
+    compare columns: ``count=2000, denominator=1089, value=30.3``).
+    """
 
     invalid_if: str
     column: str
     reason: str
+    shows: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

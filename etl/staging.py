@@ -249,8 +249,9 @@ def stage_checked(con: duckdb.DuckDBPyConnection, source: SourceFile, match: Hea
                 f"from src_text r join src_cast t using (_row) where {predicate}"
             )
     for check in layout.row_checks:
-        column = ident(check.column)
-        raw_value = f"cast(r.{column} as varchar)" if check.column in match.present else "null"
+        raw_value = _shown(
+            check.shows or (check.column,), match.present, labelled=bool(check.shows)
+        )
         predicate = re.sub(r"\b([a-z_][a-z0-9_]*)\b", _qualify(layout), check.invalid_if)
         branches.append(
             f"select r._row, {literal(check.column)}, {raw_value}, {literal(check.reason)}, "  # noqa: S608
@@ -286,6 +287,17 @@ def stage_checked(con: duckdb.DuckDBPyConnection, source: SourceFile, match: Hea
         "where _row not in (select _row from src_problems)"
     )
     return _collect(con, source)
+
+
+def _shown(columns: tuple[str, ...], present: set[str], *, labelled: bool) -> str:
+    """SQL for the text a row check reports: one column's, or ``name=text`` pairs."""
+    shown = [c for c in columns if c in present]
+    if not labelled:
+        return f"cast(r.{ident(shown[0])} as varchar)" if shown else "null"
+    if not shown:
+        return "null"
+    pairs = [f"{literal(c + '=')} || coalesce(trim(r.{ident(c)}), '')" for c in shown]
+    return "concat_ws(', ', " + ", ".join(pairs) + ")"
 
 
 def _qualify(layout: Layout) -> Callable[[re.Match[str]], str]:

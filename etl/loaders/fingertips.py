@@ -7,6 +7,15 @@ DuckDB's typed reader (``fast``): its column names are fact_indicator's, which l
 staging engine check the inserted rows. The tidy layout (area_code, period, value,
 indicator, ...) carries no indicator id: ids come from a short list of known names, else
 a stable negative id derived from the name (said in the load notes).
+
+Plausibility (``PLAUSIBILITY_CHECKS``, row checks, so the fast path's ``violations``
+count runs them too; docs/data-formats.md states them): counts and denominators are 0 or
+more; each lower limit is at most its upper one; the value lies within its 95% limits; and
+a count above its denominator is refused where the row is a percentage. The file has no
+column saying which statistic a row is, and ratios (observed over expected) and rates or
+means per person may have counts above their denominators, so the rule reads the row: a
+value of at most 100 that is not count / denominator (within 1%) is a percentage. Limits
+compare with a tolerance of one part in a million (plus 1e-9) for published rounding.
 """
 
 from __future__ import annotations
@@ -17,7 +26,7 @@ import re
 import duckdb
 
 from etl import SQL_DIR
-from etl.layout import SUPPRESSION_MARKERS, Column, HeaderMatch, Layout
+from etl.layout import SUPPRESSION_MARKERS, Column, HeaderMatch, Layout, RowCheck
 from etl.loaders.base import Loader, count_loaded
 from etl.sources import SourceFile
 from peolc.sqlfiles import run_sql
@@ -44,6 +53,55 @@ _AREA_CODE = Column(
 
 def _number(name: str, *aliases: str) -> Column:
     return Column(name, "DOUBLE", nullable=True, aliases=aliases)
+
+
+def _count(name: str, *aliases: str) -> Column:
+    return Column(
+        name, "DOUBLE", nullable=True, aliases=aliases, invalid_if="{c} < 0", expected="0 or more"
+    )
+
+
+# published numbers are rounded: a limit may miss its value by one part in a million
+# (and by 1e-9, so that a zero and a limit computed as 1e-17 compare equal)
+RELATIVE_TOLERANCE = 1e-6
+
+
+def _exceeds(a: str, b: str) -> str:
+    """SQL: ``a`` is above ``b`` by more than the published rounding (both given)."""
+    return f"{a} - {b} > {RELATIVE_TOLERANCE} * greatest(abs({a}), abs({b})) + 1e-9"
+
+
+# a value within 1% of count / denominator is a statistic per one (a ratio, a mean, a rate
+# per person), which may exceed 1; a percentage cannot have its count above its denominator
+PER_ONE_TOLERANCE = 0.01
+PLAUSIBILITY_CHECKS: tuple[RowCheck, ...] = (
+    RowCheck(
+        "count > denominator and denominator >= 0 and value <= 100 "
+        f"and abs(value * denominator - count) > {PER_ONE_TOLERANCE} * count",
+        "count",
+        "the count is above the denominator of a percentage (a value of at most 100 "
+        "that is not count / denominator)",
+        shows=("count", "denominator", "value"),
+    ),
+    RowCheck(
+        _exceeds("lower_95", "upper_95"),
+        "lower_95",
+        "the lower 95% limit is above the upper one",
+        shows=("lower_95", "upper_95"),
+    ),
+    RowCheck(
+        _exceeds("lower_998", "upper_998"),
+        "lower_998",
+        "the lower 99.8% limit is above the upper one",
+        shows=("lower_998", "upper_998"),
+    ),
+    RowCheck(
+        f"{_exceeds('lower_95', 'value')} or {_exceeds('value', 'upper_95')}",
+        "value",
+        "the value is outside its own 95% limits",
+        shows=("value", "lower_95", "upper_95"),
+    ),
+)
 
 
 API_LAYOUT = Layout(
@@ -76,8 +134,8 @@ API_LAYOUT = Layout(
         _number("upper_95", "Upper CI 95.0 limit"),
         _number("lower_998", "Lower CI 99.8 limit"),
         _number("upper_998", "Upper CI 99.8 limit"),
-        _number("count", "Count"),
-        _number("denominator", "Denominator"),
+        _count("count", "Count"),
+        _count("denominator", "Denominator"),
         Column("value_note", aliases=("Value note",), nullable=True),
         Column("recent_trend", aliases=("Recent Trend",), nullable=True),
         Column(
@@ -95,6 +153,7 @@ API_LAYOUT = Layout(
             required=False,
         ),
     ),
+    row_checks=PLAUSIBILITY_CHECKS,
     header_patterns=(("comparedto(.+)valueorpercentiles", "compared_to_parent"),),
 )
 

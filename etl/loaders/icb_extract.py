@@ -2,6 +2,11 @@
 
 A project-defined long layout, so ICB analysts can hand over their own aggregates
 (numerator and denominator, suppressed cells left blank) without a new loader.
+
+Plausibility: numerators and denominators are 0 or more, and a proportion's numerator is
+at most its denominator. The layout has no column for what a measure is, so its name
+says it: a measure counting events or amounts (a word of the name in ``EVENT_WORDS``,
+e.g. hospital_bed_days_last_90d) may exceed its denominator; any other is a proportion.
 """
 
 from __future__ import annotations
@@ -33,6 +38,25 @@ def _value_check(breakdown: str, values: tuple[str, ...]) -> RowCheck:
 
 
 _COUNT = "{c} < 0"
+
+# A measure is a proportion of its denominator (people with something, of the deaths or
+# people counted), so its numerator cannot exceed it, unless a word of its name (between
+# underscores) says it counts events or amounts, or is a rate or an average:
+# hospital_bed_days_last_90d, emergency_admissions_last_90d, contacts_per_death.
+EVENT_WORDS: tuple[str, ...] = tuple(
+    "admissions appointments attendances average calls contacts days episodes events items "
+    "mean nights per prescriptions rate ratio total visits".split()
+)
+
+NUMERATOR_CHECK = RowCheck(
+    "numerator > denominator and denominator >= 0 "
+    "and not list_has_any(string_split(measure, '_'), "
+    f"[{', '.join(literal(w) for w in EVENT_WORDS)}])",
+    "numerator",
+    "the numerator is above the denominator of a proportion (a measure whose name has "
+    "none of the words " + ", ".join(EVENT_WORDS) + ")",
+    shows=("numerator", "denominator", "measure"),
+)
 
 ICB_EXTRACT_LAYOUT = Layout(
     name="icb-extract-v1",
@@ -79,6 +103,7 @@ ICB_EXTRACT_LAYOUT = Layout(
             "breakdown_value",
             "expected an age band such as 0-64, 85-89 or 90+",
         ),
+        NUMERATOR_CHECK,
     ),
 )
 

@@ -5,9 +5,9 @@ an empty file, a missing column, Latin-1 text, a 20 MB field, a bow-tie polygon.
 are built in a temporary folder when the test runs (nothing binary is committed). A case
 either **loads** (how many rows, and for pure format variants: exactly the rows of the
 clean file) or **fails** with a LoadError whose text names the file, the line (for
-boundaries: the feature number; for workbooks: the sheet row), the column, and what was
-expected. ``tests/unit/test_bad_inputs.py`` runs every case against a warehouse that
-already holds data and checks it afterwards.
+boundaries: the feature number; for workbooks: the sheet row), the column, what was
+expected and (``found``) the values the check read. ``tests/unit/test_bad_inputs.py``
+runs every case against a warehouse that already holds data and checks it afterwards.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ class Fails:
     line: int | None = None  # the line the first problem names (feature number, sheet row)
     column: str | None = None
     expected: str = ""  # a phrase of the detail that says what was expected
+    found: str | None = None  # the value the first problem reports, exactly (if given)
 
 
 @dataclass(frozen=True)
@@ -675,7 +676,13 @@ CASES: tuple[Case, ...] = (
         "icb-extract",
         "a numerator of -5",
         lambda d: write(d, "extract.csv", EXTRACT.set(3, "numerator", "-5").text()),
-        Fails("rows that cannot be loaded", line=3, column="numerator", expected="0 or more"),
+        Fails(
+            "rows that cannot be loaded",
+            line=3,
+            column="numerator",
+            expected="0 or more",
+            found="-5",
+        ),
     ),
     Case(
         "population/negative-count",
@@ -708,19 +715,171 @@ CASES: tuple[Case, ...] = (
             ),
         ),
     ),
+    # ---------------------------------------------------------------- plausibility
+    Case(
+        "icb-extract/negative-denominator",
+        "icb-extract",
+        "a denominator of -610",
+        lambda d: write(d, "extract.csv", EXTRACT.set(3, "denominator", "-610").text()),
+        Fails(
+            "rows that cannot be loaded",
+            line=3,
+            column="denominator",
+            expected="0 or more",
+            found="-610",
+        ),
+    ),
     Case(
         "icb-extract/numerator-above-denominator",
         "icb-extract",
-        "numerator above denominator: extract measures may be rates per death "
-        "(bed days, admissions), so it loads",
+        "9000 deaths at home of 4000 deaths: deaths_at_home is a proportion",
         lambda d: write(d, "extract.csv", EXTRACT.set(2, "numerator", "9000").text()),
-        Loads(4),
+        Fails(
+            "rows that cannot be loaded",
+            line=2,
+            column="numerator",
+            expected="the numerator is above the denominator of a proportion",
+            found="numerator=9000, denominator=4000, measure=deaths_at_home",
+        ),
+    ),
+    Case(
+        "icb-extract/events-above-denominator",
+        "icb-extract",
+        "9000 bed days for 4000 deaths: the name says the measure counts days, so it loads",
+        lambda d: write(
+            d,
+            "extract.csv",
+            EXTRACT.set(2, "measure", "hospital_bed_days_last_90d")
+            .set(2, "numerator", "9000")
+            .text(),
+        ),
+        Loads(
+            4,
+            check=(
+                "select numerator, denominator from fact_measure "
+                f"where measure = 'hospital_bed_days_last_90d' and {LATEST}",
+                [(9000.0, 4000.0)],
+            ),
+        ),
+    ),
+    Case(
+        "fingertips/negative-count",
+        "fingertips",
+        "a count of -330",
+        lambda d: write(d, "indicators.data.csv", FINGERTIPS.set(2, "Count", "-330").text()),
+        Fails(
+            "rows that cannot be loaded",
+            line=2,
+            column="count",
+            expected="0 or more",
+            found="-330",
+        ),
+    ),
+    Case(
+        "fingertips/negative-denominator",
+        "fingertips",
+        "a denominator of -1255",
+        lambda d: write(d, "indicators.data.csv", FINGERTIPS.set(3, "Denominator", "-1255").text()),
+        Fails(
+            "rows that cannot be loaded",
+            line=3,
+            column="denominator",
+            expected="0 or more",
+            found="-1255",
+        ),
     ),
     Case(
         "fingertips/count-above-denominator",
         "fingertips",
-        "count above denominator: Fingertips ratios (observed/expected) do this, so it loads",
+        "2000 deaths at home of 1089 deaths, with a value of 30.3%",
         lambda d: write(d, "indicators.data.csv", FINGERTIPS.set(2, "Count", "2000").text()),
+        Fails(
+            "rows that cannot be loaded",
+            line=2,
+            column="count",
+            expected="the count is above the denominator of a percentage",
+            found="count=2000, denominator=1089, value=30.3",
+        ),
+    ),
+    Case(
+        "fingertips/count-above-denominator-of-a-ratio",
+        "fingertips",
+        "count above denominator where the value is no percentage: an indirectly standardised "
+        "ratio (observed 2000 / expected 1089 x 100 = 183.7) and a ratio per one "
+        "(1.837), so both load",
+        lambda d: write(
+            d,
+            "indicators.data.csv",
+            FINGERTIPS.set(2, "Count", "2000")
+            .set(2, "Value", "183.65")
+            .set(2, "Lower CI 95.0 limit", "175.7")
+            .set(2, "Upper CI 95.0 limit", "191.8")
+            .set(2, "Lower CI 99.8 limit", "171.5")
+            .set(2, "Upper CI 99.8 limit", "196.4")
+            .set(3, "Count", "2000")
+            .set(3, "Denominator", "1089")
+            .set(3, "Value", "1.8365")
+            .set(3, "Lower CI 95.0 limit", "1.757")
+            .set(3, "Upper CI 95.0 limit", "1.918")
+            .set(3, "Lower CI 99.8 limit", "1.715")
+            .set(3, "Upper CI 99.8 limit", "1.964")
+            .text(),
+        ),
+        Loads(3),
+    ),
+    Case(
+        "fingertips/lower-above-upper-95",
+        "fingertips",
+        "a 95% interval from 29.9 down to 29.7",
+        lambda d: write(
+            d, "indicators.data.csv", FINGERTIPS.set(3, "Lower CI 95.0 limit", "29.9").text()
+        ),
+        Fails(
+            "rows that cannot be loaded",
+            line=3,
+            column="lower_95",
+            expected="the lower 95% limit is above the upper one",
+            found="lower_95=29.9, upper_95=29.7",
+        ),
+    ),
+    Case(
+        "fingertips/lower-above-upper-99.8",
+        "fingertips",
+        "a 99.8% interval from 28.8 down to 28.7",
+        lambda d: write(
+            d, "indicators.data.csv", FINGERTIPS.set(4, "Lower CI 99.8 limit", "28.8").text()
+        ),
+        Fails(
+            "rows that cannot be loaded",
+            line=4,
+            column="lower_998",
+            expected="the lower 99.8% limit is above the upper one",
+            found="lower_998=28.8, upper_998=28.7",
+        ),
+    ),
+    Case(
+        "fingertips/value-outside-limits",
+        "fingertips",
+        "a value of 33.3 with 95% limits 27.5 to 33.2",
+        lambda d: write(d, "indicators.data.csv", FINGERTIPS.set(2, "Value", "33.3").text()),
+        Fails(
+            "rows that cannot be loaded",
+            line=2,
+            column="value",
+            expected="the value is outside its own 95% limits",
+            found="value=33.3, lower_95=27.5, upper_95=33.2",
+        ),
+    ),
+    Case(
+        "fingertips/value-on-a-rounded-limit",
+        "fingertips",
+        "a value of 30.3 with an upper 95% limit of 30.29999: apart by 1e-5, within the "
+        "published rounding (one part in a million of 30.3 is 3.03e-5), so it loads",
+        lambda d: write(
+            d,
+            "indicators.data.csv",
+            FINGERTIPS.set(2, "Upper CI 95.0 limit", "30.29999").text(),
+        ),
         Loads(3),
     ),
     # ---------------------------------------------------------------- dates and ages

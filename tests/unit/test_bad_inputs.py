@@ -2,10 +2,11 @@
 
 Each case loads one file into a copy of a warehouse that already holds data of every
 kind. A failure must be a LoadError whose text names the file, the line and column where
-the case has them, and what was expected, and the warehouse must be byte-for-byte what it
-was. A success must load the stated rows, change only the tables of its kind, and (for a
-pure format variant: encoding, delimiter, gzip, workbook, column order) leave the
-warehouse holding exactly what the clean file gives.
+the case has them, what was expected and (where the case gives them) the values found,
+and the warehouse must be byte-for-byte what it was. A success must load the stated rows,
+change only the tables of its kind, and (for a pure format variant: encoding, delimiter,
+gzip, workbook, column order) leave the warehouse holding exactly what the clean file
+gives.
 """
 
 from __future__ import annotations
@@ -111,6 +112,9 @@ def _fails(outcome: Fails, db: Path, kind: str, path: Path) -> None:
             first = error.problems[0]
             assert (first.file, first.line) == (path.name, outcome.line)
     assert outcome.expected in text, f"expected {outcome.expected!r} in:\n{text}"
+    if outcome.found is not None:
+        assert error.problems and error.problems[0].value == outcome.found
+        assert f"(found {outcome.found!r})" in text, f"expected the values in:\n{text}"
     assert "Traceback" not in text and "Error:" not in error.title
 
 
