@@ -57,6 +57,12 @@ def _require(*needed: str) -> bool:
     return all(have.get(s, 0) for s in needed)
 
 
+def _require_death_figures() -> bool:
+    """ui.missing.require_death_figures: record-level deaths or published figures?"""
+    have = sources.available()
+    return any(have.get(s, 0) for s in sources.DEATH_FIGURES)
+
+
 def sidebar(place: Place) -> None:
     """ui.selection.sidebar: years, the levels that have areas, the chosen level's areas."""
     places.years()
@@ -73,13 +79,14 @@ def overview_page(place: Place, year: int) -> None:
     if headline.year is None:
         return
     year = headline.year
-    if _require("deaths", "boundaries"):
+    if _require_death_figures() and _require("boundaries"):
+        deaths.summary(place, year)
         levels = [lv for lv in maps.MAP_LEVELS if not maps.boundaries(lv).is_empty()]
         default = maps.map_level(place.level)
         level = default if default in levels else levels[0]
         maps.boundaries(level)
         deaths.level_values(level, year).filter(pl.col("measure") == MEASURE)
-    if not place.is_england and _require("deaths"):
+    if not place.is_england and _require_death_figures():
         spine.spine(place, year)
 
 
@@ -101,7 +108,7 @@ def demographics_page(place: Place, year: int) -> None:
 
 
 def deaths_by_setting_page(place: Place, year: int) -> None:
-    if not _require("deaths"):
+    if not _require_death_figures():
         return
     warehouse_info.is_synthetic()
     shares = deaths_by_setting.shares(place, year, COMPARE)
@@ -138,9 +145,10 @@ def register_coverage_page(place: Place, year: int) -> None:
 
 
 def equity_audit_page(place: Place, year: int) -> None:
-    if not _require("deaths"):
+    if not _require_death_figures():
         return
     warehouse_info.is_synthetic()
+    deaths.values(place, year, BREAKDOWN)
     rows = equity.groups(place, year, MEASURE, BREAKDOWN)
     if rows.is_empty():
         return
@@ -179,6 +187,7 @@ PAGES: tuple[PageQueries, ...] = (
                 "maps.boundaries",
                 "maps.map_level",
                 "deaths.level_values",
+                "deaths.summary",
                 "spine.spine",
             }
         ),
@@ -243,6 +252,7 @@ PAGES: tuple[PageQueries, ...] = (
                 "sources.available",
                 "warehouse_info.is_synthetic",
                 "equity.groups",
+                "deaths.values",
                 "deaths.inequality",
                 "equity_gap.gap_sentence",
                 "equity.table",

@@ -4,7 +4,9 @@
 area, year, breakdown group and source. ``refresh`` rebuilds the part of it a load's
 kinds feed, as one step of the load's transaction, after the derived geography (rows
 are matched to today's areas): Fingertips rows as published (etl/sql/store_fingertips.sql),
-then what a file lacks computed by the indicator's method and marked as computed. Rows
+then what a file lacks computed by the indicator's method and marked as computed; ICB
+extract rows (restricted) rounded and suppressed by the NHS Digital rule, with values and
+limits computed from the rounded counts. Rows
 for areas or indicators the warehouse does not know stay in their fact table and reach
 the store when a later load makes them known (a geography load rebuilds it too).
 """
@@ -20,20 +22,32 @@ import polars as pl
 from etl import SQL_DIR
 from etl.derived import GEOGRAPHY
 from etl.warehouse import Transaction
-from peolc.sqlfiles import run_sql
-from queries.stats import proportion_ci  # the statistics package both layers share
+from peolc.levels import LevelKey
+from peolc.measures import INDICATORS, SourceKind
+from peolc.sqlfiles import run_sql, sql_text
+from queries.stats import (  # the statistics package both layers share
+    NHS_DIGITAL_RULE,
+    proportion_ci,
+    rate_ci,
+    suppress_frame,
+)
 
-FINGERTIPS = frozenset({"fingertips"}) | GEOGRAPHY
+FINGERTIPS = frozenset({SourceKind.FINGERTIPS}) | GEOGRAPHY
+ICB_EXTRACT = frozenset({SourceKind.ICB_EXTRACT}) | GEOGRAPHY
 COMPUTED_998 = "lower_998,upper_998"
+COMPUTED_ALL = "value,lower_95,upper_95,lower_998,upper_998"
 
 
 def refresh(tx: Transaction, kinds: Set[str]) -> None:
     """Rebuild the store rows of the sources ``kinds`` feed, as one step of ``tx``."""
-    if not kinds & FINGERTIPS:
+    if not kinds & (FINGERTIPS | ICB_EXTRACT):
         return
     with tx.step() as con:
-        run_sql(con, SQL_DIR, "store_fingertips")
-        _fill_998_limits(con)
+        if kinds & FINGERTIPS:
+            run_sql(con, SQL_DIR, "store_fingertips")
+            _fill_998_limits(con)
+        if kinds & ICB_EXTRACT:
+            _icb_extract(con)
 
 
 def _fill_998_limits(con: duckdb.DuckDBPyConnection) -> None:
@@ -71,3 +85,64 @@ def _fill_998_limits(con: duckdb.DuckDBPyConnection) -> None:
         {"fields": COMPUTED_998},
     )
     con.unregister("filled_998")
+
+
+CELL = ["measure", "level", "area_code", "year", "breakdown"]  # the groups of one split
+
+
+def _icb_extract(con: duckdb.DuckDBPyConnection) -> None:
+    """The ICB extract's cells made safe and given values and limits by each method.
+
+    ICB extracts are restricted: below England every count follows the NHS Digital rule
+    (1-7 hidden, others rounded to 5) with the groups of a split protected as siblings of
+    their total, and values and limits are computed from the rounded counts.
+    """
+    con.execute(
+        "delete from store.indicator_value where source = $s", {"s": SourceKind.ICB_EXTRACT}
+    )
+    cells = con.sql(sql_text(SQL_DIR, "store_icb_extract_cells")).pl()
+    if cells.is_empty():
+        return
+    national = cells.filter(pl.col("level") == LevelKey.ENGLAND)
+    local = cells.filter(pl.col("level") != LevelKey.ENGLAND).sort(CELL)
+    safe = suppress_frame(local, ["numerator"], group_by=CELL, total="denominator")
+    hidden = safe["numerator_display"] == NHS_DIGITAL_RULE.symbol
+    local = safe.select(cells.columns).with_columns(pl.Series("suppressed", hidden))
+    frame = pl.concat(
+        [local, national.with_columns(pl.lit(False).alias("suppressed"))], how="vertical_relaxed"
+    ).with_columns(pl.col("numerator", "denominator").cast(pl.Float64))
+    frame = _with_values(frame)
+    con.register("icb_extract_values", frame)
+    con.execute(
+        """
+        insert into store.indicator_value by name
+        select *, $source as source, true as restricted, null as compared_england,
+            null as value_note, 'Persons' as sex, 'All ages' as age
+        from icb_extract_values
+        """,
+        {"source": SourceKind.ICB_EXTRACT},
+    )
+    con.unregister("icb_extract_values")
+
+
+def _with_values(frame: pl.DataFrame) -> pl.DataFrame:
+    """Value and 95%/99.8% limits by each indicator's method, marked as computed."""
+    statistic = frame["measure"].replace_strict({m.key: m.statistic for m in INDICATORS})
+    multiplier = frame["measure"].replace_strict({m.key: m.multiplier for m in INDICATORS})
+    num = frame["numerator"].cast(pl.Float64).fill_null(np.nan).to_numpy()
+    den = frame["denominator"].cast(pl.Float64).fill_null(np.nan).to_numpy()
+    mult = multiplier.cast(pl.Float64).to_numpy()
+    is_rate = (statistic == "crude rate").to_numpy()
+    limits = {}
+    for name, confidence in (("95", 0.95), ("998", 0.998)):
+        p_low, p_high = proportion_ci(num, den, confidence=confidence, multiplier=mult)
+        r_low, r_high = rate_ci(num, den, confidence=confidence, multiplier=mult)
+        limits[f"lower_{name}"] = np.where(is_rate, r_low, p_low)
+        limits[f"upper_{name}"] = np.where(is_rate, r_high, p_high)
+    with np.errstate(all="ignore"):
+        value = np.where(den > 0, num / den * mult, np.nan)
+    return frame.with_columns(
+        pl.Series("value", value).fill_nan(None),
+        *(pl.Series(k, np.asarray(v, np.float64)).fill_nan(None) for k, v in limits.items()),
+        pl.lit(COMPUTED_ALL).alias("computed"),
+    )

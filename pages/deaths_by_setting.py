@@ -8,7 +8,7 @@ import streamlit as st
 
 import pages
 from peolc.levels import LEVEL_BY_KEY
-from peolc.measures import DEATHS_SOURCE, MeasureKey
+from peolc.measures import MeasureKey
 from queries import deaths_by_setting
 from queries.stats import BENCHMARK_TEXT
 from ui import charts, deaths_by_setting_charts, exhibit, missing, selection
@@ -18,7 +18,7 @@ chosen = selection.current()
 place, year, compare = chosen.place, chosen.year, chosen.compare
 st.title(f"Deaths by setting: {place.name}")
 st.caption(f"{place.level_label} · {place.code}")
-if not missing.require("deaths") or year is None:
+if not missing.require_death_figures() or year is None:
     st.stop()
 TABLE = {
     "setting": "Setting",
@@ -38,6 +38,7 @@ def section(
     caption: str,
     *,
     key: str,
+    source: str,
     show_data: bool = False,
 ) -> None:
     """A chart, its caption and its data (already made safe by queries) to download."""
@@ -45,30 +46,37 @@ def section(
         fig,
         data,
         name=f"{name}-{place.code}-{year}",
-        caption=caption,
+        caption=f"{caption} Source: {source}.",
         title=f"{title}: {place.name}",
-        source=DEATHS_SOURCE,
+        source=source,
         key=key,
         show_data=show_data,
     )
 
 
 shares = deaths_by_setting.shares(place, year, compare)
-if shares["value"].is_null().all():
-    st.info(f"No deaths are recorded for {place.name} in {year}.")
+if shares.is_empty() or shares["value"].is_null().all():
+    st.info(
+        f"No death figures are loaded for {place.name} in {year}: record-level deaths, an ICB "
+        "dashboard extract or a Fingertips End of Life Care extract covering it would give "
+        "them (see Data & methods)."
+    )
     st.stop()
 comparator = str(shares["comparator"][0])
-diupr = shares.filter(pl.col("measure") == MeasureKey.USUAL_RESIDENCE).row(0, named=True)
-reference = diupr["benchmark_value"]
-st.metric(
-    f"Deaths in usual place of residence, {year}",
-    "*" if diupr["value"] is None else f"{diupr['value']:.1f}%",
-    None if place.is_england or reference is None else f"{comparator} {reference:.1f}%",
-    delta_color="off",
-    delta_arrow="off",
-    help=deaths_by_setting.definition(MeasureKey.USUAL_RESIDENCE),
-)
-if diupr["value"] is not None:
+source = exhibit.source_line(shares)
+diupr_rows = shares.filter(pl.col("measure") == MeasureKey.USUAL_RESIDENCE)
+diupr = diupr_rows.row(0, named=True) if not diupr_rows.is_empty() else None
+if diupr is not None:
+    reference = diupr["benchmark_value"]
+    st.metric(
+        f"Deaths in usual place of residence, {year}",
+        "*" if diupr["value"] is None else f"{diupr['value']:.1f}%",
+        None if place.is_england or reference is None else f"{comparator} {reference:.1f}%",
+        delta_color="off",
+        delta_arrow="off",
+        help=deaths_by_setting.definition(MeasureKey.USUAL_RESIDENCE),
+    )
+if diupr is not None and diupr["value"] is not None:
     compared = BENCHMARK_TEXT[diupr["benchmark"]].format(benchmark=comparator)
     against = "" if place.is_england else f"; {compared[0].lower()}{compared[1:]}"
     st.caption(f"95% CI {diupr['lower']:.1f} to {diupr['upper']:.1f}{against}.")
@@ -88,15 +96,16 @@ section(
     f"Deaths by place of death, {year}",
     f"Share of all deaths registered in {year} by place of death, with 95% confidence "
     f"intervals; colour and pattern compare each share with {comparator} (black tick). Usual "
-    "place of residence is home plus care home (Fingertips' DiUPR; higher is better); hospital "
-    f"deaths: lower is better. Source: {DEATHS_SOURCE}.",
+    "place of residence is home plus care home (Fingertips' DiUPR; higher is better); the "
+    "places of death make no judgement (higher or lower, as Fingertips shows them).",
     key="settings",
+    source=source,
     show_data=True,
 )
 
 setting = st.selectbox(
     "Setting for the trend, peers and map",
-    list(deaths_by_setting.SHARE_KEYS),
+    [k for k in deaths_by_setting.SHARE_KEYS if k in shares["measure"].to_list()],
     format_func=deaths_by_setting.LABELS.__getitem__,
     key="setting_choice",
 )
@@ -112,8 +121,9 @@ section(
     "settings-trend",
     "Deaths by setting, each year",
     f"Each panel is one setting's share of deaths by year of registration: {place.name} "
-    f"with its 95% interval (shaded), {comparator} dashed. Source: {DEATHS_SOURCE}.",
+    f"with its 95% interval (shaded), {comparator} dashed.",
     key="trend",
+    source=exhibit.source_line(trends),
 )
 
 st.subheader(f"{label}: {place.name} among its peers, {year}")
@@ -139,25 +149,32 @@ else:
         f"{label} among peers, {year}",
         f"{label} as a % of deaths for every one of the {group} (outlined: {place.name}), with "
         f"95% intervals, coloured by comparison with {comparator} (dashed line), as Fingertips "
-        f"does.{f' {hidden} with hidden small counts are not drawn.' if hidden else ''} "
-        f"Source: {DEATHS_SOURCE}.",
+        f"does.{f' {hidden} with hidden small counts are not drawn.' if hidden else ''}",
         key="peers",
+        source=exhibit.source_line(peers),
     )
 
 st.subheader(f"By cause of death, {year}")
 causes = deaths_by_setting.by_cause(place, year)
-section(
-    charts.stacked_shares(
-        causes, category="cause", title=f"{place.name}: place of death by cause group, {year}"
-    ),
-    causes.select("cause", *TABLE),
-    "settings-by-cause",
-    f"Deaths by setting and cause, {year}",
-    "Share of each cause group's deaths by place of death (underlying cause, Etkind et al. "
-    "2017 groups). Segments whose counts are hidden to protect confidentiality are left out, so "
-    f"a bar may not reach 100%. Intervals are in the download. Source: {DEATHS_SOURCE}.",
-    key="cause",
-)
+if causes.is_empty():
+    st.info(
+        "Place of death by cause needs record-level deaths (`peolc load deaths`): the "
+        "published extracts loaded do not split place of death by cause."
+    )
+else:
+    section(
+        charts.stacked_shares(
+            causes, category="cause", title=f"{place.name}: place of death by cause group, {year}"
+        ),
+        causes.select("cause", *TABLE),
+        "settings-by-cause",
+        f"Deaths by setting and cause, {year}",
+        "Share of each cause group's deaths by place of death (underlying cause, Etkind et al. "
+        "2017 groups). Segments whose counts are hidden to protect confidentiality are left "
+        "out, so a bar may not reach 100%. Intervals are in the download.",
+        key="cause",
+        source=exhibit.source_line(causes),
+    )
 
 st.subheader(f"Map: {label}, {year}")
 shapes, values, level = deaths_by_setting.map_of(place, year, compare, setting)
@@ -180,7 +197,8 @@ else:
         f"map-{setting}",
         f"{label} by area, {year}",
         f"{label} as a % of deaths in each of the {LEVEL_BY_KEY[level].plural} shown "
-        f"(outlined: {place.name}); blank where counts are hidden. Boundaries: {drawn}. "
-        f"Source: {DEATHS_SOURCE}.",
+        f"(outlined: {place.name}); blank where counts are hidden or no source covers the "
+        f"area. Boundaries: {drawn}.",
         key="map",
+        source=exhibit.source_line(values),
     )

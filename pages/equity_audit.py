@@ -8,7 +8,7 @@ import polars as pl
 import streamlit as st
 
 import pages
-from peolc.measures import MEASURE_BY_KEY, MEASURES
+from peolc.measures import INDICATORS, MEASURE_BY_KEY
 from queries import deaths, equity, runner, warehouse_info
 from queries.equity_gap import gap_sentence
 from ui import (
@@ -30,21 +30,29 @@ st.caption(
     f"{place.level_label} · {place.code} · split by {split_name} "
     "(change it under Breakdown in the sidebar)"
 )
-if not missing.require("deaths") or year is None:
+if not missing.require_death_figures() or year is None:
     st.stop()
 synthetic = warehouse_info.is_synthetic()
 
+options = [m.key for m in INDICATORS if m.statistic == "proportion"]
+split_here = set(deaths.values(place, year, dimension)["measure"].to_list())
 key = st.selectbox(
     "Measure",
-    [m.key for m in MEASURES],
+    options,
+    index=next((i for i, k in enumerate(options) if k in split_here), 0),
     format_func=lambda k: MEASURE_BY_KEY[k].label,
     key="equity_measure",
 )
 measure = MEASURE_BY_KEY[key]
 rows = equity.groups(place, year, key, dimension)
 if rows.is_empty():
-    st.info(f"No deaths are recorded for {place.name} in {year}.")
+    st.info(
+        f"No source loaded gives {measure.label.lower()} for {place.name} in {year} split by "
+        f"{split_name}. Record-level deaths (`peolc load deaths`) give every split; Fingertips "
+        "publishes some splits (age bands, deprivation deciles) for some areas."
+    )
     st.stop()
+source = exhibit.source_line(rows)
 index = deaths.inequality(rows, key, dimension)
 st.markdown(f"**{gap_sentence(rows, key, dimension, place.name, index)}**")
 
@@ -60,9 +68,9 @@ exhibit.figure(
     caption=f"{measure.definition} Bars show each group's % with its 95% confidence interval, "
     f"coloured by comparison with {place.name} as a whole (dashed line; polarity: "
     f"{measure.polarity}). Groups whose counts are hidden to protect confidentiality are not "
-    f"drawn. Source: {measure.source}.",
+    f"drawn. Source: {source}.",
     title=title,
-    source=measure.source,
+    source=source,
     key="equity_bars",
     show_data=True,
 )
@@ -90,7 +98,7 @@ if dimension in deaths.ORDERED_DIMENSIONS:
             pl.DataFrame([index]),
             f"sii-{key}-{dimension}-{place.code}-{year}",
             title=f"SII and RII: {title}",
-            source=measure.source,
+            source=source,
             synthetic=synthetic,
             key="equity_sii",
         )

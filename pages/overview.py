@@ -7,7 +7,7 @@ import streamlit as st
 
 import pages
 from peolc.levels import LEVEL_BY_KEY
-from peolc.measures import DEATHS_SOURCE, MEASURE_BY_KEY, MEASURES
+from peolc.measures import INDICATORS, MEASURE_BY_KEY
 from queries import deaths, maps, overview, spine, warehouse_info
 from ui import charts, downloads, exhibit, missing, selection, tiles
 
@@ -26,8 +26,10 @@ year = headline.year
 st.subheader(f"Headline figures, {year}")
 tiles.show(headline.tiles)
 st.caption(
-    "Counts below England level follow the NHS Digital rule: 1-7 shown as *, others rounded "
-    "to 5; percentages and Wilson 95% intervals use the rounded counts."
+    "Counts from restricted sources (record-level deaths, ICB extracts) below England level "
+    "follow the NHS Digital rule: 1-7 shown as *, others rounded to 5; percentages and Wilson "
+    "95% intervals use the rounded counts. Published statistics (Fingertips, QOF, ONS) are "
+    "shown exactly as published. Each figure's note names its source."
 )
 downloads.offer(
     pl.DataFrame([t.__dict__ for t in headline.tiles]).drop("numerator", "denominator"),
@@ -39,11 +41,14 @@ downloads.offer(
 )
 
 st.subheader("Map")
-if missing.require("deaths", "boundaries"):
+if missing.require_death_figures() and missing.require("boundaries"):
     left, right = st.columns(2)
+    shown_here = set(deaths.summary(place, year)["measure"].to_list())
+    options = [m.key for m in INDICATORS if m.statistic == "proportion"]
     measure_key = left.selectbox(
         "Measure",
-        [m.key for m in MEASURES],
+        options,
+        index=next((i for i, k in enumerate(options) if k in shown_here), 0),
         format_func=lambda k: MEASURE_BY_KEY[k].label,
         key="overview_map_measure",
     )
@@ -83,16 +88,17 @@ if missing.require("deaths", "boundaries"):
             "upper",
         ),
         name=f"map-{measure_key}-{level}-{year}",
-        caption=f"{measure.definition} Areas with no deaths are blank.{shape_note}",
+        caption=f"{measure.definition} Areas no source covers, or whose counts are hidden, are "
+        f"blank.{shape_note} Source: {exhibit.source_line(values)}.",
         title=f"{measure.label} by {LEVEL_BY_KEY[level].label}, {year}",
-        source=measure.source,
+        source=exhibit.source_line(values),
         key="overview_map",
     )
 
 st.subheader("Spine chart: key measures against England")
 if place.is_england:
     st.info("Pick a region, ICB or other area in the sidebar to compare it with England.")
-elif missing.require("deaths"):
+elif missing.require_death_figures():
     rows = spine.spine(place, year)
     table = rows.select(
         pl.col("label").alias("Measure"),
@@ -117,9 +123,9 @@ elif missing.require("deaths"):
         "Fingertips colours, shape also differs). Light bar: range of all "
         f"{LEVEL_BY_KEY[place.level].plural}; dark bar: their middle half. England is the "
         "centre line. Measures with no judgement (e.g. deaths at home) are not coloured "
-        "better or worse.",
+        f"better or worse. Source: {exhibit.source_line(rows)}.",
         title=f"Key measures: {place.name}, {year}",
-        source=DEATHS_SOURCE,
+        source=exhibit.source_line(rows),
         key="overview_spine",
         show_data=True,
     )

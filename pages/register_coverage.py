@@ -100,8 +100,9 @@ elif missing.require("qof"):
         table,
         name=f"register-by-{child}-{place.code}-{fy}",
         key="register_table",
-        caption="Registers, deaths and deaths with need below England are rounded to the "
-        "nearest 5 (1-7 shown as *); list sizes are published in full. Deaths count by "
+        caption="Deaths and deaths with need below England are rounded to the nearest 5 (1-7 "
+        "shown as *); QOF registers and list sizes are open statistics, shown exactly as NHS "
+        "England publishes them. Deaths count by "
         "residence for sub-ICBs and larger areas, by registered practice for PCNs and practices.",
         title=f"Palliative care register by {LEVEL_BY_KEY[child].label}: {place.name}",
         source=BOTH,

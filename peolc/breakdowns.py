@@ -68,6 +68,11 @@ class Breakdown:
     ordered: bool = False
     equity: bool = True
     record_level: bool = True  # record-level deaths can be split this way
+    short: str = ""  # a label of at most 31 characters (a workbook's sheet name)
+
+    @property
+    def short_label(self) -> str:
+        return self.short or self.label
 
     def group_labels(self) -> dict[str, str]:
         """Group value -> label, with the 'not known' group last."""

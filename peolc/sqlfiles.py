@@ -29,13 +29,22 @@ def sql_params(text: str) -> set[str]:
 
 
 def header_params(text: str) -> set[str]:
-    """Names of the ``$params`` the header's ``-- params:`` line declares."""
+    """Names of the ``$params`` the header's ``-- params:`` entry declares.
+
+    The entry is its line and the indented comment lines that continue it.
+    """
+    found: set[str] = set()
+    inside = False
     for line in text.splitlines():
         if not line.startswith("--"):
             break
         if line.lower().startswith("-- params:"):
-            return set(_PARAM.findall(line))
-    return set()
+            inside = True
+        elif not line.startswith("--  "):
+            inside = False
+        if inside:
+            found |= set(_PARAM.findall(line))
+    return found
 
 
 def run_sql(

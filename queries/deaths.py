@@ -138,6 +138,14 @@ def _with_benchmark(frame: pl.DataFrame, reference: pl.DataFrame) -> pl.DataFram
     return ordered.with_columns(pl.Series("benchmark", labels, dtype=pl.String))
 
 
+def _with_source(frame: pl.DataFrame) -> pl.DataFrame:
+    """Name record-level deaths as the source of every row."""
+    return frame.with_columns(
+        pl.lit(DEATHS_SOURCE).alias("source"),
+        pl.lit(SourceKind.DEATHS).alias("source_kind"),
+    )
+
+
 def comparator(place: Place, compare: str, db: Db = None) -> Place:
     """The place to compare with: England, or the place's parent on its hierarchy."""
     if compare != Comparator.PARENT or place.is_england:
@@ -187,10 +195,7 @@ def values(
         return published
     long = _long(raw, ["group_value"], MEASURES)
     own = _made_safe(long, place.level, "group_value", across=dimension != BreakdownKey.ALL)
-    own = own.with_columns(
-        pl.lit(DEATHS_SOURCE).alias("source"),
-        pl.lit(SourceKind.DEATHS).alias("source_kind"),
-    )
+    own = _with_source(own)
     # record-level deaths first; the store adds the indicators they do not derive
     rest = published.filter(~pl.col("measure").is_in(own["measure"].unique().to_list()))
     return pl.concat([own, rest], how="diagonal_relaxed") if not rest.is_empty() else own
@@ -221,8 +226,10 @@ def trend(place: Place, db: Db = None) -> pl.DataFrame:
         level=place.level,
         england_level=LevelKey.ENGLAND,
     )
+    if raw.is_empty():  # no record-level deaths for the place: what the store publishes
+        return store.trend(place, db)
     long = _long(raw, ["year"], MEASURES)
-    return _made_safe(long, place.level, "year")
+    return _with_source(_made_safe(long, place.level, "year"))
 
 
 def peers(
@@ -251,7 +258,10 @@ def peers(
         year=year,
     )
     long = _long(raw.drop_nulls("deaths"), ["area_code", "area_name"], MEASURES)
-    shown = _made_safe(long, place.level, "area_code")
+    if long.is_empty():  # no record-level deaths for the peers: what the store publishes
+        shown = store.areas(place.level, parent, year, db)
+    else:
+        shown = _with_source(_made_safe(long, place.level, "area_code"))
     reference = values(comparator(place, compare, db), year, BreakdownKey.ALL, db)
     return _with_benchmark(shown, reference).with_columns(
         (pl.col("area_code") == place.code).alias("is_selected"),
@@ -270,7 +280,9 @@ def level_values(level: str, year: int, db: Db = None) -> pl.DataFrame:
         year=year,
     )
     long = _long(raw.drop_nulls("deaths"), ["area_code", "area_name"], MEASURES)
-    return _made_safe(long, level, "area_code")
+    if long.is_empty():  # no record-level deaths at this level: what the store publishes
+        return store.areas(level, ENGLAND, year, db)
+    return _with_source(_made_safe(long, level, "area_code"))
 
 
 def inequality(frame: pl.DataFrame, measure: str, dimension: str) -> dict[str, float] | None:

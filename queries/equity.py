@@ -15,8 +15,8 @@ import numpy as np
 import polars as pl
 
 from peolc import breakdowns
-from peolc.breakdowns import EQUITY_BREAKDOWNS, BreakdownKey
-from peolc.measures import MEASURES
+from peolc.breakdowns import BREAKDOWN_BY_KEY, EQUITY_BREAKDOWNS, BreakdownKey
+from peolc.measures import INDICATORS
 from queries import deaths
 from queries.equity_gap import gap_sentence
 from queries.places import Place
@@ -24,6 +24,11 @@ from queries.runner import Db
 from queries.stats import BENCHMARK_TEXT, POLARITIES, benchmark
 
 DIMENSIONS: dict[str, str] = EQUITY_BREAKDOWNS
+# the splits record-level deaths give; the audit adds a published-only split where a source
+# gives it for the place
+RECORD_LEVEL_DIMENSIONS: dict[str, str] = {
+    k: v for k, v in DIMENSIONS.items() if BREAKDOWN_BY_KEY[k].record_level
+}
 ORDERED = deaths.ORDERED_DIMENSIONS
 UNKNOWN_LABEL = breakdowns.UNKNOWN_LABEL
 group_labels = breakdowns.group_labels
@@ -38,9 +43,9 @@ def _label_and_compare(split: pl.DataFrame, overall: pl.DataFrame, dimension: st
     ).with_columns(
         pl.col("group_value").replace_strict(labels, default=pl.col("group_value")).alias("group"),
         pl.col("group_value").replace_strict(order, default=len(order)).alias("_order"),
-        pl.col("measure").replace_strict({m.key: i for i, m in enumerate(MEASURES)}).alias("_m"),
+        pl.col("measure").replace_strict({m.key: i for i, m in enumerate(INDICATORS)}).alias("_m"),
     )
-    polarity = frame["measure"].replace_strict({m.key: m.polarity for m in MEASURES}).to_numpy()
+    polarity = frame["measure"].replace_strict({m.key: m.polarity for m in INDICATORS}).to_numpy()
     compared = np.full(frame.height, "not compared", dtype=object)
     for kind in POLARITIES:
         rows = polarity == kind
@@ -105,9 +110,13 @@ def audit(place: Place, year: int, db: Db = None) -> Audit:
     tables: dict[str, pl.DataFrame] = {}
     rows: list[dict[str, object]] = []
     for dimension, dimension_label in DIMENSIONS.items():
-        frame = _label_and_compare(deaths.values(place, year, dimension, db), overall, dimension)
+        split = deaths.values(place, year, dimension, db)
+        if split.is_empty() and not BREAKDOWN_BY_KEY[dimension].record_level:
+            continue  # a published-only split no source gives for this place
+        frame = _label_and_compare(split, overall, dimension)
         tables[dimension] = frame
-        for m in MEASURES:
+        given = set(frame["measure"].to_list())
+        for m in (m for m in INDICATORS if m.record_level or m.key in given):
             index = deaths.inequality(frame, m.key, dimension)
             rows.append(
                 {
@@ -133,7 +142,7 @@ def table(frame: pl.DataFrame) -> pl.DataFrame:
     Counts are the made-safe text (``*`` where hidden); percentages and limits are
     rounded to one decimal place; the comparison is with the place as a whole.
     """
-    labels = {m.key: m.label for m in MEASURES}
+    labels = {m.key: m.label for m in INDICATORS}
     compared = {k: v.format(benchmark="the area overall") for k, v in BENCHMARK_TEXT.items()}
     return frame.select(
         pl.col("measure").replace_strict(labels, default=pl.col("measure")).alias("Measure"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from peolc.measures import MEASURES
+from peolc.measures import AMBITIONS, DEATHS, INDICATORS, SOURCE_NAMES, Measure
 from peolc.vocabulary import CAUSE_GROUPS
 from queries.runner import Db, run
 
@@ -49,21 +49,35 @@ def rejects(db: Db = None) -> pl.DataFrame:
     return run("load_rejects", db)
 
 
+def _numerator(m: Measure) -> str:
+    return f"deaths with {m.numerator.replace('_', ' ')}" if m.record_level else m.numerator
+
+
+def _denominator(m: Measure) -> str:
+    if not m.record_level:
+        return m.denominator
+    return "all deaths" if m.denominator == DEATHS else "deaths with palliative need"
+
+
 def measure_definitions() -> pl.DataFrame:
-    """The measure catalogue as a table (numerator, denominator, polarity, source)."""
+    """The indicator catalogue as a table: definition, counts, method and every source."""
     return pl.DataFrame(
         [
             {
                 "Measure": m.label,
                 "Definition": m.definition,
-                "Numerator": f"deaths with {m.numerator.replace('_', ' ')}",
-                "Denominator": "all deaths"
-                if m.denominator == "deaths"
-                else "deaths with palliative need",
+                "Numerator": _numerator(m),
+                "Denominator": _denominator(m),
+                "Statistic": f"{m.statistic} ({m.unit})",
+                "CI method": m.ci_method,
                 "Polarity": m.polarity,
-                "Source": m.source,
+                "Ambition": f"{m.ambition}. {AMBITIONS[m.ambition]}",
+                "Fingertips ids": ", ".join(str(i) for i in m.fingertips_ids),
+                "ICB extract measures": ", ".join(m.icb_extract_measures),
+                "Record-level deaths": "yes" if m.record_level else "no",
+                "Source": " > ".join(SOURCE_NAMES[k] for k in m.sources),
             }
-            for m in MEASURES
+            for m in INDICATORS
         ]
     )
 

@@ -2,7 +2,9 @@
 
 One function builds them for both the dashboard and the CLI, so an analyst scripting
 ``peolc show E54000050 --format csv`` gets exactly the numbers the tiles show: counts
-after disclosure control, percentages from the rounded counts, Wilson 95% limits.
+from restricted sources after disclosure control with percentages from the rounded
+counts, published statistics (Fingertips, QOF, ONS) exactly as published, and each
+figure's source in its note.
 """
 
 from __future__ import annotations
@@ -10,13 +12,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from peolc.breakdowns import BreakdownKey
-from peolc.levels import ENGLAND, BaseKind
-from peolc.measures import MEASURE_BY_KEY, MeasureKey
+from peolc.levels import BaseKind
+from peolc.measures import DEATHS, MEASURE_BY_KEY, MeasureKey
 from peolc.vocabulary import SettingKey
 from queries import deaths as death_measures
 from queries import places
 from queries.runner import Db, meta, run
-from queries.stats import disclosure, proportion_ci
+from queries.stats import disclosure
 
 POPULATION_BASIS = {
     BaseKind.LSOA: "residents (small-area estimates)",
@@ -80,31 +82,42 @@ def _int(value: object) -> int | None:
     return None if value is None else int(value)  # type: ignore[call-overload]
 
 
-def _count_tile(key: str, label: str, count: int | None, note: str, level: str) -> Tile:
-    """A count of people with a condition or who died: under disclosure control.
-
-    Populations and list sizes are published in full by ONS and NHS England and are not
-    disclosive, so they are passed with England's level (shown exactly).
-    """
-    return _tile(key, label, disclosure.count(count, level), note)
+def _open_count_tile(key: str, label: str, count: int | None, note: str) -> Tile:
+    """A count from an open published statistic (ONS populations, QOF registers and list
+    sizes): shown exactly as published, never rounded or hidden."""
+    shown = (
+        disclosure.Shown("n/a", None, False)
+        if count is None
+        else disclosure.Shown(f"{count:,}", count, False)
+    )
+    return _tile(key, label, shown, note)
 
 
 def _tile(key: str, label: str, shown: disclosure.Shown, note: str) -> Tile:
     return Tile(key, label, shown.display, shown.value, None, None, shown.value, None, note)
 
 
-def _shown_measures(place: places.Place, year: int, db: Db) -> dict[str, disclosure.Shown]:
-    """The place's counts by measure (and its deaths) as every other page shows them.
+def _measure_rows(place: places.Place, year: int, db: Db) -> dict[str, dict[str, object]]:
+    """The place's indicators, not split, as every other page shows them, by key.
 
     Taken from ``queries.deaths.values`` so a tile hides exactly what the Deaths by
-    setting table hides: a setting hidden there to protect another cannot show here.
+    setting table hides (a setting hidden there to protect another cannot show here), and
+    shows a published figure exactly as its source published it.
     """
     frame = death_measures.values(place, year, BreakdownKey.ALL, db)
-    shown: dict[str, disclosure.Shown] = {}
-    for row in frame.iter_rows(named=True):
-        shown[row["measure"]] = _as_shown(row["numerator"], row["numerator_shown"])
-        shown["deaths"] = _as_shown(row["denominator"], row["denominator_shown"])
-    return shown
+    return {str(row["measure"]): row for row in frame.iter_rows(named=True)}
+
+
+def _deaths_tile(rows: dict[str, dict[str, object]], year: int) -> Tile:
+    """Deaths in the year: the denominator of the first indicator over all deaths."""
+    for key in (*TILE_SETTINGS, MeasureKey.ON_REGISTER):
+        row = rows.get(key)
+        if row is not None and MEASURE_BY_KEY[key].denominator == DEATHS:
+            shown = _as_shown(row["denominator"], row["denominator_shown"])
+            note = f"deaths registered in {year}; source: {row['source']}"
+            return _tile("deaths", "Deaths in the year", shown, note)
+    none = disclosure.Shown("n/a", None, False)
+    return _tile("deaths", "Deaths in the year", none, "no deaths data loaded for this year")
 
 
 def _as_shown(value: object, text: object) -> disclosure.Shown:
@@ -116,25 +129,33 @@ def _as_shown(value: object, text: object) -> disclosure.Shown:
     return disclosure.Shown(f"{number:,}", number, False)
 
 
-def _share_tile(
-    key: str, label: str, num: disclosure.Shown, den: disclosure.Shown, note: str
-) -> Tile:
-    if num.value is None or den.value is None or den.value == 0:
+def _share_tile(key: str, label: str, row: dict[str, object] | None, note: str) -> Tile:
+    """A percentage as its source gives it: value and 95% limits from the same frame."""
+    if row is None:
+        return Tile(key, label, "n/a", None, None, None, None, None, note)
+    num = _as_shown(row["numerator"], row["numerator_shown"])
+    den = _as_shown(row["denominator"], row["denominator_shown"])
+    value, lower, upper = (_float(row[c]) for c in ("value", "lower", "upper"))
+    source = f"; source: {row['source']}"
+    if value is None:
         display = "*" if num.suppressed else "n/a"
-        return Tile(key, label, display, None, None, None, num.value, den.value, note)
-    lower, upper = proportion_ci(num.value, den.value, multiplier=100)
-    value = 100 * num.value / den.value
+        return Tile(key, label, display, None, None, None, num.value, den.value, note + source)
+    limits = f"; 95% CI {lower:.1f}-{upper:.1f}" if lower is not None and upper is not None else ""
     return Tile(
         key,
         label,
         f"{value:.1f}%",
         value,
-        float(lower),
-        float(upper),
+        lower,
+        upper,
         num.value,
         den.value,
-        note + f" ({num.display} of {den.display}; 95% CI {float(lower):.1f}-{float(upper):.1f})",
+        note + f" ({num.display} of {den.display}{limits}){source}",
     )
+
+
+def _float(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
 
 
 def headline(place: places.Place, year: int | None = None, db: Db = None) -> Headline:
@@ -145,9 +166,7 @@ def headline(place: places.Place, year: int | None = None, db: Db = None) -> Hea
         return Headline(place, None, (), synthetic)
     row = run("overview_headline", db, area_code=place.code, level=place.level, year=year)
     values = row.row(0, named=True) if not row.is_empty() else {}
-    deaths = _int(values.get("deaths"))
-    shown = _shown_measures(place, year, db) if deaths else {}
-    none = disclosure.Shown("n/a", None, False)
+    rows = _measure_rows(place, year, db)
     basis = POPULATION_BASIS.get(str(values.get("population_basis")), "")
     pop_year = values.get("population_year")
     population, population_note = _int(values.get("population")), f"{basis}, {pop_year}"
@@ -158,39 +177,33 @@ def headline(place: places.Place, year: int | None = None, db: Db = None) -> Hea
     elif population is None:
         population_note = "no population data loaded"
     tiles = [
-        _count_tile("population", "Population", population, population_note, ENGLAND.level),
-        _tile(
-            "deaths",
-            "Deaths in the year",
-            shown.get("deaths", none),
-            f"deaths registered in {year}" if deaths else "no record-level deaths loaded",
-        ),
+        _open_count_tile("population", "Population", population, population_note),
+        _deaths_tile(rows, year),
     ]
     for setting in TILE_SETTINGS:
         tiles.append(
             _share_tile(
                 f"share_{setting}",
                 MEASURE_BY_KEY[setting].label,
-                shown.get(setting, none),
-                shown.get("deaths", none),
+                rows.get(setting),
                 f"% of deaths in {year}",
             )
         )
     tiles.append(
-        _count_tile(
+        _open_count_tile(
             "register",
             "Palliative care register",
             _int(values.get("register")),
-            f"QOF PC register, {_fy(qof_year)}" if qof_year else "no QOF data loaded",
-            place.level,
+            f"QOF PC register, {_fy(qof_year)}, as NHS England publishes it"
+            if qof_year
+            else "no QOF data loaded",
         )
     )
     tiles.append(
         _share_tile(
             "share_on_register",
             "On the register before death",
-            shown.get(MeasureKey.ON_REGISTER, none),
-            shown.get("deaths", none),
+            rows.get(MeasureKey.ON_REGISTER),
             f"% of deaths in {year}",
         )
     )

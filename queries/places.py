@@ -53,10 +53,22 @@ def years(db: Db = None) -> dict[str, list[int]]:
     return covered
 
 
-def latest_year(db: Db = None) -> int | None:
-    """The latest year of deaths, else of population, else of QOF (None if empty)."""
+def period_years(db: Db = None) -> list[int]:
+    """The years a person can pick, latest first: those of death figures (record-level or
+    published), of populations and of QOF registers."""
     covered = years(db)
-    for source in ("deaths", "population", "qof", "indicators"):
+    found = {
+        y
+        for source in ("deaths", "published", "population", "qof")
+        for y in covered.get(source, [])
+    }
+    return sorted(found, reverse=True)
+
+
+def latest_year(db: Db = None) -> int | None:
+    """The latest year of death figures, else of population, else of QOF (None if empty)."""
+    covered = years(db)
+    for source in ("deaths", "published", "population", "qof", "indicators"):
         if covered.get(source):
             return max(covered[source])
     return None

@@ -7,9 +7,10 @@ underlying cause is on the Etkind et al. 2017 list (record-level deaths, the
 (``NEED_SHARE_OF_LIST``). The identification rate (measure ``need_identified``) comes from
 ``queries.deaths`` so every page reports the same figure.
 
-List sizes are published and shown in full; registers and deaths are counts of people and
-go through ``queries.stats.disclosure`` (percentages from the rounded counts). Areas of one
-table are siblings: they add up to the place's figure shown above them.
+QOF registers and list sizes are open statistics NHS England publishes for every practice:
+they are shown exactly as published. Deaths are counts from restricted record-level data
+and go through ``queries.stats.disclosure`` (percentages from the rounded counts). Areas of
+one table are siblings: they add up to the place's figure shown above them.
 """
 
 from __future__ import annotations
@@ -95,9 +96,11 @@ def _shown(values: pl.Series) -> pl.Series:
 
 
 def _made_safe(raw: pl.DataFrame, level: str) -> pl.DataFrame:
-    """Registers as % of the list (Wilson intervals) and deaths, under disclosure control."""
+    """Registers as % of the list (Wilson intervals), as published; deaths made safe."""
     frame = raw.with_columns(pl.col("list_size").alias("denominator"))
-    shown = disclosure.proportions(frame, "register", "denominator", level, group_by=[])
+    shown = disclosure.proportions(
+        frame, "register", "denominator", level, group_by=[], restricted=False
+    )
     shown = shown.rename({"numerator_shown": "register_shown"})
     shown = shown.drop("denominator", "denominator_shown")
     death_counts = ["deaths", "with_need", MeasureKey.NEED_IDENTIFIED]

@@ -13,7 +13,12 @@ HOW_TO_LOAD: dict[str, str] = {
     "boundaries": "boundaries: `peolc load boundaries ../shared/data/boundaries/*.geojson`",
     "indicators": "Fingertips indicators: `peolc load fingertips EXTRACT.csv`",
     "measures": "ICB dashboard measures: `peolc load icb-extract EXTRACT.csv`",
+    "published": "published death figures: a Fingertips End of Life Care extract (`peolc load "
+    "fingertips EXTRACT.csv`) or an ICB dashboard extract (`peolc load icb-extract "
+    "EXTRACT.csv`)",
 }
+# the sources that give death figures: either is enough for the death pages
+DEATH_FIGURES = ("deaths", "published")
 
 
 def available(db: Db = None) -> dict[str, int]:
@@ -25,3 +30,8 @@ def available(db: Db = None) -> dict[str, int]:
 def missing_message(source: str) -> str:
     """A sentence saying what is not loaded and the command that loads it."""
     return f"Not loaded yet: {HOW_TO_LOAD[source]}."
+
+
+def missing_any_message(options: tuple[str, ...]) -> str:
+    """A sentence saying none of ``options`` is loaded, and the commands for each."""
+    return "Not loaded yet: any of " + "; or ".join(HOW_TO_LOAD[s] for s in options) + "."

@@ -21,6 +21,7 @@ M = MeasureKey
 SPINE_MEASURES: tuple[str, ...] = (
     M.USUAL_RESIDENCE, M.HOME, M.CARE_HOME, M.HOSPITAL, M.HOSPICE, M.ON_REGISTER,
     M.NEED_IDENTIFIED, M.ADVANCE_CARE_PLAN, M.EPACCS, M.ADMITTED_90D, M.ADMITTED_3PLUS_90D,
+    M.DEMENTIA_HOSPITAL,
 )  # fmt: skip
 del M
 
@@ -29,7 +30,7 @@ def spine(place: Place, year: int, db: Db = None) -> pl.DataFrame:
     """One row per measure: the place, England and the spread of the place's peers.
 
     Columns: measure, label, polarity, numerator_shown, value, lower, upper, benchmark,
-    england, worst, q25, q75, best, and the scaled positions x_value, x_worst, x_q25,
+    england, worst, q25, q75, best, source, and the scaled positions x_value, x_worst, x_q25,
     x_q75, x_best (0 to 1, England at 0.5). Empty for England itself.
     """
     if place.is_england:
@@ -58,6 +59,7 @@ def spine(place: Place, year: int, db: Db = None) -> pl.DataFrame:
             "upper",
             "benchmark",
             pl.col("benchmark_value").alias("england"),
+            "source",
         )
         .join(spread, on="measure", how="left")
         .with_columns(

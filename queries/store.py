@@ -30,24 +30,10 @@ def _count_text(count: pl.Expr, suppressed: pl.Expr) -> pl.Expr:
     )
 
 
-def published(place: Place, year: int, breakdown: str, db: Db = None) -> pl.DataFrame:
-    """Every indicator the store has for ``place`` in ``year`` split by ``breakdown``.
-
-    Columns as ``queries.deaths.values`` (group_value, measure, family, numerator,
-    denominator, numerator_shown, denominator_shown, value, lower, upper, lower_998,
-    upper_998) plus source (its name), source_kind, source_file, period and computed.
-    """
-    raw = run(
-        "store_values",
-        db,
-        area_code=place.code,
-        level=place.level,
-        year=year,
-        breakdown=breakdown,
-        precedence=list(SOURCE_PRECEDENCE),
-    )
+def _shaped(raw: pl.DataFrame, ids: list[str]) -> pl.DataFrame:
+    """Store rows in the shape of ``queries.deaths`` frames, keyed by ``ids``."""
     return raw.select(
-        "group_value",
+        *ids,
         "measure",
         pl.when(pl.col("measure").is_in(SETTING_KEYS))
         .then(pl.lit("setting"))
@@ -64,7 +50,49 @@ def published(place: Place, year: int, breakdown: str, db: Db = None) -> pl.Data
         "upper_998",
         pl.col("source").replace_strict(SOURCE_NAMES, default=pl.col("source")).alias("source"),
         pl.col("source").alias("source_kind"),
-        "source_file",
-        "period",
-        "computed",
     )
+
+
+def published(place: Place, year: int, breakdown: str, db: Db = None) -> pl.DataFrame:
+    """Every indicator the store has for ``place`` in ``year`` split by ``breakdown``.
+
+    Columns as ``queries.deaths.values`` (group_value, measure, family, numerator,
+    denominator, numerator_shown, denominator_shown, value, lower, upper, lower_998,
+    upper_998) plus source (its name) and source_kind (the load kind).
+    """
+    raw = run(
+        "store_values",
+        db,
+        area_code=place.code,
+        level=place.level,
+        year=year,
+        breakdown=breakdown,
+        precedence=list(SOURCE_PRECEDENCE),
+    )
+    return _shaped(raw, ["group_value"])
+
+
+def trend(place: Place, db: Db = None) -> pl.DataFrame:
+    """Every indicator the store has for ``place``, each year (as ``queries.deaths.trend``)."""
+    raw = run(
+        "store_trend",
+        db,
+        area_code=place.code,
+        level=place.level,
+        precedence=list(SOURCE_PRECEDENCE),
+    )
+    return _shaped(raw, ["year"])
+
+
+def areas(level: str, parent: Place, year: int, db: Db = None) -> pl.DataFrame:
+    """Every indicator the store has for each area of ``level`` within ``parent``."""
+    raw = run(
+        "store_areas",
+        db,
+        peer_level=level,
+        parent_code=parent.code,
+        parent_level=parent.level,
+        year=year,
+        precedence=list(SOURCE_PRECEDENCE),
+    )
+    return _shaped(raw, ["area_code", "area_name"])

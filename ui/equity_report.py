@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import polars as pl
 import xlsxwriter
 
-from peolc.measures import MEASURES
+from peolc.breakdowns import BREAKDOWN_BY_KEY
+from peolc.measures import INDICATORS
 from queries.equity import DIMENSIONS, Audit, table
 from queries.equity import audit as run_audit
 from queries.places import Place
@@ -109,7 +110,7 @@ def notes(audit: Audit, context: Context) -> pl.DataFrame:
         ("Warehouse built", context.built_at),
         ("Tool", f"peolc-needs {context.tool_version}"),
         *METHODS,
-        *((f"Measure: {m.label}", f"{m.definition} Polarity: {m.polarity}.") for m in MEASURES),
+        *((f"Measure: {m.label}", f"{m.definition} Polarity: {m.polarity}.") for m in INDICATORS),
     ]
     return pl.DataFrame(rows, schema=["Item", "Text"], orient="row")
 
@@ -117,7 +118,7 @@ def notes(audit: Audit, context: Context) -> pl.DataFrame:
 def sheets(audit: Audit, context: Context) -> dict[str, pl.DataFrame]:
     """Sheet name -> frame: Summary, one per split, Notes (synthetic column if so)."""
     out = {"Summary": summary(audit)}
-    out |= {DIMENSIONS[d]: table(frame) for d, frame in audit.tables.items()}
+    out |= {BREAKDOWN_BY_KEY[d].short_label: table(frame) for d, frame in audit.tables.items()}
     if context.synthetic:
         out = {
             k: v.with_columns(pl.lit(SYNTHETIC_TEXT).alias("Data status")) for k, v in out.items()

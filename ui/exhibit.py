@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from peolc.measures import SOURCE_NAMES, SOURCE_PRECEDENCE
 from queries import warehouse_info
 from ui import charts, downloads
 
@@ -56,3 +57,15 @@ def table(
 def _offer(data: pl.DataFrame, name: str, title: str, source: str, key: str) -> None:
     synthetic = warehouse_info.is_synthetic()
     downloads.offer(data, name, title=title, source=source, synthetic=synthetic, key=f"{key}_dl")
+
+
+def source_line(*frames: pl.DataFrame) -> str:
+    """The sources of the rows of ``frames``, in order of precedence, for a caption."""
+    names = {
+        name
+        for frame in frames
+        if "source" in frame.columns
+        for name in frame["source"].drop_nulls().unique().to_list()
+    }
+    ordered = [SOURCE_NAMES[k] for k in SOURCE_PRECEDENCE if SOURCE_NAMES[k] in names]
+    return "; ".join(ordered + sorted(names - set(ordered))) or "none loaded for this selection"

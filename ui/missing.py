@@ -14,3 +14,12 @@ def require(*needed: str) -> bool:
     for source in absent:
         st.info(sources.missing_message(source), icon=":material/info:")
     return not absent
+
+
+def require_death_figures() -> bool:
+    """True when record-level deaths or published death figures are loaded; else say how."""
+    have = sources.available()
+    if any(have.get(s) for s in sources.DEATH_FIGURES):
+        return True
+    st.info(sources.missing_any_message(sources.DEATH_FIGURES), icon=":material/info:")
+    return False

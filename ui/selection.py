@@ -93,8 +93,7 @@ def _keep_if_valid(key: str, options: Sequence[object] | dict[str, str]) -> None
 
 def sidebar() -> Selection:
     """Draw the picker in the sidebar, mirror it in the URL, return (and remember) it."""
-    covered = places.years()
-    year_options = sorted(covered.get("deaths") or covered.get("population") or [], reverse=True)
+    year_options = places.period_years()
     _seed_from_url(year_options)
     for note in st.session_state["url_notes"]:
         st.sidebar.warning(note)
@@ -115,11 +114,15 @@ def sidebar() -> Selection:
             help="Type to search by name or code.",
         )
         _keep_if_valid("year", list(year_options))
+        latest = places.latest_year()  # the latest year with death figures first
+        if "year" not in st.session_state and latest in year_options:
+            st.session_state["year"] = latest
         year = st.selectbox(
             "Year",
             year_options,
             key="year",
-            help="Calendar year of death registration (population: mid-year).",
+            help="Calendar year of death registration (population: mid-year; QOF: the "
+            "financial year starting in it). Defaults to the latest year with death figures.",
         )
         compare = st.selectbox(
             "Compare with", list(COMPARATORS), format_func=COMPARATORS.__getitem__, key="compare"

@@ -38,14 +38,18 @@ class Indicator:
 
 
 INDICATORS = (
+    # the End of Life Care profile's place-of-death indicators, with Fingertips' own ids and
+    # names (peolc.measures: the catalogue), and the retired DiUPR 65+ indicator
     Indicator(93474, "Percentage of deaths that occur in hospital", "All ages",
-              (S.HOSPITAL,), 0, "lower is better"),
-    Indicator(93475, "Percentage of deaths that occur at home", "All ages",
-              (S.HOME,), 0, "higher is better"),
-    Indicator(93476, "Percentage of deaths that occur in care homes", "All ages",
+              (S.HOSPITAL,), 0, "no judgement"),
+    Indicator(93475, "Percentage of deaths that occur in care homes", "All ages",
               (S.CARE_HOME,), 0, "no judgement"),
-    Indicator(93477, "Percentage of deaths that occur in hospice", "All ages",
-              (S.HOSPICE,), 0, "higher is better"),
+    Indicator(93476, "Percentage of deaths that occur at home", "All ages",
+              (S.HOME,), 0, "no judgement"),
+    Indicator(93477, "Percentage of deaths that occur in 'other places'", "All ages",
+              (S.ELSEWHERE,), 0, "no judgement"),
+    Indicator(93478, "Percentage of deaths that occur in hospice", "All ages",
+              (S.HOSPICE,), 0, "no judgement"),
     Indicator(92727, "% of deaths in usual place of residence, people aged 65+", "65+ yrs",
               USUAL_RESIDENCE_SETTINGS, 65, "higher is better"),
 )  # fmt: skip

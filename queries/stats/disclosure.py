@@ -36,10 +36,11 @@ COUNT = "cell_count"
 
 RULE = NHS_DIGITAL_RULE
 RULE_TEXT = (
-    "Counts for areas below England: 1 to 7 are shown as '*', 8 and over are rounded to the "
-    "nearest 5, and percentages and confidence intervals are computed from the rounded "
-    "figures; where one hidden count could be worked out from a total, more are hidden. "
-    "England figures are shown in full."
+    "Counts from restricted sources (record-level deaths, ICB extracts) for areas below "
+    "England: 1 to 7 are shown as '*', 8 and over are rounded to the nearest 5, and "
+    "percentages and confidence intervals are computed from the rounded figures; where one "
+    "hidden count could be worked out from a total, more are hidden. England figures, and "
+    "open published statistics (QOF, ONS, Fingertips), are shown in full, as published."
 )
 
 
@@ -118,6 +119,7 @@ def proportions(
     group_by: list[str] | None = None,
     cells: Cells | None = None,
     multiplier: float = 100,
+    restricted: bool = True,
 ) -> pl.DataFrame:
     """Counts made safe and turned into percentages with Wilson 95% and 99.8% limits.
 
@@ -126,10 +128,12 @@ def proportions(
     values (null where hidden). ``group_by`` names rows that add up to a total (e.g. the
     places of death of one area) so secondary suppression can protect them; ``cells``
     instead declares every sum between numerators and denominators (see ``protect``).
+    ``restricted=False`` marks open published counts (QOF registers): shown in full.
     """
-    if applies(level) and cells is not None:
+    controlled = restricted and applies(level)
+    if controlled and cells is not None:
         safe, num, den, num_text, den_text = _protected(frame, numerator, denominator, cells)
-    elif applies(level):
+    elif controlled:
         safe = suppress_frame(frame, [numerator], group_by=group_by, total=denominator, rule=RULE)
         num = safe[numerator].cast(pl.Float64).to_numpy()
         den = safe[denominator].cast(pl.Float64).to_numpy()

@@ -33,7 +33,7 @@ from queries.stats import NHS_DIGITAL_RULE, disclosure
 
 CellId = tuple[object, ...]
 SMALLEST = NHS_DIGITAL_RULE.smallest_shown
-SPLITS = tuple(equity.DIMENSIONS)
+SPLITS = tuple(equity.RECORD_LEVEL_DIMENSIONS)
 DENOMINATORS = ("deaths", "with_need")
 BROAD_OF = {
     band: broad

@@ -36,7 +36,6 @@ COUNT_COLUMNS: dict[str, str] = {
     "Deaths": "deaths in a setting",
     "Denominator": "equity: deaths (or deaths with need) of the group",
     "Numerator": "equity: people in the measure's numerator",
-    "On register": "QOF palliative care register",
     "People with a register date": "register timing: people",
     "dated": "register timing: people with a register date",
     "dated_shown": "register timing: people with a register date (text)",
@@ -50,8 +49,6 @@ COUNT_COLUMNS: dict[str, str] = {
     "numerator_shown": "people in the measure's numerator (text)",
     "people": "register timing: people in a band",
     "people_shown": "register timing: people in a band (text)",
-    "register": "QOF palliative care register",
-    "register_shown": "QOF palliative care register (text)",
     "total": "deaths in the year",
     "total_shown": "deaths in the year (text)",
     "with_need": "deaths with palliative need",
@@ -115,6 +112,10 @@ NOT_COUNTS: dict[str, str] = {
         ("population", "List size"),
         "published population or list size (ONS, NHS England), shown in full",
     ),
+    **dict.fromkeys(
+        ("On register", "register", "register_shown"),
+        "QOF palliative care register: published for every practice, shown in full",
+    ),
     "1% of list": "an estimate: 1% of the published list size",
     "75% of deaths": "an estimate: 75% of the rounded deaths",
     "Practices": "number of practices, not people",
@@ -153,6 +154,12 @@ NOT_COUNTS: dict[str, str] = {
             "Definition",
             "Polarity",
             "Source",
+            "Statistic",
+            "CI method",
+            "Ambition",
+            "Fingertips ids",
+            "ICB extract measures",
+            "Record-level deaths",
             "Funnel (PHE label)",
             "Compared with England",
             "Compared with the area",
@@ -192,17 +199,17 @@ NOT_COUNTS_IN: dict[str, dict[str, str]] = {
 TEXT_COLUMNS = frozenset({"note", "notes", "Gap", "Text", "Item", "item"})
 # The headline download's "display" holds a count for count tiles, else a percentage.
 COUNT_ROWS: dict[str, tuple[str, frozenset[str]]] = {
-    "display": ("key", frozenset({"deaths", "register"})),
+    "display": ("key", frozenset({"deaths"})),
 }
 # Metrics: label pattern -> count of people or not.
 COUNT_METRICS = (
     r"Deaths in the year",
-    r"Palliative care register",
-    r"On the register, \d{4}-\d{2}",
     r"Deaths with palliative need, \d{4}",
 )
 NOT_COUNT_METRICS = (
     r"Population",  # published, shown in full
+    r"Palliative care register",  # QOF: published for every practice, shown in full
+    r"On the register, \d{4}-\d{2}",
     r"\d+% of the list",  # an estimate from the published list size
     r"Deaths (at home|in a care home|in a hospice|in hospital)",  # percentages
     r"Deaths in usual place of residence, \d{4}",

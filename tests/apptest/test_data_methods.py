@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from peolc.measures import MEASURES
+from peolc.measures import INDICATORS
 from queries import methods
 from queries.stats import disclosure
 from tests.apptest.helpers import assert_clean, open_link, texts
@@ -22,7 +22,7 @@ def test_shows_load_log_definitions_and_rule(
     log = app.dataframe[0].value
     assert len(log) == len(methods.load_log())
     shown = set(app.dataframe[1].value["Measure"])
-    assert shown == {m.label for m in MEASURES}
+    assert shown == {m.label for m in INDICATORS}
     on_screen = "\n".join(texts(app))
     assert disclosure.RULE_TEXT in on_screen
     assert ("synthetic demo data" in on_screen) == (warehouse == "use_demo")

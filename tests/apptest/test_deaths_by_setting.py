@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from queries import deaths, deaths_by_setting, places
-from tests.apptest.helpers import LEVELS, assert_clean, open_place, texts
+from tests.apptest.helpers import LEVELS, assert_clean, open_link, open_place, texts
 from tests.disclosive import is_disclosive
 
 PAGE = "pages/deaths_by_setting.py"
@@ -64,9 +64,31 @@ def test_setting_picker_changes_peers_and_map(use_demo: Path) -> None:
 
 
 @pytest.mark.parametrize("level", LEVELS)
-def test_real_warehouse_explains_that_deaths_are_missing(use_real: Path, level: str) -> None:
+def test_real_warehouse_shows_published_figures_or_says_what_would(
+    use_real: Path, level: str
+) -> None:
+    """Open data has no record-level deaths: Fingertips' figures where it covers the place,
+    else a sentence naming the files that would give them."""
     place, app = open_place(PAGE, level)
     assert_clean(app)
     assert app.title[0].value == f"Deaths by setting: {place.name}"
-    assert any("Not loaded yet: record-level deaths" in i.value for i in app.info)
-    assert not app.dataframe and not app.get("plotly_chart")
+    year = places.latest_year()
+    assert year is not None
+    published = deaths.summary(place, year)
+    if published.is_empty():
+        assert any("No death figures are loaded" in i.value for i in app.info)
+        assert not app.dataframe and not app.get("plotly_chart")
+    else:
+        assert set(published["source"]) == {"OHID Fingertips, End of Life Care profile"}
+        assert app.get("plotly_chart")
+        assert any("Source: OHID Fingertips" in t for t in texts(app))
+
+
+def test_real_warehouse_cheshire_hospital_deaths_are_fingertips_own(use_real: Path) -> None:
+    """NHS Cheshire and Merseyside ICB, 2021: 93474 with its published count and limits."""
+    app = open_link(page=PAGE, level="icb", place="E54000008", year="2021")
+    assert_clean(app)
+    table = app.dataframe[0].value
+    hospital = table.loc[table["Setting"] == "Hospital"].iloc[0]
+    assert (hospital["Deaths"], hospital["All deaths"]) == ("13,460", "28,080")
+    assert (hospital["%"], hospital["Lower 95% CI"], hospital["Upper 95% CI"]) == (47.9, 47.4, 48.5)

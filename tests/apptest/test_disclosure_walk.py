@@ -211,7 +211,7 @@ def test_no_page_or_download_shows_a_disclosive_count(
         ("Numerator", "count"),
         ("denominator_shown", "count"),
         ("Deaths with need 2023", "count"),
-        ("On register", "count"),
+        ("On register", NOT_COUNTS["On register"]),  # QOF: open, shown as published
         ("note", "text"),
         ("display", "row kind"),
         ("%", NOT_COUNTS["%"]),
@@ -231,7 +231,8 @@ def test_an_unknown_column_or_metric_is_not_silently_skipped() -> None:
         classify("Deaths per practice")
     with pytest.raises(KeyError):
         metric_is_count("Hospice beds")
-    assert metric_is_count("On the register, 2023-24")
+    assert metric_is_count("Deaths with palliative need, 2023")
+    assert not metric_is_count("On the register, 2023-24")  # QOF: open, as published
     assert not metric_is_count("Prevalence (% of list)")
 
 

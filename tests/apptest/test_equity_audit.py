@@ -14,7 +14,7 @@ from streamlit.testing.v1.element_tree import DownloadButton
 from queries import deaths, equity, places
 from queries.equity_gap import gap_sentence
 from queries.places import Place
-from tests.apptest.helpers import LEVELS, assert_clean, open_place
+from tests.apptest.helpers import LEVELS, assert_clean, open_link, open_place, texts
 from tests.disclosive import is_disclosive
 
 PAGE = "pages/equity_audit.py"
@@ -75,9 +75,25 @@ def test_sidebar_breakdown_and_measure_picker_change_the_audit(use_demo: Path) -
 
 
 @pytest.mark.parametrize("level", LEVELS)
-def test_real_warehouse_explains_that_deaths_are_missing(use_real: Path, level: str) -> None:
+def test_real_warehouse_says_which_source_would_give_a_split(use_real: Path, level: str) -> None:
+    """No open file splits deaths by residents' IMD quintile: the page says what would."""
     place, app = open_place(PAGE, level)
     assert_clean(app)
     assert app.title[0].value == f"Equity audit: {place.name}"
-    assert any("Not loaded yet: record-level deaths" in i.value for i in app.info)
+    assert any(
+        "Record-level deaths (`peolc load deaths`) give every split" in i.value for i in app.info
+    )
     assert not app.dataframe and not app.get("download_button")
+
+
+def test_real_warehouse_shows_fingertips_county_deciles_for_england(use_real: Path) -> None:
+    """England's hospital deaths by Fingertips' County & UA deciles (IMD2019, 4/21), 2021."""
+    app = open_link(
+        page=PAGE, level="england", place="E92000001", year="2021",
+        breakdown="cty_ua_imd_decile_2021",
+    )  # fmt: skip
+    assert_clean(app)
+    table = app.dataframe[0].value
+    most = table.loc[table["Group"] == "Most deprived decile (IMD2019)"]
+    assert len(table) == 10 and len(most) == 1
+    assert any("Source: OHID Fingertips" in t for t in texts(app))

@@ -34,12 +34,33 @@ def test_previous_code_link_opens_the_current_area(use_real: Path) -> None:
 
 
 def test_real_warehouse_says_deaths_are_missing(use_real: Path) -> None:
-    app = open_link(level="icb", place="E54000050")
+    """North East and North Cumbria is in no death extract of the open data: no deaths."""
+    app = open_link(level="icb", place="E54000050", year="2022")
     assert_clean(app)
     shown = {m.label: m.value for m in app.metric}
     assert shown["Deaths in the year"] == "n/a"
     assert shown["Palliative care register"] not in ("n/a", "*")
     assert not any("SYNTHETIC" in t for t in texts(app))
+
+
+def test_real_warehouse_shows_fingertips_hospital_deaths_as_published(use_real: Path) -> None:
+    """Cheshire and Merseyside, 2021: Fingertips 93474 as published (13,460 of 28,080)."""
+    app = open_link(level="icb", place="E54000008", year="2021")
+    assert_clean(app)
+    shown = {m.label: m.value for m in app.metric}
+    assert shown["Deaths in hospital"] == "47.9%"
+    assert shown["Deaths in the year"] == "28,080"
+    assert shown["Deaths at home"] == "n/a"  # not in the extract
+    notes = " ".join(texts(app))
+    assert "13,460 of 28,080; 95% CI 47.4-48.5" in notes
+    assert "source: OHID Fingertips" in notes
+
+
+def test_real_warehouse_register_is_shown_as_published(use_real: Path) -> None:
+    """QOF is open data: LLR's 2022-23 register reads 8,709, as NHS Digital publishes it."""
+    app = open_link(level="icb", place="E54000015", year="2022")
+    assert_clean(app)
+    assert {m.label: m.value for m in app.metric}["Palliative care register"] == "8,709"
 
 
 def test_missing_warehouse_explains_how_to_build_one(

@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from peolc.breakdowns import RECORD_LEVEL_BREAKDOWNS
 from queries import deaths, runner
 from queries.places import Place
 
@@ -196,6 +197,6 @@ def test_values_route_every_split_somewhere(demo_db: Path) -> None:
         chosen = places(con, per_level=1)
         (year,) = con.execute("select max(year) from fact_death").fetchone() or (None,)
     for level, code in chosen:
-        for dimension in deaths.DIMENSIONS:
+        for dimension in RECORD_LEVEL_BREAKDOWNS:
             frame = deaths.values(Place(code, level, code), int(year), dimension, demo_db)
             assert frame.height > 0, (level, code, dimension)

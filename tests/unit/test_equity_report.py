@@ -86,7 +86,7 @@ def test_audit_tables_are_the_query_layers_made_safe_figures(demo_db: Path, year
         expected = deaths.values(place, year, dimension, demo_db)
         got = frame.select(*keys, *shown).sort(keys)
         assert got.equals(expected.select(*keys, *shown).sort(keys)), dimension
-    assert audit.gaps.height == len(MEASURES) * len(equity.DIMENSIONS)
+    assert audit.gaps.height == len(MEASURES) * len(equity.RECORD_LEVEL_DIMENSIONS)
     imd = audit.gaps.filter(pl.col("dimension") == "imd_quintile", pl.col("measure") == "home")
     index = deaths.inequality(audit.tables["imd_quintile"], "home", "imd_quintile")
     assert index is not None and imd["sii"][0] == pytest.approx(index["sii"])
@@ -96,14 +96,16 @@ def test_workbook_holds_every_measure_by_every_split(demo_db: Path, year: int) -
     audit = equity.audit(largest("icb", demo_db, year), year, demo_db)
     book = fastexcel.read_excel(equity_report.workbook(audit, CONTEXT))
     sheets = {name: book.load_sheet_by_name(name).to_polars() for name in book.sheet_names}
-    assert list(sheets) == ["Summary", *equity.DIMENSIONS.values(), "Notes"]
+    assert list(sheets) == ["Summary", *equity.RECORD_LEVEL_DIMENSIONS.values(), "Notes"]
     labels = {m.label for m in MEASURES}
-    for name in equity.DIMENSIONS.values():
+    for name in equity.RECORD_LEVEL_DIMENSIONS.values():
         assert set(sheets[name]["Measure"]) == labels, name
         assert set(sheets[name]["Data status"]) == {equity_report.SYNTHETIC_TEXT}
     pairs = set(sheets["Summary"].select("Measure", "Split").iter_rows())
-    assert pairs == {(m, d) for m in labels for d in equity.DIMENSIONS.values()}
-    sii = sheets["Summary"].filter(pl.col("Split") == equity.DIMENSIONS["imd_quintile"])
+    assert pairs == {(m, d) for m in labels for d in equity.RECORD_LEVEL_DIMENSIONS.values()}
+    sii = sheets["Summary"].filter(
+        pl.col("Split") == equity.RECORD_LEVEL_DIMENSIONS["imd_quintile"]
+    )
     assert sii["SII"].null_count() < sii.height  # an ICB has SIIs
     notes = dict(sheets["Notes"].select("Item", "Text").iter_rows())
     assert notes["Data"] == equity_report.SYNTHETIC_TEXT
@@ -123,9 +125,9 @@ def test_html_report_is_self_contained_and_holds_every_measure_by_every_split(
     assert header[:2] == ["Measure", "Split"]
     labels = {m.label for m in MEASURES}
     assert {(r[0], r[1]) for r in rows} == {
-        (m, d) for m in labels for d in equity.DIMENSIONS.values()
+        (m, d) for m in labels for d in equity.RECORD_LEVEL_DIMENSIONS.values()
     }
-    assert len(dimensions) == len(equity.DIMENSIONS)
+    assert len(dimensions) == len(equity.RECORD_LEVEL_DIMENSIONS)
     for table in dimensions:
         assert {row[0] for row in table[1:]} == labels
     assert equity_report.SYNTHETIC_TEXT in {row[1] for row in notes}
@@ -145,7 +147,7 @@ def test_report_counts_are_never_disclosive(demo_db: Path, year: int, level: str
         place = Place(row["area_code"], level, row["area_name"])
         audit = equity.audit(place, year, demo_db)
         for name, frame in equity_report.sheets(audit, CONTEXT).items():
-            for column in COUNT_COLUMNS if name in equity.DIMENSIONS.values() else ():
+            for column in COUNT_COLUMNS if name in equity.RECORD_LEVEL_DIMENSIONS.values() else ():
                 leaks = [v for v in frame[column].to_list() if is_disclosive(v)]
                 assert not leaks, (place.code, name, column, leaks)
         for table in parse(equity_report.html_report(audit, CONTEXT)).tables[1:-1]:
@@ -160,9 +162,9 @@ def test_download_files_build_at_every_level(use_demo: Path, year: int, level: s
     """What the page's report buttons call on click: both files open and are complete."""
     place = places.ENGLAND if level == "england" else first(level, use_demo)
     book = fastexcel.read_excel(equity_report.build(place, year, "xlsx", CONTEXT))
-    assert book.sheet_names == ["Summary", *equity.DIMENSIONS.values(), "Notes"]
+    assert book.sheet_names == ["Summary", *equity.RECORD_LEVEL_DIMENSIONS.values(), "Notes"]
     summary = book.load_sheet_by_name("Summary").to_polars()
-    assert summary.height == len(MEASURES) * len(equity.DIMENSIONS)
+    assert summary.height == len(MEASURES) * len(equity.RECORD_LEVEL_DIMENSIONS)
     page = parse(equity_report.build(place, year, "html", CONTEXT))
-    assert len(page.tables) == len(equity.DIMENSIONS) + 2
-    assert len(page.tables[0]) == 1 + len(MEASURES) * len(equity.DIMENSIONS)
+    assert len(page.tables) == len(equity.RECORD_LEVEL_DIMENSIONS) + 2
+    assert len(page.tables[0]) == 1 + len(MEASURES) * len(equity.RECORD_LEVEL_DIMENSIONS)
