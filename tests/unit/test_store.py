@@ -1,0 +1,155 @@
+"""The store of published values: Fingertips as published, ICB extracts made safe, precedence."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from etl.loading import load_files
+from peolc.breakdowns import BreakdownKey
+from peolc.levels import ENGLAND_CODE, LevelKey
+from peolc.measures import MeasureKey, SourceKind
+from queries import deaths, store
+from queries.places import ENGLAND, Place
+from tests.disclosive import is_disclosive
+
+CHESHIRE = Place("E54000008", LevelKey.ICB, "NHS Cheshire and Merseyside ICB")
+
+
+def rows(db: Path, sql: str, **params: object) -> pl.DataFrame:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.sql(sql, params=params).pl()
+
+
+def test_fingertips_rows_reach_the_store_exactly_as_published(real_db: Path) -> None:
+    joined = rows(
+        real_db,
+        """
+        select v.value, f.value as published_value, v.lower_95, f.lower_95 as published_lower,
+            v.upper_95, f.upper_95 as published_upper, v.numerator, f.count,
+            v.denominator, f.denominator as published_denominator
+        from store.indicator_value as v
+        join fact_indicator as f
+            on f.load_id = v.load_id and f.area_code = v.area_code and f.period = v.period
+            and f.indicator_id = 93474 and f.category_type = '' and f.age = 'All ages'
+        where v.source = 'fingertips' and v.measure = 'hospital' and v.breakdown = 'all'
+        """,
+    )
+    assert joined.height == 4 * (1 + 2 + 17 + 24 + 12)  # 4 years of England, ICBs, ...
+    for ours, theirs in (
+        ("value", "published_value"),
+        ("lower_95", "published_lower"),
+        ("upper_95", "published_upper"),
+        ("numerator", "count"),
+        ("denominator", "published_denominator"),
+    ):
+        assert joined[ours].to_list() == joined[theirs].to_list(), ours
+
+
+def test_cheshire_hospital_deaths_2021_are_fingertips_own(real_db: Path) -> None:
+    frame = deaths.values(CHESHIRE, 2021, BreakdownKey.ALL, real_db)
+    hospital = frame.filter(pl.col("measure") == MeasureKey.HOSPITAL).row(0, named=True)
+    assert (hospital["numerator"], hospital["denominator"]) == (13_460, 28_080)
+    assert hospital["value"] == pytest.approx(47.93447)
+    assert (hospital["lower"], hospital["upper"]) == (
+        pytest.approx(47.35048),
+        pytest.approx(48.51903),
+    )
+    assert hospital["source_kind"] == SourceKind.FINGERTIPS
+    # the 99.8% limits the file lacks are computed (Wilson) and said to be
+    computed = rows(
+        real_db,
+        "select computed from store.indicator_value where area_code = $a and year = 2021 "
+        "and measure = 'hospital' and breakdown = 'all'",
+        a=CHESHIRE.code,
+    )
+    assert computed["computed"].to_list() == ["lower_998,upper_998"]
+    assert hospital["lower_998"] < hospital["lower"] < hospital["upper"] < hospital["upper_998"]
+
+
+def test_county_deciles_are_a_breakdown_of_their_own(real_db: Path) -> None:
+    split = deaths.values(ENGLAND, 2021, BreakdownKey.CTY_UA_DECILE_2021, real_db)
+    hospital = split.filter(pl.col("measure") == MeasureKey.HOSPITAL)
+    assert sorted(hospital["group_value"].to_list(), key=int) == [str(i) for i in range(1, 11)]
+    # residents' LSOA deciles are not Fingertips' area-based deciles
+    assert deaths.values(ENGLAND, 2021, BreakdownKey.IMD_DECILE, real_db).is_empty()
+
+
+def test_age_rows_become_the_age_band_breakdown(real_db: Path) -> None:
+    split = deaths.values(CHESHIRE, 2021, BreakdownKey.AGE_BAND, real_db)
+    bands = split.filter(pl.col("measure") == MeasureKey.HOSPITAL)["group_value"].to_list()
+    assert sorted(bands) == ["0-64", "65-74", "75-84", "85+"]
+
+
+def test_icb_extract_counts_are_protected_below_england(demo_db: Path) -> None:
+    extract = rows(
+        demo_db,
+        "select level, numerator, denominator, restricted, suppressed, computed "
+        "from store.indicator_value where source = $s",
+        s=SourceKind.ICB_EXTRACT,
+    )
+    assert extract.height > 0 and extract["restricted"].all()
+    local = extract.filter(pl.col("level") != LevelKey.ENGLAND)
+    counts = [*local["numerator"].drop_nulls(), *local["denominator"].drop_nulls()]
+    assert counts and not any(is_disclosive(v) for v in counts)
+    assert all(v % 5 == 0 for v in counts)  # rounded to the nearest 5
+    assert set(extract["computed"]) == {store_computed()}
+
+
+def store_computed() -> str:
+    from etl.store import COMPUTED_ALL
+
+    return COMPUTED_ALL
+
+
+def test_england_extract_counts_are_the_extract_summed(demo_db: Path) -> None:
+    """England is published in full: its years are the sums of their four quarters."""
+    ours = rows(
+        demo_db,
+        "select sum(numerator) as n from store.indicator_value where source = $s "
+        "and area_code = $e and breakdown = 'all' and measure = 'spc_contact'",
+        s=SourceKind.ICB_EXTRACT,
+        e=ENGLAND_CODE,
+    )["n"][0]
+    theirs = rows(
+        demo_db,
+        "select sum(n) as n from (select left(period, 7) as fy, sum(numerator) as n "
+        "from fact_measure where area_code = $e and breakdown = 'all' "
+        "and measure = 'spc_contact_last_year' group by fy having count(*) = 4)",
+        e=ENGLAND_CODE,
+    )["n"][0]
+    assert ours == theirs
+
+
+def test_an_icb_extract_wins_over_fingertips_and_deaths_win_over_both(
+    real_db: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "with-extract.duckdb"
+    shutil.copy(real_db, db)
+    extract = tmp_path / "extract.csv"
+    extract.write_text(
+        "period,area_code,area_type,measure,breakdown,breakdown_value,numerator,denominator\n"
+        "2021,E54000008,icb,deaths_in_hospital,all,all,13001,28000\n"
+    )
+    load_files(db, "icb-extract", [extract])
+    hospital = (
+        deaths.values(CHESHIRE, 2021, BreakdownKey.ALL, db)
+        .filter(pl.col("measure") == MeasureKey.HOSPITAL)
+        .row(0, named=True)
+    )
+    assert hospital["source_kind"] == SourceKind.ICB_EXTRACT
+    assert (hospital["numerator"], hospital["denominator"]) == (13_000, 28_000)  # rounded
+    assert "ICB dashboard extract" in store.published(CHESHIRE, 2021, "all", db)["source"].to_list()
+
+
+def test_record_level_deaths_come_first(demo_db: Path) -> None:
+    icb = rows(demo_db, "select area_code from dim_area where level = 'icb' limit 1")
+    place = Place(icb["area_code"][0], LevelKey.ICB, "")
+    frame = deaths.values(place, 2022, BreakdownKey.ALL, demo_db)
+    sources = dict(zip(frame["measure"], frame["source_kind"], strict=True))
+    assert sources[MeasureKey.HOSPITAL] == SourceKind.DEATHS  # Fingertips has it too
+    assert sources[MeasureKey.SPC_CONTACT] == SourceKind.ICB_EXTRACT  # deaths do not derive it
