@@ -22,7 +22,8 @@ CHESHIRE = Place("E54000008", LevelKey.ICB, "NHS Cheshire and Merseyside ICB")
 
 def rows(db: Path, sql: str, **params: object) -> pl.DataFrame:
     with duckdb.connect(str(db), read_only=True) as con:
-        return con.sql(sql, params=params).pl()
+        frame: pl.DataFrame = con.sql(sql, params=params).pl()
+    return frame
 
 
 def test_fingertips_rows_reach_the_store_exactly_as_published(real_db: Path) -> None:
