@@ -139,11 +139,19 @@ def demo(
         Path | None,
         typer.Option(help="Also keep the generated input files in this folder."),
     ] = None,
+    without: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A kind to generate but not load, e.g. deaths: a warehouse from the "
+            "aggregate sources (Fingertips and ICB extracts) only. Repeat for more."
+        ),
+    ] = None,
 ) -> None:
     """Build a synthetic warehouse at national scale (labelled synthetic everywhere).
 
     The generator writes its data in the documented file layouts and loads them through
-    the same loaders as real data, replacing whatever the warehouse held.
+    the same loaders as real data, replacing whatever the warehouse held. With
+    ``--without deaths`` the pages show what Fingertips and the ICB extract give.
     """
     from etl.demo.build import build_demo
 
@@ -159,6 +167,7 @@ def demo(
                 scale=scale,
                 keep_files=keep_files,
                 progress=lambda text: progress.update(task, description=text),
+                without=frozenset(without or ()),
             )
     except PeolcError as e:
         _fail(e)

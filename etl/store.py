@@ -21,6 +21,7 @@ import polars as pl
 
 from etl import SQL_DIR
 from etl.derived import GEOGRAPHY
+from etl.loaders.fingertips import few
 from etl.warehouse import Transaction
 from peolc.levels import LevelKey
 from peolc.measures import INDICATORS, SourceKind
@@ -46,8 +47,32 @@ def refresh(tx: Transaction, kinds: Set[str]) -> None:
         if kinds & FINGERTIPS:
             run_sql(con, SQL_DIR, "store_fingertips")
             _fill_998_limits(con)
+            _note_unknown_areas(con)
         if kinds & ICB_EXTRACT:
             _icb_extract(con)
+
+
+def _note_unknown_areas(con: duckdb.DuckDBPyConnection) -> None:
+    """Say in each Fingertips load's log which of its areas the warehouse does not know."""
+    unknown = con.execute(
+        """
+        select load_id, count(*), string_agg(distinct area_code, ', ' order by area_code)
+        from fact_indicator
+        where area_code not in (select alias from area_alias)
+        group by load_id
+        """
+    ).fetchall()
+    for load_id, rows, codes in unknown:
+        note = (
+            f"{rows:,} rows for areas this warehouse does not know ({few(codes)}): kept, and "
+            "shown once a geography load makes them known"
+        )
+        con.execute(
+            "update load_log set notes = concat_ws('; ', "
+            "nullif(regexp_replace(coalesce(notes, ''), '(; )?[0-9,]+ rows for areas this "
+            "warehouse does not know.*$', ''), ''), $note) where load_id = $id",
+            {"note": note, "id": load_id},
+        )
 
 
 def _fill_998_limits(con: duckdb.DuckDBPyConnection) -> None:

@@ -135,8 +135,19 @@ def build_demo_timed(
     scale: float = 1.0,
     keep_files: Path | None = None,
     progress: Progress | None = None,
+    without: frozenset[str] = frozenset(),
 ) -> BuildTimes:
-    """``build_demo``, returning how long generation and loading took."""
+    """``build_demo``, returning how long generation and loading took.
+
+    ``without``: kinds generated but not loaded (``{"deaths"}``: a warehouse from the
+    aggregate sources only, as most ICBs hold).
+    """
+    unknown = without - set(LOAD_ORDER)
+    if unknown:
+        raise LoadError(
+            f"Unknown kind to leave out: {', '.join(sorted(unknown))}.",
+            "Expected some of: " + ", ".join(LOAD_ORDER),
+        )
     from etl import schema
     from etl.loading import finish
     from etl.warehouse import transaction
@@ -160,6 +171,9 @@ def build_demo_timed(
                     generating += time.perf_counter() - mark
                     if item is None:
                         break
+                    if item[0] in without:
+                        say(f"leaving out {item[0]}: {item[1].name}")
+                        continue
                     pending.append(loader.submit(_load, tx, item[0], item[1], say))
                     failed = [job for job in pending if job.done() and job.exception()]
                     if failed:
@@ -183,10 +197,17 @@ def build_demo(
     scale: float = 1.0,
     keep_files: Path | None = None,
     progress: Progress | None = None,
+    without: frozenset[str] = frozenset(),
 ) -> None:
     """Generate the synthetic inputs and load them, replacing the warehouse at ``target``."""
     times = build_demo_timed(
-        target, seed=seed, years=years, scale=scale, keep_files=keep_files, progress=progress
+        target,
+        seed=seed,
+        years=years,
+        scale=scale,
+        keep_files=keep_files,
+        progress=progress,
+        without=without,
     )
     if progress:
         progress(

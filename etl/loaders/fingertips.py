@@ -234,14 +234,14 @@ class FingertipsLoader(Loader):
         return count_loaded(con, self.target_table, load_id)
 
     def load_notes(self, con: duckdb.DuckDBPyConnection, layout: str, load_id: int) -> list[str]:
+        notes = _unshown(con, load_id)
         if layout != TIDY_LAYOUT.name:
-            return []
+            return notes
         rows = con.execute(
             "select indicator_id, indicator_name from fingertips_indicator "
             "where load_id = $id order by indicator_id",
             {"id": load_id},
         ).fetchall()
-        notes = []
         for indicator_id, name in rows:
             if indicator_id < 0:
                 notes.append(
@@ -251,6 +251,38 @@ class FingertipsLoader(Loader):
             else:
                 notes.append(f"indicator id {indicator_id} ({name}) assigned from its name")
         return notes
+
+
+def _unshown(con: duckdb.DuckDBPyConnection, load_id: int) -> list[str]:
+    """Indicators of this file the pages will not show: loaded all the same.
+
+    (Rows for areas the warehouse does not know are noted when the store is rebuilt, after
+    the load's geography: etl/store.py.)
+    """
+    row = con.execute(
+        """
+        with indicators as (select unnest(fingertips_ids) as indicator_id from ref_measure),
+        unshown as (
+            select cast(indicator_id as varchar) as indicator_id from fact_indicator
+            where load_id = $id and indicator_id not in (select indicator_id from indicators)
+        )
+        select count(*), string_agg(distinct indicator_id, ', ' order by indicator_id)
+        from unshown
+        """,
+        {"id": load_id},
+    ).fetchall()[0]
+    if not row[0]:
+        return []
+    return [
+        f"{row[0]:,} rows of indicators the catalogue does not show ({few(row[1])}; "
+        "peolc/measures.py): kept in fact_indicator"
+    ]
+
+
+def few(listed: str) -> str:
+    """The first five of a ', '-separated list, and how many more."""
+    items = listed.split(", ")
+    return ", ".join(items[:5]) + (f" and {len(items) - 5} more" if len(items) > 5 else "")
 
 
 LOADER = FingertipsLoader()

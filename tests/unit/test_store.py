@@ -154,3 +154,14 @@ def test_record_level_deaths_come_first(demo_db: Path) -> None:
     sources = dict(zip(frame["measure"], frame["source_kind"], strict=True))
     assert sources[MeasureKey.HOSPITAL] == SourceKind.DEATHS  # Fingertips has it too
     assert sources[MeasureKey.SPC_CONTACT] == SourceKind.ICB_EXTRACT  # deaths do not derive it
+
+
+def test_rows_the_pages_cannot_show_are_kept_and_listed_in_the_load_notes(real_db: Path) -> None:
+    notes = dict(
+        rows(real_db, "select file_name, notes from load_log where kind = 'fingertips'").iter_rows()
+    )
+    county = notes["indicators-CountyUA.data.csv"]
+    assert "852 rows of indicators the catalogue does not show (93356" in county
+    assert "rows for areas this warehouse does not know (E06000028" in county
+    kept = rows(real_db, "select count(*) as n from fact_indicator where indicator_id = 93356")
+    assert kept["n"][0] == 852
