@@ -234,14 +234,14 @@ class FingertipsLoader(Loader):
         return count_loaded(con, self.target_table, load_id)
 
     def load_notes(self, con: duckdb.DuckDBPyConnection, layout: str, load_id: int) -> list[str]:
-        notes = _unshown(con, load_id)
         if layout != TIDY_LAYOUT.name:
-            return notes
+            return _unshown(con, load_id)
         rows = con.execute(
             "select indicator_id, indicator_name from fingertips_indicator "
             "where load_id = $id order by indicator_id",
             {"id": load_id},
         ).fetchall()
+        notes = []
         for indicator_id, name in rows:
             if indicator_id < 0:
                 notes.append(
@@ -250,7 +250,7 @@ class FingertipsLoader(Loader):
                 )
             else:
                 notes.append(f"indicator id {indicator_id} ({name}) assigned from its name")
-        return notes
+        return notes + _unshown(con, load_id)
 
 
 def _unshown(con: duckdb.DuckDBPyConnection, load_id: int) -> list[str]:
