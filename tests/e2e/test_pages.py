@@ -32,6 +32,8 @@ PAGES = {  # address -> (title prefix, first CSV's columns that must be there)
     "data_methods": ("Data & methods", {"load_id", "kind", "file_name", "rows_loaded"}),
 }
 ICB = ("icb", "E54000050", "NHS North East and North Cumbria Integrated Care Board")
+# in the open data's Fingertips End of Life Care extract (hospital deaths, 2018-2021)
+CHESHIRE = ("icb", "E54000008", "NHS Cheshire and Merseyside Integrated Care Board")
 
 
 def typical_practice(db: Path) -> tuple[str, str, str]:
@@ -130,8 +132,11 @@ def test_every_page_for_a_practice_on_demo_data(
 def test_every_page_for_an_icb_on_open_data(tab: Page, real_server: str, path: str) -> None:
     visit(tab, real_server, path, ICB, f"pages-real-icb-{path or 'overview'}")
     expect(tab.get_by_text("SYNTHETIC")).to_have_count(0)
-    if path in ("deaths_by_setting", "equity_audit"):  # no record-level deaths in open data
-        expect(tab.get_by_text("Not loaded yet: record-level deaths").first).to_be_visible()
+    if path == "deaths_by_setting":  # no record-level deaths, and no extract covers it
+        expect(tab.get_by_text("No death figures are loaded for").first).to_be_visible()
+        expect(tab.get_by_role("button", name="CSV")).to_have_count(0)
+    elif path == "equity_audit":
+        expect(tab.get_by_text("give every split").first).to_be_visible()
         expect(tab.get_by_role("button", name="CSV")).to_have_count(0)
     elif path == "demographics":  # open data: district residents only, which fit no ICB
         expect(tab.get_by_text("No population is attributed to").first).to_be_visible()
@@ -161,3 +166,30 @@ def test_equity_breakdown_in_the_sidebar_changes_the_groups(tab: Page, demo_serv
     assert {"Summary", "Sex", "Notes"} <= set(sheets)
     assert sheets["Sex"]["Group"].to_list()[:2] == ["Male", "Female"]
     assert sheets["Summary"].height == 12 * 6
+
+
+@pytest.mark.parametrize("path", ["", "deaths_by_setting"])
+def test_fingertips_figures_for_an_icb_on_open_data(tab: Page, real_server: str, path: str) -> None:
+    """Cheshire and Merseyside, 2021: hospital deaths as Fingertips published them."""
+    visit(tab, real_server, path, CHESHIRE, f"pages-real-cheshire-{path or 'overview'}")
+    expect(tab.get_by_text("OHID Fingertips").first).to_be_visible()
+    rows = check_csv(tab, path, synthetic=False)
+    if path == "deaths_by_setting":
+        hospital = next(r for r in rows if r["Setting"] == "Hospital")
+        assert (hospital["Deaths"], hospital["All deaths"], hospital["%"]) == (
+            "13,460",
+            "28,080",
+            "47.9",
+        )
+
+
+def test_england_equity_audit_by_fingertips_county_deciles(tab: Page, real_server: str) -> None:
+    open_page(
+        tab,
+        f"{real_server}/equity_audit?level=england&place=E92000001&year=2021"
+        "&breakdown=cty_ua_imd_decile_2021",
+    )
+    expect(tab.locator('[data-testid="stMain"] h1').first).to_have_text("Equity audit: England")
+    no_errors(tab)
+    expect(tab.get_by_text("Most deprived decile (IMD2019)").first).to_be_visible()
+    screenshot(tab, "pages-real-england-equity-county-deciles")
