@@ -170,8 +170,9 @@ else:
         "settings-by-cause",
         f"Deaths by setting and cause, {year}",
         "Share of each cause group's deaths by place of death (underlying cause, Etkind et al. "
-        "2017 groups). Segments whose counts are hidden to protect confidentiality are left "
-        "out, so a bar may not reach 100%. Intervals are in the download.",
+        "2017 groups). Segments whose counts are hidden to protect confidentiality are drawn "
+        "together as one hatched grey segment, so every bar reads as 100%; they are blank in "
+        "the download. Intervals are in the download.",
         key="cause",
         source=exhibit.source_line(causes),
     )

@@ -167,6 +167,9 @@ def benchmark_bars(
     return layout(fig, title, height)
 
 
+HIDDEN_LABEL = "Hidden to protect confidentiality"
+
+
 def stacked_percents(
     frame: pl.DataFrame,
     *,
@@ -181,9 +184,20 @@ def stacked_percents(
 
     ``segments``: each value of ``column`` with its (label, colour), stacked in that order;
     every segment keeps its legend entry even where no bar has it, so the legend does not
-    change with the place.
+    change with the place. A bar with segments hidden to protect confidentiality gets one
+    hatched grey segment for the rest, so it still reads as 100%.
     """
     fig = go.Figure()
+    hidden = (
+        frame.filter(pl.col(column).is_in(list(segments)))
+        .group_by(category, maintain_order=True)
+        .agg(
+            pl.col("value").is_null().any().alias("any_hidden"),
+            pl.col("value").sum().alias("shown"),
+        )
+        .filter(pl.col("any_hidden"))
+        .with_columns((100 - pl.col("shown")).clip(lower_bound=0).alias("rest"))
+    )
     for key, (label, colour) in segments.items():
         part = frame.filter(pl.col(column) == key)
         fig.add_trace(
@@ -194,6 +208,21 @@ def stacked_percents(
                 name=label,
                 marker={"color": colour},
                 hovertemplate=f"%{{y}}: {label} %{{x:.1f}}%<extra></extra>",
+            )
+        )
+    if not hidden.is_empty():
+        fig.add_trace(
+            go.Bar(
+                x=hidden["rest"].to_list(),
+                y=hidden[category].to_list(),
+                orientation="h",
+                name=HIDDEN_LABEL,
+                marker={
+                    "color": "#FFFFFF",
+                    "line": {"color": "#767676", "width": 1},
+                    "pattern": {"shape": "/", "fgcolor": "#767676", "size": 6},
+                },
+                hovertemplate=f"%{{y}}: {HIDDEN_LABEL} %{{x:.1f}}%<extra></extra>",
             )
         )
     fig.update_layout(barmode="stack")
