@@ -86,6 +86,11 @@ table = shares.select(
     *[pl.col(k).alias(v) for k, v in TABLE.items()],
     pl.col("benchmark_value").alias(f"{comparator} %"),
     pl.col("benchmark").alias(f"Compared with {comparator}"),
+    *(
+        [pl.col("source_note").alias("Other sources")]
+        if shares["source_note"].is_not_null().any()
+        else []
+    ),
 ).with_columns(pl.col(pl.Float64).round(1))
 section(
     deaths_by_setting_charts.share_bars(

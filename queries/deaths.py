@@ -195,7 +195,7 @@ def values(
         return published
     long = _long(raw, ["group_value"], MEASURES)
     own = _made_safe(long, place.level, "group_value", across=dimension != BreakdownKey.ALL)
-    own = _with_source(own)
+    own = store.with_disagreement(_with_source(own), published.drop("source_note"))
     # record-level deaths first; the store adds the indicators they do not derive
     rest = published.filter(~pl.col("measure").is_in(own["measure"].unique().to_list()))
     return pl.concat([own, rest], how="diagonal_relaxed") if not rest.is_empty() else own

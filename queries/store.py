@@ -58,7 +58,8 @@ def published(place: Place, year: int, breakdown: str, db: Db = None) -> pl.Data
 
     Columns as ``queries.deaths.values`` (group_value, measure, family, numerator,
     denominator, numerator_shown, denominator_shown, value, lower, upper, lower_998,
-    upper_998) plus source (its name) and source_kind (the load kind).
+    upper_998) plus source (its name), source_kind (the load kind) and source_note (other
+    sources that disagree beyond their intervals).
     """
     raw = run(
         "store_values",
@@ -69,7 +70,38 @@ def published(place: Place, year: int, breakdown: str, db: Db = None) -> pl.Data
         breakdown=breakdown,
         precedence=list(SOURCE_PRECEDENCE),
     )
-    return _shaped(raw, ["group_value"])
+    shaped = _shaped(raw, ["group_value", "rank"])
+    best = shaped.filter(pl.col("rank") == 1).drop("rank")
+    return with_disagreement(best, shaped.filter(pl.col("rank") > 1).drop("rank"))
+
+
+KEYS = ["group_value", "measure"]
+
+
+def with_disagreement(shown: pl.DataFrame, others: pl.DataFrame) -> pl.DataFrame:
+    """Add ``source_note``: the other sources whose 95% interval does not overlap the one
+    shown (null where they agree, or no other source has the figure)."""
+    if others.is_empty() or shown.is_empty():
+        return shown.with_columns(pl.lit(None, pl.String).alias("source_note"))
+    apart = (
+        others.select(*KEYS, "source", "value", "lower", "upper")
+        .join(shown.select(*KEYS, "lower", "upper"), on=KEYS, suffix="_shown")
+        .filter(
+            (pl.col("lower") > pl.col("upper_shown")) | (pl.col("upper") < pl.col("lower_shown"))
+        )
+        .with_columns(
+            pl.format(
+                "{} gives {} (95% CI {} to {}), outside this figure's interval",
+                "source",
+                pl.col("value").round(1),
+                pl.col("lower").round(1),
+                pl.col("upper").round(1),
+            ).alias("text")
+        )
+        .group_by(KEYS)
+        .agg(pl.col("text").str.join("; ").alias("source_note"))
+    )
+    return shown.join(apart, on=KEYS, how="left")
 
 
 def trend(place: Place, db: Db = None) -> pl.DataFrame:

@@ -5,7 +5,8 @@
 -- returns: group_value, measure, numerator, denominator, value, lower, upper, lower_998,
 --          upper_998 (95% and 99.8% limits), computed (fields computed, not published),
 --          source (the load kind: icb-extract, fingertips), source_file, period, restricted,
---          suppressed
+--          suppressed, rank (1: the source the pages show; 2, 3: the others, for the note
+--          where they disagree)
 -- reads:   store.indicator_value (kept by etl/store.py)
 -- Where several sources cover a cell the ICB extract wins over Fingertips
 -- (peolc.measures.SOURCE_PRECEDENCE; record-level deaths, first of all, are read by
@@ -34,12 +35,11 @@ final as (
         source_file,
         period,
         restricted,
-        suppressed
+        suppressed,
+        row_number() over (
+            partition by measure, group_value order by list_position($precedence, source)
+        ) as rank
     from cells
-    qualify row_number() over (
-        partition by measure, group_value
-        order by list_position($precedence, source)
-    ) = 1
 )
 select * from final
-order by measure, group_value
+order by measure, group_value, rank

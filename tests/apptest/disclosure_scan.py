@@ -113,6 +113,10 @@ NOT_COUNTS: dict[str, str] = {
         "published population or list size (ONS, NHS England), shown in full",
     ),
     **dict.fromkeys(
+        ("Other sources", "source_note", "source", "source_kind"),
+        "the sources of a figure, and other sources' percentages where they disagree",
+    ),
+    **dict.fromkeys(
         ("On register", "register", "register_shown"),
         "QOF palliative care register: published for every practice, shown in full",
     ),

@@ -144,6 +144,10 @@ def test_an_icb_extract_wins_over_fingertips_and_deaths_win_over_both(
     )
     assert hospital["source_kind"] == SourceKind.ICB_EXTRACT
     assert (hospital["numerator"], hospital["denominator"]) == (13_000, 28_000)  # rounded
+    # 46.4% (45.8-47.0) against Fingertips' 47.9% (47.4-48.5): the intervals are apart
+    assert hospital["source_note"].startswith(
+        "OHID Fingertips, End of Life Care profile gives 47.9"
+    )
     assert "ICB dashboard extract" in store.published(CHESHIRE, 2021, "all", db)["source"].to_list()
 
 
@@ -152,6 +156,8 @@ def test_record_level_deaths_come_first(demo_db: Path) -> None:
     place = Place(icb["area_code"][0], LevelKey.ICB, "")
     frame = deaths.values(place, 2022, BreakdownKey.ALL, demo_db)
     sources = dict(zip(frame["measure"], frame["source_kind"], strict=True))
+    # the demo's Fingertips extract is computed from the same deaths: no disagreement noted
+    assert frame["source_note"].null_count() == frame.height
     assert sources[MeasureKey.HOSPITAL] == SourceKind.DEATHS  # Fingertips has it too
     assert sources[MeasureKey.SPC_CONTACT] == SourceKind.ICB_EXTRACT  # deaths do not derive it
 
