@@ -22,6 +22,7 @@ from peolc.vocabulary import PLACES_OF_DEATH, SettingKey
 
 DEATHS_SOURCE = "Record-level deaths (PCMD-style extract), deaths registered in the year"
 FINGERTIPS_SOURCE = "OHID Fingertips, End of Life Care profile"
+EXTRACT_SOURCE = "ICB dashboard extract"
 
 
 class SourceKind:
@@ -41,7 +42,7 @@ SOURCE_PRECEDENCE: tuple[str, ...] = (
 )
 SOURCE_NAMES: dict[str, str] = {
     SourceKind.DEATHS: DEATHS_SOURCE,
-    SourceKind.ICB_EXTRACT: "ICB dashboard extract",
+    SourceKind.ICB_EXTRACT: EXTRACT_SOURCE,
     SourceKind.FINGERTIPS: FINGERTIPS_SOURCE,
 }
 
@@ -259,6 +260,27 @@ MEASURES: tuple[Measure, ...] = (
     ),
 )
 
+
+def _mean_per_death(key: str, label: str, counted: str, extract_measure: str) -> Measure:
+    """An ICB-extract mean per person who died (a crude rate per death, Byar's limits)."""
+    return Measure(
+        key,
+        label,
+        counted,
+        DEATHS,
+        "lower is better",
+        f"{counted[0].upper()}{counted[1:]}, per person who died (a mean).",
+        ambition=3,
+        icb_extract_measures=(extract_measure,),
+        record_level=False,
+        statistic="crude rate",
+        unit="per death",
+        multiplier=1.0,
+        ci_method=BYAR,
+        source=EXTRACT_SOURCE,
+    )
+
+
 # indicators no record-level file derives: published by Fingertips or given by ICB extracts
 PUBLISHED_ONLY: tuple[Measure, ...] = (
     Measure(
@@ -274,37 +296,17 @@ PUBLISHED_ONLY: tuple[Measure, ...] = (
         record_level=False,
         source=FINGERTIPS_SOURCE,
     ),
-    Measure(
+    _mean_per_death(
         MeasureKey.BED_DAYS_90D,
         "Hospital bed days in the last 90 days of life, per death",
         "hospital bed days in the last 90 days of life",
-        "deaths",
-        "lower is better",
-        "Hospital bed days in the last 90 days of life, per person who died (a mean).",
-        ambition=3,
-        icb_extract_measures=("hospital_bed_days_last_90d",),
-        record_level=False,
-        statistic="crude rate",
-        unit="per death",
-        multiplier=1.0,
-        ci_method=BYAR,
-        source="ICB dashboard extract",
+        "hospital_bed_days_last_90d",
     ),
-    Measure(
+    _mean_per_death(
         MeasureKey.ADMISSIONS_PER_DEATH_90D,
         "Emergency admissions in the last 90 days of life, per death",
-        "emergency admissions in the last 90 days of life",
-        "deaths",
-        "lower is better",
-        "Emergency hospital admissions in the last 90 days of life, per person who died (a mean).",
-        ambition=3,
-        icb_extract_measures=("emergency_admissions_last_90d",),
-        record_level=False,
-        statistic="crude rate",
-        unit="per death",
-        multiplier=1.0,
-        ci_method=BYAR,
-        source="ICB dashboard extract",
+        "emergency hospital admissions in the last 90 days of life",
+        "emergency_admissions_last_90d",
     ),
     Measure(
         MeasureKey.SPC_CONTACT,
@@ -317,7 +319,7 @@ PUBLISHED_ONLY: tuple[Measure, ...] = (
         ambition=2,
         icb_extract_measures=("spc_contact_last_year",),
         record_level=False,
-        source="ICB dashboard extract",
+        source=EXTRACT_SOURCE,
     ),
 )
 INDICATORS: tuple[Measure, ...] = (*MEASURES, *PUBLISHED_ONLY)
