@@ -9,17 +9,11 @@ Scanned: Python string constants (not docstrings, not column names: ``pl.col("se
 ``category="sex"``, ``pl.Series("sex", ...)``, ``pl.DataFrame({"sex": ...})``, a file
 layout's ``Column("sex")``) and SQL single-quoted literals (not comments, not identifiers).
 Tests and fixtures may name keys.
-
-The files that still type keys are listed in ``domain_literals_baseline.json`` with how
-many they type: a ratchet while they are converted. A file not listed must type none, and
-a listed file's count must equal its entry: after removing literals, rewrite it with
-``python -m tests.unit.test_domain_literals`` (and check the diff only goes down).
 """
 
 from __future__ import annotations
 
 import ast
-import json
 import re
 import subprocess
 from pathlib import Path
@@ -30,7 +24,6 @@ from peolc.measures import MEASURE_KEYS
 from peolc.vocabulary import PLACES_OF_DEATH
 
 ROOT = Path(__file__).resolve().parents[2]
-BASELINE = Path(__file__).with_name("domain_literals_baseline.json")
 KEYS = frozenset({*LEVEL_KEYS, *BREAKDOWN_KEYS, *MEASURE_KEYS, *PLACES_OF_DEATH})
 EXEMPT_TOP = ("peolc/", "tests/")
 _SQL_LITERAL = re.compile(r"'((?:[^']|'')*)'")
@@ -136,36 +129,11 @@ def test_the_scanner_finds_keys_and_skips_columns_and_docstrings() -> None:
 
 
 def test_no_domain_key_is_typed_outside_the_kernel() -> None:
-    baseline: dict[str, int] = json.loads(BASELINE.read_text(encoding="utf-8"))
-    found = literals_by_file()
-    counts = {name: len(hits) for name, hits in found.items()}
-    new = {
+    found = {
         name: [f"line {line}: {key!r}" for line, key in hits[:5]]
-        for name, hits in found.items()
-        if name not in baseline
+        for name, hits in literals_by_file().items()
     }
-    assert not new, (
+    assert not found, (
         "Domain keys typed outside peolc/ (name them through peolc.levels, peolc.breakdowns, "
-        f"peolc.measures or peolc.vocabulary, or join the ref_* tables in SQL): {new}"
+        f"peolc.measures or peolc.vocabulary, or join the ref_* tables in SQL): {found}"
     )
-    changed = {
-        name: f"{counts.get(name, 0)} typed, baseline {allowed}"
-        for name, allowed in baseline.items()
-        if counts.get(name, 0) != allowed
-    }
-    assert not changed, (
-        f"Update {BASELINE.name} (it may only go down; a file that types more keys must name "
-        f"them through the kernel instead): {changed}"
-    )
-
-
-def test_the_baseline_only_lists_what_remains() -> None:
-    baseline: dict[str, int] = json.loads(BASELINE.read_text(encoding="utf-8"))
-    assert all(count > 0 for count in baseline.values())
-    assert sorted(baseline) == list(baseline), "keep the baseline sorted by file"
-
-
-if __name__ == "__main__":  # python -m tests.unit.test_domain_literals: rewrite the baseline
-    counts = {name: len(hits) for name, hits in sorted(literals_by_file().items())}
-    BASELINE.write_text(json.dumps(counts, indent=1) + "\n", encoding="utf-8")
-    print(f"{sum(counts.values())} typed keys in {len(counts)} files -> {BASELINE.name}")
