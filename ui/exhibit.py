@@ -35,7 +35,7 @@ def figure(
     charts.show(fig, name, key=key)
     st.caption(caption)
     if show_data:
-        st.dataframe(data, hide_index=True, key=f"{key}_table")
+        _dataframe(data, key=f"{key}_table")
     _offer(data, name, title, source, key)
 
 
@@ -49,9 +49,22 @@ def table(
     key: str,
 ) -> None:
     """Show ``data`` as a table, its caption, and the same rows as CSV and Excel."""
-    st.dataframe(data, hide_index=True, key=key)
+    _dataframe(data, key=key)
     st.caption(caption)
     _offer(data, name, title, source, key)
+
+
+BLANK_NOTE = (
+    "Blank cells: hidden to protect confidentiality (the count is shown as *), or not "
+    "published by the source."
+)
+
+
+def _dataframe(data: pl.DataFrame, *, key: str) -> None:
+    """A table whose missing numbers are blank (not 'None'), with a footnote saying why."""
+    st.dataframe(data, hide_index=True, key=key, placeholder="")
+    if any(data[c].null_count() for c in data.columns):
+        st.caption(BLANK_NOTE)
 
 
 def _offer(data: pl.DataFrame, name: str, title: str, source: str, key: str) -> None:
