@@ -217,9 +217,9 @@ COLUMNS: tuple[Column, ...] = (
         "source",
         pl.String(),
         TEXT,
-        "The source of the figure: "
-        + "; ".join(SOURCE_NAMES.values())
-        + ". Where several cover a figure, the first of these in that order.",
+        "The source of the figure, one of: "
+        + "; ".join(f"'{name}'" for name in SOURCE_NAMES.values())
+        + ". Where several cover a figure, the first of these.",
     ),
     Column(
         "restricted",

@@ -284,3 +284,12 @@ def test_no_place_means_england_and_an_unknown_code_is_a_plain_error(
     )
     assert result.exit_code != 0
     assert "No place has the code 'NOPE1'" in result.output
+
+
+def test_data_formats_documents_every_column() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "data-formats.md").read_text()
+    section = docs.split("## The standardised data set (`peolc export dataset`)")[1]
+    rows = [
+        line.split("|")[1].strip(" `") for line in section.splitlines() if line.startswith("| `")
+    ]
+    assert rows[: len(EXPECTED_COLUMNS)] == EXPECTED_COLUMNS
