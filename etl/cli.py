@@ -268,6 +268,94 @@ def show(
         out.print(table)
 
 
+export = typer.Typer(
+    help="Write the warehouse's figures to files for sharing.", no_args_is_help=True
+)
+app.add_typer(export, name="export")
+
+
+class DatasetFormat(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+    json = "json"
+
+
+@export.command("dataset")
+def export_dataset(
+    out_dir: Annotated[
+        Path,
+        typer.Option(
+            "--out", help="Folder to write the files to (made if missing).", show_default=False
+        ),
+    ],
+    place: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="ONS or ODS codes of places, current or previous (default: England).",
+            metavar="PLACE",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[DatasetFormat, typer.Option("--format", help="File format.")] = (
+        DatasetFormat.csv
+    ),
+    year: Annotated[
+        list[int] | None,
+        typer.Option(
+            help="A year to export; repeat for more (default: every year with figures).",
+            show_default=False,
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Write the standardised data set for PLACEs: every indicator value, long format.
+
+    One row per place, period, indicator and breakdown group, in every breakdown, with
+    counts protected as the pages show them (hidden counts are blank, suppressed true),
+    plus a data dictionary: <stem>.csv and <stem>-dictionary.csv, <stem>.xlsx (sheets data
+    and dictionary), or <stem>.json and <stem>-dictionary.json. Layout:
+    docs/data-formats.md.
+    """
+    from queries import dataset, places
+    from queries.runner import Reader
+
+    started = time.perf_counter()
+    try:
+        reader = Reader.of(warehouse_path(db))
+        chosen = [places.resolve(code, reader) for code in place] if place else [places.ENGLAND]
+        with _progress() as progress:
+            progress.add_task("reading every indicator, year and breakdown", total=None)
+            built = dataset.build(chosen, year, reader)
+    except PeolcError as e:
+        _fail(e)
+        return
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name, data in dataset.files(built, output.value).items():
+            (out_dir / name).write_bytes(data)
+            written.append(out_dir / name)
+    except OSError as e:
+        _fail(PeolcError("The files could not be written.", f"{out_dir}: {e}"))
+        return
+    table = Table("place", "level", "code", "rows", title="Standardised data set")
+    for p in built.places:
+        table.add_row(p.name, p.level_label, p.code, f"{built.rows_of(p):,}")
+    out.print(table)
+    for p in built.places:
+        if not built.rows_of(p):
+            err.print(
+                f"note: no figures for {p.name} ({p.code})"
+                + (f" in {', '.join(str(y) for y in built.years)}" if built.years else ""),
+                highlight=False,
+            )
+    if built.synthetic:
+        out.print("SYNTHETIC demo data: not real figures.", highlight=False)
+    for path in written:
+        out.print(f"wrote {path}", highlight=False)
+    out.print(f"({time.perf_counter() - started:.1f} s)", highlight=False)
+
+
 def version_callback(value: bool) -> None:
     if value:
         out.print(f"peolc {__version__}")

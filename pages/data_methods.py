@@ -1,4 +1,5 @@
-"""Data & methods: what is loaded, how every figure is defined, and the disclosure rule."""
+"""Data & methods: what is loaded, how every figure is defined, the standardised data set
+of the selected place, and the disclosure rule."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import streamlit as st
 import pages
 from queries import methods, runner, warehouse_info
 from queries.stats import disclosure
-from ui import downloads
+from ui import downloads, selection
 
 pages.through_entry_point()
+place = selection.current().place
 
 synthetic = warehouse_info.is_synthetic()
 meta = runner.meta()
@@ -78,6 +80,18 @@ st.markdown(
     "practice, about 1% of the list is a common rule of thumb."
 )
 st.dataframe(methods.cause_groups(), hide_index=True)
+
+st.header("The standardised data set")
+st.markdown(
+    f"Every indicator value for **{place.name}** ({place.level_label}, {place.code}): every "
+    "year with figures, every breakdown, one row per period, indicator and group, with its "
+    "counts, value, 95% and 99.8% limits, source and whether the source is restricted; "
+    "and a data dictionary naming every column, indicator and breakdown. Counts are those "
+    "the pages show: hidden counts are blank, with `suppressed` true. The same files as "
+    f"`peolc export dataset {place.code} --format xlsx|csv|json --out DIR` (choose the "
+    "place in the sidebar)."
+)
+downloads.offer_dataset(place, synthetic)
 
 st.header("Statistical methods")
 for name, text in methods.METHODS:

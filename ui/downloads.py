@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from dataclasses import dataclass
+from functools import lru_cache, partial
 
 import polars as pl
 import streamlit as st
 import xlsxwriter
 
-from queries import runner
+from peolc.levels import Place
+from queries import dataset, runner
 from queries.stats.disclosure import RULE_TEXT
 
 SYNTHETIC_COLUMN = "data_status"
@@ -85,6 +88,56 @@ def offer(
             files.xlsx_name,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key=f"{key}-xlsx",
+            icon=":material/download:",
+            on_click="ignore",
+        )
+
+
+# the standardised data set (queries.dataset): the files `peolc export dataset` writes
+DATASET_BUTTONS: dict[str, str] = {  # format -> button label
+    dataset.Format.XLSX: "Data set (Excel)",
+    dataset.Format.CSV: "Data set (CSV, zip)",
+    dataset.Format.JSON: "Data set (JSON, zip)",
+}
+ZIP_MIME = "application/zip"
+
+
+@lru_cache(maxsize=8)
+def _dataset(place: Place, warehouse: str, build_id: str) -> dataset.Dataset:
+    """The data set of one place on one build of one warehouse (the arguments are the key)."""
+    return dataset.build([place], None, runner.Reader.of(warehouse))
+
+
+def dataset_file_name(place: Place, kind: str, synthetic: bool) -> str:
+    """The name of the file the data set's button for ``kind`` hands over."""
+    stem = dataset.file_stem([place], None, synthetic)
+    return f"{stem}.{kind}" if kind == dataset.Format.XLSX else f"{stem}-{kind}.zip"
+
+
+def dataset_bytes(place: Place, kind: str, warehouse: str, build_id: str) -> bytes:
+    """The workbook (xlsx), or a zip of the data and dictionary files (csv, json)."""
+    files = dataset.files(_dataset(place, warehouse, build_id), kind)
+    if kind == dataset.Format.XLSX:
+        return next(iter(files.values()))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), data)
+    return buffer.getvalue()
+
+
+def offer_dataset(place: Place, synthetic: bool) -> None:
+    """A button per format for ``place``'s standardised data set, built when clicked."""
+    reader = runner.Reader.of()
+    build_id = reader.meta().get("build_id", "")
+    columns = st.columns([1, 1, 1, 3])
+    for column, (kind, label) in zip(columns, DATASET_BUTTONS.items(), strict=False):
+        column.download_button(
+            label,
+            partial(dataset_bytes, place, kind, str(reader.path), build_id),
+            dataset_file_name(place, kind, synthetic),
+            dataset.FORMATS[kind] if kind == dataset.Format.XLSX else ZIP_MIME,
+            key=f"dataset_{kind}",
             icon=":material/download:",
             on_click="ignore",
         )

@@ -15,6 +15,7 @@ import html.parser
 import io
 import json
 import re
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -77,6 +78,8 @@ NOT_COUNTS: dict[str, str] = {
             "upper",
             "lower_998",
             "upper_998",
+            "lower_95",
+            "upper_95",
             "percent",
             "england_percent",
             "benchmark_value",
@@ -144,6 +147,18 @@ NOT_COUNTS: dict[str, str] = {
             "synthetic",
             "kind",
             "layout",
+            # the standardised data set (queries/dataset.py) and its dictionary
+            "geography_type",
+            "geography_code",
+            "geography_vintage",
+            "period",
+            "indicator_id",
+            "ambition",
+            "breakdown_type",
+            "suppressed",
+            "restricted",
+            "extract_date",
+            "section",
         ),
         "a code, key, year or flag",
     ),
@@ -185,6 +200,15 @@ NOT_COUNTS: dict[str, str] = {
             "setting",
             "sex",
             "table_name",
+            # the standardised data set and its dictionary
+            "population_basis",
+            "indicator_name",
+            "age",
+            "breakdown_group",
+            "ci_method",
+            "source",
+            "name",
+            "type",
         ),
         "a name or label",
     ),
@@ -200,7 +224,7 @@ NOT_COUNTS_IN: dict[str, dict[str, str]] = {
     },
 }
 # Free text, scanned for the phrases below (tile notes, the report's sentences, notes).
-TEXT_COLUMNS = frozenset({"note", "notes", "Gap", "Text", "Item", "item"})
+TEXT_COLUMNS = frozenset({"note", "notes", "Gap", "Text", "Item", "item", "value_note", "meaning"})
 # The headline download's "display" holds a count for count tiles, else a percentage.
 COUNT_ROWS: dict[str, tuple[str, frozenset[str]]] = {
     "display": ("key", frozenset({"deaths"})),
@@ -299,10 +323,12 @@ class Scan:
         for column in ("area", "area_name", "Area"):
             if column in frame.columns:
                 england = england | (pl.col(column).cast(pl.String) == "England")
-        for column in ("area_code", "Code"):
+        for column in ("area_code", "Code", "geography_code"):
             if column in frame.columns:
                 england = england | (pl.col(column).cast(pl.String) == ENGLAND_CODE)
         rows = rows.filter(~england)
+        if "restricted" in frame.columns:  # the data set: open published rows are as published
+            rows = rows.filter(pl.col("restricted").cast(pl.String).str.to_lowercase() != "false")
         for column in frame.columns:
             try:
                 kind = classify(column, where)
@@ -371,6 +397,13 @@ class Scan:
             sheets = pl.read_excel(io.BytesIO(data), sheet_id=0, infer_schema_length=0)
             for sheet, frame in sheets.items():
                 self.frame(_notes_as_text(frame), f"{label} sheet {sheet!r}")
+        elif name.endswith(".json"):  # the data set's records (a list of objects)
+            records = json.loads(data.decode("utf-8"))
+            self.frame(pl.DataFrame(records, infer_schema_length=None), label)
+        elif name.endswith(".zip"):  # the data set's files, each scanned as a download
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                for member in archive.namelist():
+                    self.file(member, archive.read(member), f"{where} download {name}")
         elif name.endswith(".html"):
             parser = _Tables()
             parser.feed(data.decode("utf-8"))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -71,3 +73,24 @@ def assert_clean(app: AppTest) -> None:
     """No exception, no error box."""
     assert not app.exception, [e.value for e in app.exception]
     assert not app.error, [e.value for e in app.error]
+
+
+@dataclass
+class Captured:
+    """Files handed to download buttons during a run: (file name, bytes or a callable)."""
+
+    files: list[tuple[str, bytes | Callable[[], object]]]
+    built: set[str] = field(default_factory=set)
+
+    def take(self) -> list[tuple[str, bytes]]:
+        out = []
+        for name, data in self.files:
+            if callable(data) and name in self.built:
+                continue  # the same report for the same place and year
+            if callable(data):
+                self.built.add(name)
+            made = data() if callable(data) else data  # a deferred report: built on click
+            assert isinstance(made, bytes | str), name
+            out.append((name, made.encode("utf-8") if isinstance(made, str) else made))
+        self.files.clear()
+        return out

@@ -3,8 +3,9 @@
 For the smallest places (by deaths) of each level in the demo warehouse, the dashboard is
 opened from a link and every page is visited, with the page's own pickers and the
 sidebar's breakdown and comparator turned; every table, metric, sentence, count chart and
-every file a download button would hand over (CSV, Excel, both equity reports, captured
-from Streamlit's media manager as the browser would fetch them) is scanned: no count of
+every file a download button would hand over (CSV, Excel, both equity reports, the
+standardised data set's workbook and zips, captured from Streamlit's media manager as the
+browser would fetch them) is scanned: no count of
 people may be 1-7 or unrounded (``disclosure_scan`` says which columns are counts).
 
 Then, from the same query functions the pages call, every count published for the place
@@ -16,14 +17,11 @@ out from a shown total (``disclosure_cells``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import polars as pl
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from peolc.measures import SETTING_KEYS
@@ -37,7 +35,7 @@ from tests.apptest.disclosure_scan import (
     classify,
     metric_is_count,
 )
-from tests.apptest.helpers import ENTRY, TIMEOUT
+from tests.apptest.helpers import ENTRY, TIMEOUT, Captured
 
 PAGES: dict[str, list[tuple[str, str, object]]] = {
     # page -> widget changes after the first run (kind, key, value); each is scanned
@@ -82,62 +80,6 @@ def smallest(db: Path, level: str, at_least: int = 1, nth: int = 0) -> Place:
             sql, params={"level": level, "at_least": at_least, "nth": nth}
         ).fetchall()[0]
     return Place(str(code), level, str(name))
-
-
-@dataclass
-class Captured:
-    """Files handed to download buttons during a run: (file name, bytes or a callable)."""
-
-    files: list[tuple[str, bytes | Callable[[], object]]]
-    built: set[str] = field(default_factory=set)
-
-    def take(self) -> list[tuple[str, bytes]]:
-        out = []
-        for name, data in self.files:
-            if callable(data) and name in self.built:
-                continue  # the same report for the same place and year
-            if callable(data):
-                self.built.add(name)
-            made = data() if callable(data) else data  # a deferred report: built on click
-            assert isinstance(made, bytes | str), name
-            out.append((name, made.encode("utf-8") if isinstance(made, str) else made))
-        self.files.clear()
-        return out
-
-
-@pytest.fixture
-def downloads(monkeypatch: pytest.MonkeyPatch) -> Iterator[Captured]:
-    """Capture every download button's data as Streamlit stores it for the browser."""
-    captured = Captured([])
-    add, add_deferred = MediaFileManager.add, MediaFileManager.add_deferred
-
-    def keep(
-        self: MediaFileManager,
-        data: bytes | str,
-        mimetype: str,
-        coordinates: str,
-        file_name: str | None = None,
-        is_for_static_download: bool = False,
-    ) -> str:
-        if is_for_static_download and file_name:
-            assert isinstance(data, bytes)
-            captured.files.append((file_name, data))
-        return add(self, data, mimetype, coordinates, file_name, is_for_static_download)
-
-    def keep_deferred(
-        self: MediaFileManager,
-        data: Callable[[], bytes],
-        mimetype: str | None,
-        coordinates: str,
-        file_name: str | None = None,
-        **kw: object,
-    ) -> str:
-        captured.files.append((str(file_name), data))
-        return add_deferred(self, data, mimetype, coordinates, file_name, **kw)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(MediaFileManager, "add", keep)
-    monkeypatch.setattr(MediaFileManager, "add_deferred", keep_deferred)
-    yield captured
 
 
 def _scan_run(app: AppTest, scan: Scan, captured: Captured, where: str) -> None:
@@ -199,6 +141,7 @@ def test_no_page_or_download_shows_a_disclosive_count(
     if level == "icb":  # big enough for every sentence with counts to appear
         assert set(COUNT_PHRASES) <= scan.phrases_seen
     assert any(f.endswith(".html") and "equity-audit" in f for f in scan.files)
+    assert any(f.endswith(".json") and "peolc-dataset" in f for f in scan.files)  # unzipped
     assert sum(f.endswith(".csv") for f in scan.files) >= 20
 
 
