@@ -10,6 +10,7 @@ import fastexcel
 import polars as pl
 import pytest
 
+from peolc.breakdowns import BREAKDOWNS
 from peolc.levels import LEVEL_KEYS
 from peolc.measures import MEASURES
 from queries import deaths, equity, places
@@ -168,3 +169,10 @@ def test_download_files_build_at_every_level(use_demo: Path, year: int, level: s
     page = parse(equity_report.build(place, year, "html", CONTEXT))
     assert len(page.tables) == len(equity.RECORD_LEVEL_DIMENSIONS) + 2
     assert len(page.tables[0]) == 1 + len(MEASURES) * len(equity.RECORD_LEVEL_DIMENSIONS)
+
+
+def test_every_split_has_a_worksheet_name() -> None:
+    """Excel sheet names: at most 31 characters, none of []:*?/\\, each its own."""
+    names = [b.short_label for b in BREAKDOWNS]
+    assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names), names
+    assert len(set(names)) == len(names)
