@@ -18,12 +18,14 @@ import numpy as np
 import polars as pl
 import pytest
 
-from etl.demo import build
+from etl.demo import build, extract
 from etl.demo.care import PLACES
 from etl.demo.deaths import DEATHS_PER_YEAR, build_deaths
+from etl.demo.extract import ANNUAL_KEYS
 from etl.demo.geography import Geography, build_lsoas, build_practices
 from etl.demo.population import build_population
 from etl.demo.reference import load_reference
+from peolc.measures import DEATHS, MEASURE_BY_KEY
 
 SCALE = 0.02
 SEED = 2024
@@ -315,6 +317,57 @@ def test_icb_extract_is_consistent_with_the_deaths(demo: duckdb.DuckDBPyConnecti
         demo, "select count(*) from fact_death where year(date_of_death) between 2019 and 2023"
     )
     assert in_extract == died
+
+
+def test_icb_extract_gives_the_catalogue_indicators_by_calendar_year(
+    demo: duckdb.DuckDBPyConnection,
+) -> None:
+    """Every annual ICB-extract count for England and an ICB equals counting the deaths."""
+    names = {k: MEASURE_BY_KEY[k].icb_extract_measures[0] for k in ANNUAL_KEYS}
+    annual = (
+        demo.cursor()
+        .sql("select * from fact_measure where regexp_full_match(period, '[0-9]{4}')")
+        .pl()
+    )
+    assert set(annual["measure"].unique().to_list()) == set(names.values())
+    assert set(annual["period"].unique().to_list()) == {str(y) for y in build.demo_years(5)}
+    assert set(annual["breakdown"].unique().to_list()) == {"all", "imd_quintile", "age_band", "sex"}
+    icb = "E54000008"
+    for key, name in names.items():
+        denominator = (
+            "count(*)" if MEASURE_BY_KEY[key].denominator == DEATHS else "sum(n_with_need)"
+        )
+        for breakdown, group in (("all", "'all'"), ("imd_quintile", "imd_quintile::varchar"),
+                                 ("age_band", "age_band"), ("sex", "sex")):  # fmt: skip
+            direct = demo.execute(
+                f"""
+                select 'E92000001', year::varchar, {group}, sum(n_{key}), {denominator}
+                from death_facts group by all
+                union all
+                select b.area_code, year::varchar, {group}, sum(n_{key}), {denominator}
+                from death_facts as d
+                join area_base as b on b.base_code = d.lsoa_code and b.base_kind = 'lsoa'
+                where b.level = 'icb' and b.area_code = '{icb}'
+                group by all
+                """
+            ).fetchall()
+            given = {
+                (r["area_code"], r["period"], r["breakdown_value"]): (
+                    r["numerator"],
+                    r["denominator"],
+                )
+                for r in annual.filter(
+                    (pl.col("measure") == name) & (pl.col("breakdown") == breakdown)
+                ).iter_rows(named=True)
+            }
+            for area, period, value, numerator, total in direct:
+                shown = given[(area, period, value)]
+                if total < extract.SMALL:
+                    assert shown == (None, None)
+                elif 0 < numerator < extract.SMALL:
+                    assert shown == (None, total)
+                else:
+                    assert shown == (numerator, total), (key, area, period, breakdown, value)
 
 
 def test_same_seed_gives_identical_tables(demo: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
