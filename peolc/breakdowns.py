@@ -90,19 +90,29 @@ BREAKDOWNS: tuple[Breakdown, ...] = (
     Breakdown(B.CAUSE_GROUP, "Cause of death group", CAUSE_GROUPS),
     Breakdown(B.PLACE_OF_DEATH, "Place of death", PLACES_OF_DEATH, equity=False),
     *(
-        Breakdown(key, label, _fingertips_deciles("IMD2019"), ordered=True, record_level=False)
-        for key, label in (
+        Breakdown(
+            key,
+            label,
+            _fingertips_deciles("IMD2019"),
+            ordered=True,
+            record_level=False,
+            short=short,
+        )
+        for key, label, short in (
             (
                 B.CTY_UA_DECILE_2021,
                 "County & UA deprivation deciles in England (IMD2019, 4/21 geography)",
+                "County & UA IMD deciles 4-21",
             ),
             (
                 B.CTY_UA_DECILE_2023,
                 "County & UA deprivation deciles in England (IMD2019, 4/23 geography)",
+                "County & UA IMD deciles 4-23",
             ),
             (
                 B.LAD_DECILE_2021,
                 "District & UA deprivation deciles in England (IMD2019, 4/21 geography)",
+                "District & UA IMD deciles 4-21",
             ),
         )
     ),  # fmt: skip

@@ -93,7 +93,7 @@ def generate_files(
         yield "qof", path
     for path in write_deaths(geo, deaths, folder / "deaths"):
         yield "deaths", path
-    fingertips = folder / "fingertips" / "indicators-NHSAreas-EoLCare-synthetic.data.csv"
+    fingertips = folder / "fingertips" / "indicators-EoLCare-synthetic.data.csv"
     fingertips.parent.mkdir(parents=True, exist_ok=True)
     build_indicators(deaths, geo).write_csv(fingertips)
     yield "fingertips", fingertips

@@ -1,10 +1,13 @@
 """The ICB dashboard extract (long layout) computed from the synthetic deaths.
 
-Measures per ICB of residence (and England) by financial-year quarter of death, for all
-deaths and by IMD quintile, broad age band and sex: bed days in hospital in the last 90
+Measures per ICB of residence (and England), for all deaths and by IMD quintile, broad
+age band and sex. By financial-year quarter of death: bed days in hospital in the last 90
 days of life, emergency admissions in the last 90 days, and specialist palliative care
-contact in the last year (people). Small cells are suppressed as ICB analysts would:
-fewer than 5 deaths blanks the row, and 1-4 people blanks a people count.
+contact in the last year (people). By calendar year of registration (period '2023', as
+deaths are counted): the catalogue's place-of-death and care indicators (people; over
+all deaths, or over deaths with palliative need for need identified before death), under
+the catalogue's ICB-extract measure names. Small cells are suppressed as ICB analysts
+would: fewer than 5 in the denominator blanks the row, and 1-4 people blanks a people count.
 """
 
 from __future__ import annotations
@@ -12,10 +15,18 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from etl.demo import causes
+from etl.demo.care import PLACES
 from etl.demo.geography import Geography
 from peolc.breakdowns import BreakdownKey as B
 from peolc.levels import ENGLAND_CODE, LevelKey
-from peolc.measures import MEASURE_BY_KEY
+from peolc.measures import (
+    DEATHS,
+    MEASURE_BY_KEY,
+    SETTING_KEYS,
+    USUAL_RESIDENCE_SETTINGS,
+    WITH_NEED,
+)
 from peolc.measures import MeasureKey as M
 from peolc.vocabulary import AGE_BANDS_BROAD
 
@@ -24,13 +35,44 @@ def _extract_name(key: str) -> str:
     return MEASURE_BY_KEY[key].icb_extract_measures[0]
 
 
-# (the extract's measure name, the synthetic deaths' column it sums, a count of people?)
+# by quarter: (the extract's measure name, the synthetic deaths' column it sums, a count
+# of people?); the denominator is the deaths
 MEASURES = (
     (_extract_name(M.BED_DAYS_90D), M.BED_DAYS_90D, False),
     (_extract_name(M.ADMISSIONS_PER_DEATH_90D), "emergency_admissions_90d", False),
     (_extract_name(M.SPC_CONTACT), M.SPC_CONTACT, True),
 )
+# by calendar year of registration: the catalogue's indicators, counts of people over the
+# catalogue's denominator (deaths, or deaths with palliative need)
+ANNUAL_KEYS = (
+    *SETTING_KEYS, M.USUAL_RESIDENCE, M.ON_REGISTER, M.NEED_IDENTIFIED, M.ADVANCE_CARE_PLAN,
+    M.EPACCS, M.ADMITTED_90D, M.ADMITTED_3PLUS_90D,
+)  # fmt: skip
 SMALL = 5
+
+
+def _people(key: str) -> pl.Expr:
+    """Whether a synthetic death counts in the numerator of indicator ``key``."""
+    place = pl.col("place_index")
+    on_register = pl.col("on_register")
+    admissions = pl.col("emergency_admissions_90d")
+    if key in SETTING_KEYS:
+        return place == PLACES.index(key)
+    flags = {
+        M.USUAL_RESIDENCE: place.is_in([PLACES.index(s) for s in USUAL_RESIDENCE_SETTINGS]),
+        M.ON_REGISTER: on_register,
+        M.NEED_IDENTIFIED: _with_need() & on_register,
+        M.ADVANCE_CARE_PLAN: pl.col("advance_care_plan"),
+        M.EPACCS: pl.col("epaccs_record"),
+        M.ADMITTED_90D: admissions >= 1,
+        M.ADMITTED_3PLUS_90D: admissions >= 3,
+    }
+    return flags[key]
+
+
+def _with_need() -> pl.Expr:
+    """A death from a cause indicating palliative need (every group but sudden/other)."""
+    return pl.col("group_index") != causes.SUDDEN
 
 
 def _quarter_key(date: pl.Expr) -> pl.Expr:
@@ -53,38 +95,37 @@ def _age_band(age: pl.Expr) -> pl.Expr:
     return band
 
 
-def build_extract(deaths: pl.DataFrame, geo: Geography, years: tuple[int, ...]) -> pl.DataFrame:
-    """Rows of the ICB extract: period, area, measure, breakdown, numerator, denominator."""
-    first, last = min(years), max(years)
-    sums = [pl.col(source).cast(pl.Int64).sum().alias(m) for m, source, _ in MEASURES]
-    # a small table first: deaths and sums by quarter, LSOA, decile, age band and sex
+# (the extract's measure name, numerator column, denominator column, a count of people?)
+Emitted = tuple[tuple[str, str, str, bool], ...]
+
+
+def _icb_index(deaths: pl.DataFrame, geo: Geography) -> tuple[list[str], pl.Expr]:
+    """The ICB codes, sorted, and each death's position among them (by its LSOA)."""
     icbs = sorted(geo.ref.icbs["icb_code"].to_list())
     position = {code: i for i, code in enumerate(icbs)}
     lsoa_icb = np.array([position[c] for c in geo.lsoas["icb_code"].to_list()])
-    cells = (
-        deaths.filter(pl.col("date_of_death").dt.year().is_between(first, last))
-        .with_columns(
-            _quarter_key(pl.col("date_of_death")).alias("quarter"),
-            pl.col("lsoa_index")
-            .map_batches(lambda s: pl.Series(lsoa_icb[s.to_numpy()]), return_dtype=pl.Int64)
-            .alias("icb_index"),
-            _age_band(pl.col("age")).alias(B.AGE_BAND),
-        )
-        .group_by("quarter", "icb_index", B.IMD_DECILE, B.AGE_BAND, "sex_index")
-        .agg(pl.len().alias("deaths"), *sums)
-        .with_columns(
-            _quarter_label(pl.col("quarter")).alias("period"),
-            pl.col("icb_index")
-            .replace_strict(list(range(len(icbs))), icbs, return_dtype=pl.Utf8)
-            .alias("icb_code"),
-            ((pl.col(B.IMD_DECILE) + 1) // 2).cast(pl.Utf8).alias(B.IMD_QUINTILE),
-            pl.col("sex_index")
-            .replace_strict([0, 1], ["M", "F"], return_dtype=pl.Utf8)
-            .alias(B.SEX),
-            pl.lit(B.ALL).alias(B.ALL),
-        )
+    index = pl.col("lsoa_index").map_batches(
+        lambda s: pl.Series(lsoa_icb[s.to_numpy()]), return_dtype=pl.Int64
     )
-    totals = [pl.col("deaths").sum(), *(pl.col(m).sum() for m, _, _ in MEASURES)]
+    return icbs, index.alias("icb_index")
+
+
+def _breakdown_columns(icbs: list[str]) -> tuple[pl.Expr, ...]:
+    """A grouped cell's ICB code and breakdown groups (IMD quintile, sex, 'all')."""
+    return (
+        pl.col("icb_index")
+        .replace_strict(list(range(len(icbs))), icbs, return_dtype=pl.Utf8)
+        .alias("icb_code"),
+        ((pl.col(B.IMD_DECILE) + 1) // 2).cast(pl.Utf8).alias(B.IMD_QUINTILE),
+        pl.col("sex_index").replace_strict([0, 1], ["M", "F"], return_dtype=pl.Utf8).alias(B.SEX),
+        pl.lit(B.ALL).alias(B.ALL),
+    )
+
+
+def _rows(cells: pl.DataFrame, measures: Emitted) -> list[pl.DataFrame]:
+    """The extract's rows of ``measures`` for each ICB and England × breakdown, made safe."""
+    sums = dict.fromkeys(c for _, num, den, _ in measures for c in (den, num))
+    totals = [pl.col(c).sum() for c in sums]
     frames = []
     for area_type, area in (
         (LevelKey.ICB, pl.col("icb_code")),
@@ -93,9 +134,9 @@ def build_extract(deaths: pl.DataFrame, geo: Geography, years: tuple[int, ...]) 
         scoped = cells.with_columns(area.alias("area_code"))
         for breakdown in (B.ALL, B.IMD_QUINTILE, B.AGE_BAND, B.SEX):
             grouped = scoped.group_by("period", "area_code", breakdown).agg(*totals)
-            suppressed = pl.col("deaths") < SMALL
-            for measure, _, people in MEASURES:
-                few = (pl.col(measure) > 0) & (pl.col(measure) < SMALL) & pl.lit(people)
+            for measure, numerator, denominator, people in measures:
+                suppressed = pl.col(denominator) < SMALL
+                few = (pl.col(numerator) > 0) & (pl.col(numerator) < SMALL) & pl.lit(people)
                 frames.append(
                     grouped.select(
                         "period",
@@ -106,16 +147,59 @@ def build_extract(deaths: pl.DataFrame, geo: Geography, years: tuple[int, ...]) 
                         pl.col(breakdown).alias("breakdown_value"),
                         pl.when(suppressed | few)
                         .then(None)
-                        .otherwise(pl.col(measure))
+                        .otherwise(pl.col(numerator))
                         .cast(pl.Float64)
                         .alias("numerator"),
                         pl.when(suppressed)
                         .then(None)
-                        .otherwise(pl.col("deaths"))
+                        .otherwise(pl.col(denominator))
                         .cast(pl.Float64)
                         .alias("denominator"),
                     )
                 )
+    return frames
+
+
+def _quarterly(deaths: pl.DataFrame, geo: Geography, years: tuple[int, ...]) -> list[pl.DataFrame]:
+    """Bed days, emergency admissions and SPC contact by financial-year quarter of death."""
+    first, last = min(years), max(years)
+    sums = [pl.col(source).cast(pl.Int64).sum().alias(m) for m, source, _ in MEASURES]
+    icbs, icb_index = _icb_index(deaths, geo)
+    # a small table first: deaths and sums by quarter, ICB, decile, age band and sex
+    cells = (
+        deaths.filter(pl.col("date_of_death").dt.year().is_between(first, last))
+        .with_columns(
+            _quarter_key(pl.col("date_of_death")).alias("quarter"),
+            icb_index,
+            _age_band(pl.col("age")).alias(B.AGE_BAND),
+        )
+        .group_by("quarter", "icb_index", B.IMD_DECILE, B.AGE_BAND, "sex_index")
+        .agg(pl.len().alias(DEATHS), *sums)
+        .with_columns(_quarter_label(pl.col("quarter")).alias("period"), *_breakdown_columns(icbs))
+    )
+    return _rows(cells, tuple((m, m, DEATHS, people) for m, _, people in MEASURES))
+
+
+def _annual(deaths: pl.DataFrame, geo: Geography, years: tuple[int, ...]) -> list[pl.DataFrame]:
+    """The catalogue's place-of-death and care indicators by calendar year of registration."""
+    icbs, icb_index = _icb_index(deaths, geo)
+    flags = [_people(key).cast(pl.Int64).sum().alias(key) for key in ANNUAL_KEYS]
+    cells = (
+        deaths.filter(pl.col("year").is_in(years))
+        .with_columns(icb_index, _age_band(pl.col("age")).alias(B.AGE_BAND))
+        .group_by("year", "icb_index", B.IMD_DECILE, B.AGE_BAND, "sex_index")
+        .agg(pl.len().alias(DEATHS), _with_need().cast(pl.Int64).sum().alias(WITH_NEED), *flags)
+        .with_columns(pl.col("year").cast(pl.Utf8).alias("period"), *_breakdown_columns(icbs))
+    )
+    measures = tuple(
+        (_extract_name(key), key, MEASURE_BY_KEY[key].denominator, True) for key in ANNUAL_KEYS
+    )
+    return _rows(cells, measures)
+
+
+def build_extract(deaths: pl.DataFrame, geo: Geography, years: tuple[int, ...]) -> pl.DataFrame:
+    """Rows of the ICB extract: period, area, measure, breakdown, numerator, denominator."""
+    frames = [*_quarterly(deaths, geo, years), *_annual(deaths, geo, years)]
     return pl.concat(frames).sort(
         "period", "area_type", "area_code", "measure", "breakdown", "breakdown_value"
     )

@@ -1,9 +1,14 @@
 """End of Life Care Profile-style Fingertips indicators computed from the synthetic deaths.
 
-Place-of-death percentages for England, NHS regions, ICBs and sub-ICBs (deaths counted by
-residence, as Fingertips does), with Wilson 95% and 99.8% limits from ``queries.stats``
-and Fingertips' comparisons: an area's 95% interval against the England (or region)
-value. England also gets rows by LSOA deprivation decile, as Fingertips publishes.
+What Fingertips' End of Life Care profile publishes, in the API CSV layout: place-of-death
+percentages (and three or more emergency admissions in the last 90 days) for England,
+NHS regions, ICBs and sub-ICBs, and for local government: ONS regions, counties & UAs and
+districts & UAs, every death counted by residence (its LSOA's sub-ICB, LAD, county/UA and
+region), with Wilson 95% and 99.8% limits from ``queries.stats`` and Fingertips'
+comparisons: an area's 95% interval against the England (or region) value. England also
+gets rows by LSOA deprivation decile (aggregated from the LSOAs, as Fingertips publishes)
+and by County & UA deprivation decile (each death takes the decile of its county/UA:
+``cty_ua_deciles``); hospital deaths (93474) also come by broad age band, for every area.
 """
 
 from __future__ import annotations
@@ -16,9 +21,12 @@ import numpy as np
 import polars as pl
 
 from etl.demo.care import PLACES
-from etl.demo.geography import Geography
+from etl.demo.geography import IMD_LSOAS, Geography
+from peolc.breakdowns import BREAKDOWN_BY_KEY, FINGERTIPS_CATEGORY_TYPES, FINGERTIPS_DECILES
+from peolc.breakdowns import BreakdownKey as B
 from peolc.levels import ENGLAND_CODE, ENGLAND_NAME
 from peolc.measures import USUAL_RESIDENCE_SETTINGS
+from peolc.vocabulary import AGE_BANDS_BROAD
 from peolc.vocabulary import SettingKey as S
 
 if TYPE_CHECKING:
@@ -27,7 +35,11 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Indicator:
-    """One indicator: which deaths count, among which deaths, and which way is better."""
+    """One indicator: which deaths count, among which deaths, and which way is better.
+
+    ``places``: the places of death it counts (none: it counts deaths with three or more
+    emergency admissions in the last 90 days); ``by_age``: also published by broad age band.
+    """
 
     indicator_id: int
     name: str
@@ -35,13 +47,14 @@ class Indicator:
     places: tuple[str, ...]
     min_age: int
     polarity: Polarity  # "no judgement" gives Higher/Similar/Lower
+    by_age: bool = False
 
 
 INDICATORS = (
     # the End of Life Care profile's place-of-death indicators, with Fingertips' own ids and
-    # names (peolc.measures: the catalogue), and the retired DiUPR 65+ indicator
+    # names (peolc.measures: the catalogue), the retired DiUPR 65+ indicator, and 93613
     Indicator(93474, "Percentage of deaths that occur in hospital", "All ages",
-              (S.HOSPITAL,), 0, "no judgement"),
+              (S.HOSPITAL,), 0, "no judgement", by_age=True),
     Indicator(93475, "Percentage of deaths that occur in care homes", "All ages",
               (S.CARE_HOME,), 0, "no judgement"),
     Indicator(93476, "Percentage of deaths that occur at home", "All ages",
@@ -52,6 +65,8 @@ INDICATORS = (
               (S.HOSPICE,), 0, "no judgement"),
     Indicator(92727, "% of deaths in usual place of residence, people aged 65+", "65+ yrs",
               USUAL_RESIDENCE_SETTINGS, 65, "higher is better"),
+    Indicator(93613, "Percentage of deaths with three or more emergency admissions in the "
+              "last 90 days of life.", "All ages", (), 0, "lower is better"),
 )  # fmt: skip
 COLUMNS = (
     "Indicator ID", "Indicator Name", "Parent Code", "Parent Name", "Area Code", "Area Name",
@@ -61,14 +76,35 @@ COLUMNS = (
     "Compared to England value or percentiles", "Compared to Region value or percentiles",
     "Time period Sortable", "New data", "Compared to goal",
 )  # fmt: skip
-DECILE_CATEGORY_TYPE = "LSOA deprivation deciles in England (IMD2019)"
-DECILE_LABELS = (
-    "Most deprived decile", "Second most deprived decile", "Third more deprived decile",
-    "Fourth more deprived decile", "Fifth more deprived decile", "Fifth less deprived decile",
-    "Fourth less deprived decile", "Third less deprived decile",
-    "Second least deprived decile", "Least deprived decile",
-)  # fmt: skip
+# Fingertips' category types, as the kernel reads them (peolc.breakdowns)
+DECILE_CATEGORY_TYPE = next(k for k, v in FINGERTIPS_CATEGORY_TYPES.items() if v == B.IMD_DECILE)
+CTY_UA_CATEGORY_TYPE = BREAKDOWN_BY_KEY[B.CTY_UA_DECILE_2021].label
+DECILE_LABELS = FINGERTIPS_DECILES
 AGGREGATED = "Aggregated from all known lower geography values"
+# Fingertips' age labels of the broad bands: '<65 yrs', '65-74 yrs', '75-84 yrs', '85+ yrs'
+AGE_LABELS = tuple(
+    f"<{high + 1} yrs" if low == 0 else f"{band} yrs" for band, low, high in AGE_BANDS_BROAD
+)
+# Fingertips' area types (peolc.levels.FINGERTIPS_AREA_TYPES reads them) and, per type,
+# the columns of the cell table giving an area's code and name and its parent's
+COUNTRY = "Country"
+NHS_REGION = "NHS region"
+ONS_REGION = "Regions (statistical)"
+DISTRICT = "Districts & UAs (from Apr 2023)"
+AREA_LEVELS: tuple[tuple[str, str, str, str | None, str | None], ...] = (
+    (COUNTRY, "england_code", "england_name", None, None),
+    (NHS_REGION, "region_code", "region_name", None, None),
+    ("ICB", "icb_code", "icb_name", "region_code", "region_name"),
+    ("Sub-ICB", "sub_icb_code", "sub_icb_name", "region_code", "region_name"),
+    (ONS_REGION, "rgn_code", "rgn_name", None, None),
+    ("Counties & UAs (from Apr 2023)", "cty_code", "cty_name", "rgn_code", "rgn_name"),
+    (DISTRICT, "lad_code", "lad_name", "rgn_code", "rgn_name"),
+)
+REGION_TYPES = (NHS_REGION, ONS_REGION)  # the parents "Compared to Region" means
+# A single-tier authority (UA, metropolitan district, London borough) is written once, as
+# a county/UA, as the real combined extract in ../shared has it (the loader keys rows by
+# area code, not area type); the store gives its rows to the district level too
+DISTRICTS_OF_TWO_TIER_COUNTIES = pl.col("lad_code") != pl.col("cty_code")
 
 ProportionCi = Callable[..., tuple[np.ndarray, np.ndarray]]
 
@@ -81,99 +117,164 @@ def _proportion_ci() -> ProportionCi:
     return found
 
 
+def cty_ua_deciles(geo: Geography) -> pl.DataFrame:
+    """Each county/UA's IMD 2019 decile among counties/UAs (cty_code, cty_imd_decile).
+
+    As MHCLG's "rank of average rank": the county/UA's average rank is the mean of its
+    LSOAs' IMD 2019 ranks weighted by their residents (mid-2022); an LSOA new in 2021
+    (no rank of its own) counts at the middle rank of its decile. Counties/UAs are ranked
+    by it, most deprived (lowest average rank) first, ties by code, and cut into ten
+    groups of as equal a number of areas as can be (153 counties/UAs: 15 or 16 each).
+    """
+    decile = geo.lsoas["imd_decile"].cast(pl.Float64)
+    mid_rank = (decile - 0.5) * IMD_LSOAS / 10
+    rank = geo.lsoas["imd_rank"].cast(pl.Float64)
+    averages = (
+        geo.lsoas.select(
+            "cty_code",
+            pl.Series("rank", rank).zip_with(rank > 0, mid_rank).alias("rank"),
+            pl.col("residents"),
+        )
+        .group_by("cty_code")
+        .agg((pl.col("rank") * pl.col("residents")).sum() / pl.col("residents").sum())
+        .sort("rank", "cty_code")
+    )
+    n = averages.height
+    return averages.select(
+        "cty_code",
+        (pl.int_range(pl.len()) * 10 // n + 1).cast(pl.Int64).alias("cty_imd_decile"),
+    )
+
+
 def _cells(deaths: pl.DataFrame, geo: Geography) -> pl.DataFrame:
-    """Deaths counted by year, sub-ICB, IMD decile, place and aged 65+ (a small table),
-    with the sub-ICB's ICB and NHS region."""
-    subs = geo.ref.sub_icbs.sort("sub_icb_code")
-    position = {code: i for i, code in enumerate(subs["sub_icb_code"].to_list())}
-    lsoa_sub = np.array([position[c] for c in geo.lsoas["sub_icb_code"].to_list()])
+    """Deaths counted by year, sub-ICB × LAD cell, IMD decile, place, broad age band and
+    three or more emergency admissions (a small table), with every area the cell is in."""
+    pairs = (
+        geo.lsoas.select("sub_icb_code", "lad_code")
+        .unique()
+        .sort("sub_icb_code", "lad_code")
+        .with_row_index("cell")
+    )
+    lsoa_cell = (
+        geo.lsoas.select("sub_icb_code", "lad_code")
+        .join(pairs, on=["sub_icb_code", "lad_code"], how="left", maintain_order="left")["cell"]
+        .to_numpy()
+    )
+    bounds = [low for _, low, _ in AGE_BANDS_BROAD[1:]]
     grouped = (
         deaths.select(
             "year",
-            pl.Series("sub_index", lsoa_sub[deaths["lsoa_index"].to_numpy()]),
+            pl.Series("cell", lsoa_cell[deaths["lsoa_index"].to_numpy()]),
             "imd_decile",
             "place_index",
-            (pl.col("age") >= 65).alias("old"),
+            pl.Series("band", np.searchsorted(bounds, deaths["age"].to_numpy(), side="right")),
+            (pl.col("emergency_admissions_90d") >= 3).alias("admitted_3plus"),
         )
-        .group_by("year", "sub_index", "imd_decile", "place_index", "old")
+        .group_by("year", "cell", "imd_decile", "place_index", "band", "admitted_3plus")
         .len("n")
     )
     areas = (
-        subs.select("sub_icb_code", "sub_icb_name", "icb_code")
-        .with_row_index("sub_index")
+        pairs.join(
+            geo.ref.sub_icbs.select("sub_icb_code", "sub_icb_name", "icb_code"), on="sub_icb_code"
+        )
         .join(geo.ref.icbs.select("icb_code", "icb_name", "region_code"), on="icb_code")
         .join(geo.ref.regions.select("region_code", "region_name"), on="region_code")
-        .with_columns(pl.col("sub_index").cast(pl.Int64))
+        .join(
+            geo.ref.lads.select(
+                "lad_code", "lad_name", "cty_code", "cty_name", "rgn_code", "rgn_name"
+            ),
+            on="lad_code",
+        )  # fmt: skip
+        .join(cty_ua_deciles(geo), on="cty_code")
+        .with_columns(
+            pl.lit(ENGLAND_CODE).alias("england_code"), pl.lit(ENGLAND_NAME).alias("england_name")
+        )
     )
-    return grouped.join(areas, on="sub_index", how="left")
+    return grouped.join(areas, on="cell", how="left")
+
+
+def _counted(frame: pl.DataFrame, keys: list[str], ind: Indicator) -> pl.DataFrame:
+    """Count and denominator of ``ind`` grouped by ``keys``."""
+    totals = (pl.col("hit").sum().alias("count"), pl.col("n").sum().alias("denominator"))
+    return frame.group_by("year", *keys).agg(*totals)
+
+
+def _rows(
+    counted: pl.DataFrame,
+    ind: Indicator,
+    area: tuple[str, str, str, str | None, str | None],
+    age: pl.Expr,
+    category_type: str = "",
+    category: pl.Expr | None = None,
+) -> pl.DataFrame:
+    """Counted rows as the output's columns (before values, limits and comparisons)."""
+    area_type, code, name, parent, parent_name = area
+    national = area_type == COUNTRY
+    return counted.select(
+        pl.lit(ind.indicator_id).alias("indicator_id"),
+        "year",
+        pl.col(code).alias("area_code"),
+        pl.col(name).alias("area_name"),
+        pl.lit(area_type).alias("area_type"),
+        (pl.col(parent) if parent else pl.lit("" if national else ENGLAND_CODE)).alias(
+            "parent_code"
+        ),
+        (pl.col(parent_name) if parent_name else pl.lit("" if national else ENGLAND_NAME)).alias(
+            "parent_name"
+        ),
+        age.alias("age_label"),
+        pl.lit(category_type).alias("category_type"),
+        (category if category is not None else pl.lit("")).alias("category"),
+        pl.lit(category_type == DECILE_CATEGORY_TYPE).alias("aggregated"),
+        "count",
+        "denominator",
+    )
+
+
+def _decile_label(column: str) -> pl.Expr:
+    """'Most deprived decile (IMD2019)' ... for deciles 1 ... 10."""
+    return pl.format(
+        "{} (IMD2019)",
+        pl.col(column).replace_strict(
+            list(range(1, 11)), list(DECILE_LABELS), return_dtype=pl.Utf8
+        ),
+    )
 
 
 def _counts(deaths: pl.DataFrame, geo: Geography) -> pl.DataFrame:
     """Count and denominator per indicator, year and area (all levels), plus parents."""
     places = {name: i for i, name in enumerate(PLACES)}
     cells = _cells(deaths, geo)
+    band_label = pl.col("band").replace_strict(
+        list(range(len(AGE_LABELS))), list(AGE_LABELS), return_dtype=pl.Utf8
+    )
     frames = []
     for ind in INDICATORS:
         wanted = [places[p] for p in ind.places]
-        scoped = cells.filter(pl.col("old") | pl.lit(ind.min_age == 0)).with_columns(
-            (pl.col("place_index").is_in(wanted).cast(pl.Int64) * pl.col("n")).alias("hit")
+        hit = pl.col("place_index").is_in(wanted) if wanted else pl.col("admitted_3plus")
+        min_band = sum(low <= ind.min_age for _, low, _ in AGE_BANDS_BROAD) - 1
+        scoped = cells.filter(pl.col("band") >= min_band).with_columns(
+            (hit.cast(pl.Int64) * pl.col("n")).alias("hit")
         )
-        totals = (pl.col("hit").sum().alias("count"), pl.col("n").sum().alias("denominator"))
-        levels = (
-            ("Sub-ICB", "sub_icb_code", "sub_icb_name", "region_code", "region_name"),
-            ("ICB", "icb_code", "icb_name", "region_code", "region_name"),
-            ("NHS region", "region_code", "region_name", None, None),
-        )
-        for area_type, code, name, parent, parent_name in levels:
-            keys = [code, name] + ([parent, parent_name] if parent else [])
-            grouped = scoped.group_by("year", *keys).agg(*totals)
-            frames.append(
-                grouped.select(
-                    pl.lit(ind.indicator_id).alias("indicator_id"),
-                    "year",
-                    pl.col(code).alias("area_code"),
-                    pl.col(name).alias("area_name"),
-                    pl.lit(area_type).alias("area_type"),
-                    (pl.col(parent) if parent else pl.lit(ENGLAND_CODE)).alias("parent_code"),
-                    (pl.col(parent_name) if parent_name else pl.lit(ENGLAND_NAME)).alias(
-                        "parent_name"
-                    ),
-                    pl.lit("").alias("category_type"),
-                    pl.lit("").alias("category"),
-                    "count",
-                    "denominator",
-                )
+        age = pl.lit(ind.age_label)
+        for area in AREA_LEVELS:
+            area_type, code, name, parent, parent_name = area
+            keys = [code, name] + ([parent, parent_name] if parent and parent_name else [])
+            within = (
+                scoped.filter(DISTRICTS_OF_TWO_TIER_COUNTIES) if area_type == DISTRICT else scoped
             )
-        england = scoped.group_by("year").agg(*totals)
-        by_decile = scoped.group_by("year", "imd_decile").agg(*totals)
-        for frame, category_type, category in (
-            (england, pl.lit(""), pl.lit("")),
-            (
-                by_decile,
-                pl.lit(DECILE_CATEGORY_TYPE),
-                pl.format(
-                    "{} (IMD2019)",
-                    pl.col("imd_decile").replace_strict(
-                        list(range(1, 11)), list(DECILE_LABELS), return_dtype=pl.Utf8
-                    ),
-                ),
-            ),
+            frames.append(_rows(_counted(within, keys, ind), ind, area, age))
+            if ind.by_age:
+                by_band = _counted(within, [*keys, "band"], ind)
+                frames.append(_rows(by_band, ind, area, band_label))
+        country = AREA_LEVELS[0]
+        _, code, name, _, _ = country
+        for column, category_type in (
+            (B.IMD_DECILE, DECILE_CATEGORY_TYPE),
+            ("cty_imd_decile", CTY_UA_CATEGORY_TYPE),
         ):
-            frames.append(
-                frame.select(
-                    pl.lit(ind.indicator_id).alias("indicator_id"),
-                    "year",
-                    pl.lit(ENGLAND_CODE).alias("area_code"),
-                    pl.lit(ENGLAND_NAME).alias("area_name"),
-                    pl.lit("Country").alias("area_type"),
-                    pl.lit("").alias("parent_code"),
-                    pl.lit("").alias("parent_name"),
-                    category_type.alias("category_type"),
-                    category.alias("category"),
-                    "count",
-                    "denominator",
-                )
-            )
+            by_decile = _counted(scoped, [code, name, column], ind)
+            frames.append(_rows(by_decile, ind, country, age, category_type, _decile_label(column)))
     return pl.concat(frames, how="vertical_relaxed")
 
 
@@ -205,19 +306,19 @@ def build_indicators(deaths: pl.DataFrame, geo: Geography) -> pl.DataFrame:
         pl.Series("lower_998", low998),
         pl.Series("upper_998", high998),
     )
+    # an area is compared with England's, and its region's, value for the same ages
     whole = pl.col("category_type") == ""
+    same = ["indicator_id", "year", "age_label"]
     england = frame.filter(whole & (pl.col("area_code") == ENGLAND_CODE)).select(
-        "indicator_id", "year", pl.col("value").alias("england_value")
+        *same, pl.col("value").alias("england_value")
     )
-    regions = frame.filter(pl.col("area_type") == "NHS region").select(
-        "indicator_id", "year", pl.col("area_code").alias("parent_code"),
-        pl.col("value").alias("region_value"),
-    )  # fmt: skip
-    frame = frame.join(england, on=["indicator_id", "year"], how="left").join(
-        regions, on=["indicator_id", "year", "parent_code"], how="left"
+    regions = frame.filter(whole & pl.col("area_type").is_in(REGION_TYPES)).select(
+        *same, pl.col("area_code").alias("parent_code"), pl.col("value").alias("region_value")
+    )
+    frame = frame.join(england, on=same, how="left").join(
+        regions, on=[*same, "parent_code"], how="left"
     )
     names = {ind.indicator_id: ind.name for ind in INDICATORS}
-    ages = {ind.indicator_id: ind.age_label for ind in INDICATORS}
     ids = frame["indicator_id"].to_list()
     lower, upper = frame["lower_95"].to_numpy(), frame["upper_95"].to_numpy()
     versus_england = _compare(lower, upper, frame["england_value"].to_numpy(), ids)
@@ -229,11 +330,11 @@ def build_indicators(deaths: pl.DataFrame, geo: Geography) -> pl.DataFrame:
         pl.Series("england_label", np.where(is_area, versus_england, "Not compared")),
         pl.Series("region_label", np.where(has_region, versus_region, "Not compared")),
         pl.Series("indicator_name", [names[i] for i in ids]),
-        pl.Series("age_label", [ages[i] for i in ids]),
     )
     category = pl.col("category_type") != ""
+    aggregated = pl.col("aggregated")  # LSOA deciles: no limits, as Fingertips publishes
     out = frame.sort(
-        "indicator_id", "year", "area_type", "area_code", "category_type", "category"
+        "indicator_id", "year", "area_type", "area_code", "age_label", "category_type", "category"
     ).select(
         pl.col("indicator_id").alias("Indicator ID"),
         pl.col("indicator_name").alias("Indicator Name"),
@@ -249,7 +350,7 @@ def build_indicators(deaths: pl.DataFrame, geo: Geography) -> pl.DataFrame:
         pl.col("year").cast(pl.Utf8).alias("Time period"),
         pl.col("value").alias("Value"),
         *(
-            pl.when(category).then(None).otherwise(pl.col(c)).alias(label)
+            pl.when(aggregated).then(None).otherwise(pl.col(c)).alias(label)
             for c, label in (
                 ("lower_95", "Lower CI 95.0 limit"),
                 ("upper_95", "Upper CI 95.0 limit"),
@@ -259,7 +360,7 @@ def build_indicators(deaths: pl.DataFrame, geo: Geography) -> pl.DataFrame:
         ),
         pl.col("count").alias("Count"),
         pl.col("denominator").alias("Denominator"),
-        pl.when(category).then(pl.lit(AGGREGATED)).otherwise(pl.lit("")).alias("Value note"),
+        pl.when(aggregated).then(pl.lit(AGGREGATED)).otherwise(pl.lit("")).alias("Value note"),
         pl.lit("").alias("Recent Trend"),
         pl.when(category)
         .then(pl.lit("Not compared"))

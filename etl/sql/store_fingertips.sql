@@ -10,7 +10,10 @@
 -- whole population, one broad age band, one sex or one category the kernel names
 -- (peolc.breakdowns.FINGERTIPS_CATEGORY_TYPES), not two of these at once. The rest stay
 -- in fact_indicator, unshown; 99.8% limits and comparisons a file lacks are computed by
--- etl/store.py and marked as computed.
+-- etl/store.py and marked as computed. A single-tier authority (a unitary authority,
+-- metropolitan district or London borough) is one area under one code at both local
+-- government levels: Fingertips publishes it once, as a county/UA or as a district/UA,
+-- and its rows reach both levels (a row typed for its own level wins).
 delete from store.indicator_value where source = 'fingertips';
 
 insert into store.indicator_value
@@ -67,6 +70,20 @@ placed as (
         on a.alias = g.area_code and (g.typed_level is null or a.level = g.typed_level)
     where g.group_value is not null
 ),
+single_tier as (
+    select * from placed where candidates = 1
+    union all by name
+    select p.* replace (t.level as current_level), true as twin
+    from placed as p
+    join area_alias as t
+        on t.alias = p.area_code
+        and t.area_code = p.current_code
+        and t.level = case p.current_level
+            when level_key().lad then level_key().cty_ua
+            when level_key().cty_ua then level_key().lad
+        end
+    where p.candidates = 1 and p.typed_level is not null
+),
 final as (
     select
         measure,
@@ -93,13 +110,13 @@ final as (
         false as restricted,
         false as suppressed,
         p.load_id
-    from placed as p
+    -- (a code at two levels with no area type saying which was skipped: candidates > 1)
+    from single_tier as p
     join load_log as l using (load_id)
-    where candidates = 1  -- a code at two levels with no area type says which: skipped
     qualify row_number() over (
         partition by measure, current_level, current_code, left(period, 4), breakdown,
             group_value
-        order by p.load_id desc, p.age
+        order by p.load_id desc, p.twin nulls first, p.age
     ) = 1
 )
 select * from final

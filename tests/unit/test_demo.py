@@ -18,12 +18,19 @@ import numpy as np
 import polars as pl
 import pytest
 
-from etl.demo import build
+from etl.demo import build, extract, indicators
 from etl.demo.care import PLACES
 from etl.demo.deaths import DEATHS_PER_YEAR, build_deaths
+from etl.demo.extract import ANNUAL_KEYS
 from etl.demo.geography import Geography, build_lsoas, build_practices
 from etl.demo.population import build_population
 from etl.demo.reference import load_reference
+from peolc.breakdowns import FINGERTIPS_DECILES, BreakdownKey
+from peolc.levels import LEVEL_KEYS, PRACTICE_LEVELS, LevelKey
+from peolc.measures import DEATHS, INDICATORS, MEASURE_BY_KEY, SETTING_KEYS, MeasureKey, SourceKind
+from queries import deaths as death_queries
+from queries import equity
+from queries.places import ENGLAND, Place
 
 SCALE = 0.02
 SEED = 2024
@@ -232,12 +239,127 @@ def test_fingertips_rows_agree_with_the_deaths(demo: duckdb.DuckDBPyConnection) 
             "select area_type, count(distinct area_code) from fact_indicator group by 1"
         ).fetchall()
     )
-    assert levels == {"Country": 1, "NHS region": 7, "ICB": 42, "Sub-ICB": 106}
+    assert levels == {
+        "Country": 1,
+        "NHS region": 7,
+        "ICB": 42,
+        "Sub-ICB": 106,
+        "Regions (statistical)": 9,
+        "Counties & UAs (from Apr 2023)": 153,
+        # the districts of two-tier counties; single-tier authorities are written once,
+        # as counties/UAs, and the store gives them to the district level too
+        "Districts & UAs (from Apr 2023)": 164,
+    }
     assert _one(
         demo,
         "select bool_and(lower_95 <= value and value <= upper_95) "
         "from fact_indicator where category_type = ''",
     )
+
+
+def test_fingertips_rows_have_real_ids_and_layouts(demo: duckdb.DuckDBPyConnection) -> None:
+    ids = {
+        r[0] for r in demo.execute("select distinct indicator_id from fact_indicator").fetchall()
+    }
+    assert ids == {92727, 93474, 93475, 93476, 93477, 93478, 93613}
+    assert {i for m in INDICATORS for i in m.fingertips_ids} & ids == ids - {92727}
+    # hospital deaths by age as Fingertips publishes them, for every area type
+    ages = {
+        r[0]
+        for r in demo.execute(
+            "select distinct age from fact_indicator where indicator_id = 93474"
+        ).fetchall()
+    }
+    assert ages == {"All ages", "<65 yrs", "65-74 yrs", "75-84 yrs", "85+ yrs"}
+    age_types = _one(
+        demo,
+        "select count(distinct area_type) from fact_indicator "
+        "where indicator_id = 93474 and age = '<65 yrs'",
+    )
+    assert age_types == 7
+    # England by County & UA deprivation decile, labelled as Fingertips labels them
+    categories = demo.execute(
+        "select category, count(*) from fact_indicator where area_code = 'E92000001' "
+        "and category_type = 'County & UA deprivation deciles in England (IMD2019, "
+        "4/21 geography)' group by 1"
+    ).fetchall()
+    years = 5
+    indicators = 7
+    assert dict(categories) == {f"{d} (IMD2019)": years * indicators for d in FINGERTIPS_DECILES}
+    # counties and districts name their ONS region as parent and are compared with it
+    parents = demo.execute(
+        "select distinct area_type, left(parent_code, 3), parent_type_label "
+        "from fact_indicator where area_type like 'Counties%' or area_type like 'Districts%'"
+    ).fetchall()
+    assert {(t, p) for t, p, _ in parents} == {
+        ("Counties & UAs (from Apr 2023)", "E12"),
+        ("Districts & UAs (from Apr 2023)", "E12"),
+    }
+    assert {label for _, _, label in parents} == {"Region"}
+
+
+def test_county_ua_deciles_cut_counties_into_tenths() -> None:
+    ref = load_reference()
+    lsoas = build_lsoas(ref, SCALE, SEED)
+    practices, catchment = build_practices(ref, lsoas, SCALE, SEED)
+    deciles = indicators.cty_ua_deciles(Geography(ref, lsoas, practices, catchment))
+    assert deciles.height == 153 and deciles["cty_code"].n_unique() == 153
+    sizes = deciles.group_by("cty_imd_decile").len()["len"].to_list()
+    assert sorted(deciles["cty_imd_decile"].unique().to_list()) == list(range(1, 11))
+    assert set(sizes) <= {15, 16}
+    by_code = dict(deciles.iter_rows())
+    assert by_code["E08000003"] <= 2 < 9 <= by_code["E10000030"]  # Manchester; Surrey
+
+
+def test_fingertips_counts_are_the_deaths_counted(demo: duckdb.DuckDBPyConnection) -> None:
+    """Published counts equal counting the deaths directly, at every level and split."""
+    # every death is in one county/UA, one district and one region: their counts add up
+    sums = (
+        demo.cursor()
+        .sql(
+            """
+        select indicator_id, period, area_type, age, sum(count), sum(denominator)
+        from fact_indicator where category_type = '' group by all
+        """
+        )
+        .pl()
+    )
+    england = sums.filter(pl.col("area_type") == "Country").drop("area_type")
+    for area_type in ("Regions (statistical)", "Counties & UAs (from Apr 2023)", "ICB"):
+        part = sums.filter(pl.col("area_type") == area_type).drop("area_type")
+        assert part.sort(part.columns[:3]).equals(england.sort(england.columns[:3])), area_type
+    # a county's deaths are its residents' (its LSOAs'); ages and 93613 as death_facts has them
+    direct = dict(
+        demo.execute(
+            """
+            select concat_ws('|', b.area_code, d.year, d.age_band), sum(d.n_hospital)
+            from death_facts as d
+            join area_base as b on b.base_code = d.lsoa_code and b.base_kind = 'lsoa'
+            where b.level = 'cty_ua'
+            group by all
+            """
+        ).fetchall()
+    )
+    published = demo.execute(
+        "select area_code, period, age, count from fact_indicator "
+        "where indicator_id = 93474 and area_type like 'Counties%' and age <> 'All ages'"
+    ).fetchall()
+    band = {"<65 yrs": "0-64", "65-74 yrs": "65-74", "75-84 yrs": "75-84", "85+ yrs": "85+"}
+    assert published
+    for area, period, age, count in published:
+        assert count == direct.get(f"{area}|{period}|{band[age]}", 0), (area, period, age)
+    three_plus = dict(
+        demo.execute(
+            "select year::varchar, sum(n_admitted_3plus_90d) from death_facts group by 1"
+        ).fetchall()
+    )
+    published_3plus = dict(
+        demo.execute(
+            "select period, count from fact_indicator where indicator_id = 93613 "
+            "and area_code = 'E92000001' and category_type = ''"
+        ).fetchall()
+    )
+    assert published_3plus == three_plus
 
 
 def test_deprivation_gradient(demo: duckdb.DuckDBPyConnection) -> None:
@@ -315,6 +437,108 @@ def test_icb_extract_is_consistent_with_the_deaths(demo: duckdb.DuckDBPyConnecti
         demo, "select count(*) from fact_death where year(date_of_death) between 2019 and 2023"
     )
     assert in_extract == died
+
+
+def test_icb_extract_gives_the_catalogue_indicators_by_calendar_year(
+    demo: duckdb.DuckDBPyConnection,
+) -> None:
+    """Every annual ICB-extract count for England and an ICB equals counting the deaths."""
+    names = {k: MEASURE_BY_KEY[k].icb_extract_measures[0] for k in ANNUAL_KEYS}
+    annual = (
+        demo.cursor()
+        .sql("select * from fact_measure where regexp_full_match(period, '[0-9]{4}')")
+        .pl()
+    )
+    assert set(annual["measure"].unique().to_list()) == set(names.values())
+    assert set(annual["period"].unique().to_list()) == {str(y) for y in build.demo_years(5)}
+    assert set(annual["breakdown"].unique().to_list()) == {"all", "imd_quintile", "age_band", "sex"}
+    icb = "E54000008"
+    for key, name in names.items():
+        denominator = (
+            "count(*)" if MEASURE_BY_KEY[key].denominator == DEATHS else "sum(n_with_need)"
+        )
+        for breakdown, group in (("all", "'all'"), ("imd_quintile", "imd_quintile::varchar"),
+                                 ("age_band", "age_band"), ("sex", "sex")):  # fmt: skip
+            direct = demo.execute(
+                f"""
+                select 'E92000001', year::varchar, {group}, sum(n_{key}), {denominator}
+                from death_facts group by all
+                union all
+                select b.area_code, year::varchar, {group}, sum(n_{key}), {denominator}
+                from death_facts as d
+                join area_base as b on b.base_code = d.lsoa_code and b.base_kind = 'lsoa'
+                where b.level = 'icb' and b.area_code = '{icb}'
+                group by all
+                """
+            ).fetchall()
+            given = {
+                (r["area_code"], r["period"], r["breakdown_value"]): (
+                    r["numerator"],
+                    r["denominator"],
+                )
+                for r in annual.filter(
+                    (pl.col("measure") == name) & (pl.col("breakdown") == breakdown)
+                ).iter_rows(named=True)
+            }
+            for area, period, value, numerator, total in direct:
+                shown = given[(area, period, value)]
+                if total < extract.SMALL:
+                    assert shown == (None, None)
+                elif 0 < numerator < extract.SMALL:
+                    assert shown == (None, total)
+                else:
+                    assert shown == (numerator, total), (key, area, period, breakdown, value)
+
+
+@pytest.fixture(scope="module")
+def aggregate_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse from the aggregate sources only (``peolc demo --without deaths``)."""
+    path = tmp_path_factory.mktemp("aggregate") / "demo.duckdb"
+    build.build_demo(path, seed=SEED, years=2, scale=SCALE, without=frozenset({"deaths"}))
+    return path
+
+
+def test_without_deaths_every_level_fingertips_covers_has_figures(aggregate_only: Path) -> None:
+    """Fingertips publishes no place of death for PCNs and practices; every other level has
+    figures from Fingertips or the ICB extract."""
+    with duckdb.connect(str(aggregate_only), read_only=True) as con:
+        assert _one(con, "select count(*) from fact_death") == 0
+        firsts = con.execute(
+            "select level, arg_min(area_code, area_code), arg_min(area_name, area_code) "
+            "from dim_area group by level"
+        ).fetchall()
+    found = {}
+    for level, code, name in firsts:
+        frame = death_queries.values(
+            Place(code, level, name), build.LAST_YEAR, BreakdownKey.ALL, aggregate_only
+        )
+        found[level] = set(frame["measure"].to_list())
+    assert set(found) == set(LEVEL_KEYS) - {LevelKey.LSOA}
+    for level in PRACTICE_LEVELS:
+        assert found[level] == set(), level
+    for level in set(found) - set(PRACTICE_LEVELS):
+        assert set(SETTING_KEYS) <= found[level], level
+    # England and ICBs also have the care indicators, from the ICB extract
+    assert MeasureKey.NEED_IDENTIFIED in found[LevelKey.ICB] & found[LevelKey.ENGLAND]
+
+
+def test_without_deaths_the_equity_audit_splits_an_icb_from_the_extract(
+    aggregate_only: Path,
+) -> None:
+    place = Place("E54000008", LevelKey.ICB, "NHS Cheshire and Merseyside ICB")
+    split = equity.split(place, build.LAST_YEAR, BreakdownKey.IMD_QUINTILE, aggregate_only)
+    hospital = split.filter(pl.col("measure") == MeasureKey.HOSPITAL)
+    assert hospital["group_value"].to_list() == ["1", "2", "3", "4", "5"]
+    assert hospital["value"].is_not_null().all()
+    assert set(split["source_kind"].to_list()) == {SourceKind.ICB_EXTRACT}
+    assert split["benchmark"].is_not_null().all()
+    # England's split by its counties' deprivation comes from Fingertips
+    by_county = equity.split(
+        ENGLAND, build.LAST_YEAR, BreakdownKey.CTY_UA_DECILE_2021, aggregate_only
+    )
+    hospital = by_county.filter(pl.col("measure") == MeasureKey.HOSPITAL)
+    assert hospital.height == 10
+    assert set(hospital["source_kind"].to_list()) == {SourceKind.FINGERTIPS}
 
 
 def test_same_seed_gives_identical_tables(demo: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import fastexcel
 import polars as pl
 import pytest
 
+from peolc.breakdowns import BREAKDOWN_BY_KEY, BREAKDOWNS, BreakdownKey
 from peolc.levels import LEVEL_KEYS
 from peolc.measures import MEASURES
 from queries import deaths, equity, places
@@ -161,10 +162,20 @@ def test_report_counts_are_never_disclosive(demo_db: Path, year: int, level: str
 def test_download_files_build_at_every_level(use_demo: Path, year: int, level: str) -> None:
     """What the page's report buttons call on click: both files open and are complete."""
     place = places.ENGLAND if level == "england" else first(level, use_demo)
+    # the demo's Fingertips extract also splits England by County & UA deprivation decile
+    published = [BREAKDOWN_BY_KEY[BreakdownKey.CTY_UA_DECILE_2021].short_label]
+    splits = [*equity.RECORD_LEVEL_DIMENSIONS.values(), *(published if level == "england" else [])]
     book = fastexcel.read_excel(equity_report.build(place, year, "xlsx", CONTEXT))
-    assert book.sheet_names == ["Summary", *equity.RECORD_LEVEL_DIMENSIONS.values(), "Notes"]
+    assert book.sheet_names == ["Summary", *splits, "Notes"]
     summary = book.load_sheet_by_name("Summary").to_polars()
-    assert summary.height == len(MEASURES) * len(equity.RECORD_LEVEL_DIMENSIONS)
+    assert summary.height == len(MEASURES) * len(splits)
     page = parse(equity_report.build(place, year, "html", CONTEXT))
-    assert len(page.tables) == len(equity.RECORD_LEVEL_DIMENSIONS) + 2
-    assert len(page.tables[0]) == 1 + len(MEASURES) * len(equity.RECORD_LEVEL_DIMENSIONS)
+    assert len(page.tables) == len(splits) + 2
+    assert len(page.tables[0]) == 1 + len(MEASURES) * len(splits)
+
+
+def test_every_split_has_a_worksheet_name() -> None:
+    """Excel sheet names: at most 31 characters, none of []:*?/\\, each its own."""
+    names = [b.short_label for b in BREAKDOWNS]
+    assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names), names
+    assert len(set(names)) == len(names)

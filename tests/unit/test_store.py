@@ -40,7 +40,9 @@ def test_fingertips_rows_reach_the_store_exactly_as_published(real_db: Path) -> 
         where v.source = 'fingertips' and v.measure = 'hospital' and v.breakdown = 'all'
         """,
     )
-    assert joined.height == 4 * (1 + 2 + 17 + 24 + 12)  # 4 years of England, ICBs, ...
+    # 4 years of England, ICBs, sub-ICBs, counties/UAs and districts, and the 23 unitary
+    # authorities' county/UA rows again at the district level (one area, one code)
+    assert joined.height == 4 * (1 + 2 + 17 + 24 + 12 + 23)
     for ours, theirs in (
         ("value", "published_value"),
         ("lower_95", "published_lower"),
@@ -70,6 +72,24 @@ def test_cheshire_hospital_deaths_2021_are_fingertips_own(real_db: Path) -> None
     )
     assert computed["computed"].to_list() == ["lower_998,upper_998"]
     assert hospital["lower_998"] < hospital["lower"] < hospital["upper"] < hospital["upper_998"]
+
+
+def test_a_unitary_authority_published_as_a_county_is_also_its_district(real_db: Path) -> None:
+    """Halton (E06000006) is in the file as a county/UA only; the district is the same area."""
+    frame = rows(
+        real_db,
+        "select level, value, numerator, denominator from store.indicator_value "
+        "where area_code = 'E06000006' and measure = 'hospital' and breakdown = 'all' "
+        "and year = 2021 order by level",
+    )
+    assert frame["level"].to_list() == [LevelKey.CTY_UA, LevelKey.LAD]
+    assert frame["value"].n_unique() == 1 and frame["numerator"].n_unique() == 1
+    # a two-tier district is not a county: Burnley stays a district only
+    burnley = rows(
+        real_db,
+        "select distinct level from store.indicator_value where area_code = 'E07000117'",
+    )
+    assert burnley["level"].to_list() == [LevelKey.LAD]
 
 
 def test_county_deciles_are_a_breakdown_of_their_own(real_db: Path) -> None:
