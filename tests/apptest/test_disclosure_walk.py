@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -36,6 +35,7 @@ from tests.apptest.disclosure_scan import (
     metric_is_count,
 )
 from tests.apptest.helpers import ENTRY, TIMEOUT, Captured
+from tests.smallest_place import smallest
 
 PAGES: dict[str, list[tuple[str, str, object]]] = {
     # page -> widget changes after the first run (kind, key, value); each is scanned
@@ -53,33 +53,6 @@ PAGES: dict[str, list[tuple[str, str, object]]] = {
     "pages/data_methods.py": [],
 }
 WALK_LEVELS = ("practice", "pcn", "sub_icb", "icb", "lad", "cty_ua")
-
-
-def smallest(db: Path, level: str, at_least: int = 1, nth: int = 0) -> Place:
-    """The place of ``level`` with the fewest deaths (at least ``at_least``) in the latest
-    year, ties by code: the places where small numbers are everywhere."""
-    base = "practice_code" if level in ("pcn", "practice") else "lsoa_code"
-    kind = "practice" if level in ("pcn", "practice") else "lsoa"
-    sql = f"""
-        with latest as (select max(year) as year from fact_death),
-        counted as (
-            select b.area_code, count(*) as deaths
-            from fact_death as d, latest
-            join area_base as b on b.base_code = d.{base}
-            where d.year = latest.year and b.level = $level and b.base_kind = '{kind}'
-            group by b.area_code
-        )
-        select a.area_code, a.area_name
-        from counted join dim_area as a on a.area_code = counted.area_code and a.level = $level
-        where deaths >= $at_least
-        order by deaths, a.area_code
-        limit 1 offset $nth
-    """
-    with duckdb.connect(str(db), read_only=True) as con:
-        code, name = con.sql(
-            sql, params={"level": level, "at_least": at_least, "nth": nth}
-        ).fetchall()[0]
-    return Place(str(code), level, str(name))
 
 
 def _scan_run(app: AppTest, scan: Scan, captured: Captured, where: str) -> None:

@@ -8,7 +8,6 @@ import io
 import json
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 from typer.testing import CliRunner
@@ -19,6 +18,7 @@ from peolc.levels import ENGLAND, LEVEL_BY_KEY, Place
 from peolc.measures import FINGERTIPS_SOURCE, INDICATORS
 from queries import dataset, deaths, places
 from tests.disclosive import is_disclosive
+from tests.smallest_place import smallest
 
 EXPECTED_COLUMNS = [
     "geography_type",
@@ -47,29 +47,6 @@ EXPECTED_COLUMNS = [
     "restricted",
     "extract_date",
 ]
-
-
-def smallest(db: Path, level: str) -> Place:
-    """The place of ``level`` with the fewest (but some) deaths in the latest year."""
-    by_practice = level in ("pcn", "practice")
-    base, kind = ("practice_code", "practice") if by_practice else ("lsoa_code", "lsoa")
-    sql = f"""
-        with latest as (select max(year) as year from fact_death),
-        counted as (
-            select b.area_code, count(*) as deaths
-            from fact_death as d, latest
-            join area_base as b on b.base_code = d.{base}
-            where d.year = latest.year and b.level = $level and b.base_kind = '{kind}'
-            group by b.area_code
-        )
-        select a.area_code, a.area_name
-        from counted join dim_area as a on a.area_code = counted.area_code and a.level = $level
-        order by deaths, a.area_code
-        limit 1
-    """
-    with duckdb.connect(str(db), read_only=True) as con:
-        code, name = con.sql(sql, params={"level": level}).fetchall()[0]
-    return Place(str(code), level, str(name))
 
 
 @pytest.fixture(scope="module")
@@ -116,10 +93,9 @@ def test_every_column_holds_what_the_dictionary_says(demo_set: dataset.Dataset) 
     data = demo_set.data
     assert set(data["geography_type"]) <= set(LEVEL_BY_KEY)
     assert set(data["breakdown_type"]) == set(BREAKDOWN_KEYS) - {
-        "cty_ua_imd_decile_2021",
         "cty_ua_imd_decile_2023",
         "lad_imd_decile_2021",
-    }  # the demo's Fingertips extract has no area-based deciles
+    }  # the demo's Fingertips extract has County & UA deciles (4/21) only
     assert set(data["ambition"]) <= set(range(1, 7))
     assert set(data["population_basis"]) == {"residents", "registered patients"}
     by_practice = data.filter(pl.col("geography_type").is_in(["pcn", "practice"]))
