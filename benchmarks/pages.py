@@ -80,7 +80,7 @@ def overview_page(place: Place, year: int) -> None:
         return
     year = headline.year
     if _require_death_figures() and _require("boundaries"):
-        deaths.summary(place, year)
+        deaths.values(place, year)
         levels = [lv for lv in maps.MAP_LEVELS if not maps.boundaries(lv).is_empty()]
         default = maps.map_level(place.level)
         level = default if default in levels else levels[0]
@@ -148,8 +148,8 @@ def equity_audit_page(place: Place, year: int) -> None:
     if not _require_death_figures():
         return
     warehouse_info.is_synthetic()
-    deaths.values(place, year, BREAKDOWN)
-    rows = equity.groups(place, year, MEASURE, BREAKDOWN)
+    split = equity.split(place, year, BREAKDOWN)
+    rows = split.filter(pl.col("measure") == MEASURE)
     if rows.is_empty():
         return
     index = deaths.inequality(rows, MEASURE, BREAKDOWN)
@@ -187,7 +187,7 @@ PAGES: tuple[PageQueries, ...] = (
                 "maps.boundaries",
                 "maps.map_level",
                 "deaths.level_values",
-                "deaths.summary",
+                "deaths.values",
                 "spine.spine",
             }
         ),
@@ -251,8 +251,7 @@ PAGES: tuple[PageQueries, ...] = (
             {
                 "sources.available",
                 "warehouse_info.is_synthetic",
-                "equity.groups",
-                "deaths.values",
+                "equity.split",
                 "deaths.inequality",
                 "equity_gap.gap_sentence",
                 "equity.table",

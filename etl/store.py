@@ -6,9 +6,9 @@ kinds feed, as one step of the load's transaction, after the derived geography (
 are matched to today's areas): Fingertips rows as published (etl/sql/store_fingertips.sql),
 then what a file lacks computed by the indicator's method and marked as computed; ICB
 extract rows (restricted) rounded and suppressed by the NHS Digital rule, with values and
-limits computed from the rounded counts. Rows
-for areas or indicators the warehouse does not know stay in their fact table and reach
-the store when a later load makes them known (a geography load rebuilds it too).
+limits computed from the rounded counts. Rows for areas or indicators the warehouse does
+not know stay in their fact table and reach the store when a later load makes them known
+(a geography load rebuilds it too).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ FINGERTIPS = frozenset({SourceKind.FINGERTIPS}) | GEOGRAPHY
 ICB_EXTRACT = frozenset({SourceKind.ICB_EXTRACT}) | GEOGRAPHY
 COMPUTED_998 = "lower_998,upper_998"
 COMPUTED_ALL = "value,lower_95,upper_95,lower_998,upper_998"
+UNKNOWN_AREAS = "rows for areas this warehouse does not know"  # a load note's words
 
 
 def refresh(tx: Transaction, kinds: Set[str]) -> None:
@@ -63,15 +64,13 @@ def _note_unknown_areas(con: duckdb.DuckDBPyConnection) -> None:
         """
     ).fetchall()
     for load_id, rows, codes in unknown:
-        note = (
-            f"{rows:,} rows for areas this warehouse does not know ({few(codes)}): kept, and "
-            "shown once a geography load makes them known"
-        )
-        con.execute(
-            "update load_log set notes = concat_ws('; ', "
-            "nullif(regexp_replace(coalesce(notes, ''), '(; )?[0-9,]+ rows for areas this "
-            "warehouse does not know.*$', ''), ''), $note) where load_id = $id",
-            {"note": note, "id": load_id},
+        note = f"{rows:,} {UNKNOWN_AREAS} ({few(codes)}): kept, and shown once a geography "
+        note += "load makes them known"
+        con.execute(  # replaces the note an earlier rebuild wrote (it is always the last)
+            "update load_log set notes = concat_ws('; ', nullif(regexp_replace("
+            "coalesce(notes, ''), '(; )?[0-9,]+ ' || $words || '.*$', ''), ''), $note) "
+            "where load_id = $id",
+            {"note": note, "words": UNKNOWN_AREAS, "id": load_id},
         )
 
 

@@ -35,7 +35,8 @@ if not missing.require_death_figures() or year is None:
 synthetic = warehouse_info.is_synthetic()
 
 options = [m.key for m in INDICATORS if m.statistic == "proportion"]
-split_here = set(deaths.values(place, year, dimension)["measure"].to_list())
+split = equity.split(place, year, dimension)  # every indicator's groups, once
+split_here = set(split["measure"].to_list())
 key = st.selectbox(
     "Measure",
     options,
@@ -44,7 +45,7 @@ key = st.selectbox(
     key="equity_measure",
 )
 measure = MEASURE_BY_KEY[key]
-rows = equity.groups(place, year, key, dimension)
+rows = split.filter(pl.col("measure") == key)
 if rows.is_empty():
     st.info(
         f"No source loaded gives {measure.label.lower()} for {place.name} in {year} split by "

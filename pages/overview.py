@@ -43,7 +43,7 @@ downloads.offer(
 st.subheader("Map")
 if missing.require_death_figures() and missing.require("boundaries"):
     left, right = st.columns(2)
-    shown_here = set(deaths.summary(place, year)["measure"].to_list())
+    shown_here = set(deaths.values(place, year)["measure"].to_list())
     options = [m.key for m in INDICATORS if m.statistic == "proportion"]
     measure_key = left.selectbox(
         "Measure",

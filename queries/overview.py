@@ -85,12 +85,7 @@ def _int(value: object) -> int | None:
 def _open_count_tile(key: str, label: str, count: int | None, note: str) -> Tile:
     """A count from an open published statistic (ONS populations, QOF registers and list
     sizes): shown exactly as published, never rounded or hidden."""
-    shown = (
-        disclosure.Shown("n/a", None, False)
-        if count is None
-        else disclosure.Shown(f"{count:,}", count, False)
-    )
-    return _tile(key, label, shown, note)
+    return _tile(key, label, _as_shown(count, None), note)
 
 
 def _tile(key: str, label: str, shown: disclosure.Shown, note: str) -> Tile:

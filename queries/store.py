@@ -19,10 +19,13 @@ SUPPRESSED_TEXT = "*"
 
 
 def _count_text(count: pl.Expr, suppressed: pl.Expr) -> pl.Expr:
-    """A count as published: whole numbers with thousands separators, '*' where hidden."""
+    """A count as published: whole numbers with thousands separators; '*' where the row's
+    counts were hidden by the small-number rule and this one is blank, 'n/a' where the
+    source gives none (a row's denominator stays shown when only its numerator is hidden).
+    """
     text = count.round(0).cast(pl.Int64).map_elements(lambda n: f"{n:,}", return_dtype=pl.String)
     return (
-        pl.when(suppressed)
+        pl.when(count.is_null() & suppressed)
         .then(pl.lit(SUPPRESSED_TEXT))
         .when(count.is_null())
         .then(pl.lit("n/a"))
