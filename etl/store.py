@@ -20,14 +20,16 @@ import numpy as np
 import polars as pl
 
 from etl import SQL_DIR
-from etl.derived import GEOGRAPHY
+from etl.derived import DEATHS, GEOGRAPHY
 from etl.loaders.fingertips import few
 from etl.warehouse import Transaction
-from peolc.levels import LevelKey
+from peolc.breakdowns import BreakdownKey
+from peolc.levels import ENGLAND_CODE, LevelKey
 from peolc.measures import INDICATORS, SourceKind
 from peolc.sqlfiles import run_sql, sql_text
 from queries.stats import (  # the statistics package both layers share
     NHS_DIGITAL_RULE,
+    death_cells,
     proportion_ci,
     rate_ci,
     suppress_frame,
@@ -42,9 +44,11 @@ UNKNOWN_AREAS = "rows for areas this warehouse does not know"  # a load note's w
 
 def refresh(tx: Transaction, kinds: Set[str]) -> None:
     """Rebuild the store rows of the sources ``kinds`` feed, as one step of ``tx``."""
-    if not kinds & (FINGERTIPS | ICB_EXTRACT):
+    if not kinds & (FINGERTIPS | ICB_EXTRACT | DEATHS):
         return
     with tx.step() as con:
+        if kinds & DEATHS:
+            _deaths(con)
         if kinds & FINGERTIPS:
             run_sql(con, SQL_DIR, "store_fingertips")
             _fill_998_limits(con)
@@ -109,6 +113,66 @@ def _fill_998_limits(con: duckdb.DuckDBPyConnection) -> None:
         {"fields": COMPUTED_998},
     )
     con.unregister("filled_998")
+
+
+DEATH_CELL = ("level", "area_code", "year", "breakdown", "group_value")  # one table cell
+DEATH_SPLIT = ("level", "area_code", "year", "breakdown")  # the groups of one split
+
+
+def _deaths(con: duckdb.DuckDBPyConnection) -> None:
+    """Record-level deaths' cells, protected once for every page, download and export.
+
+    Restricted: below England every count follows the NHS Digital rule, protected against
+    every sum it is part of (``queries.stats.death_cells.measure_sums``), and values and
+    limits are computed from the rounded counts.
+    """
+    con.execute("delete from store.indicator_value where source = $s", {"s": SourceKind.DEATHS})
+    query = sql_text(SQL_DIR, "store_deaths_cells")
+    cells = con.sql(query, params={"england_code": ENGLAND_CODE}).pl()
+    if cells.is_empty():
+        return
+    origin = con.execute(
+        "select string_agg(distinct file_name, ', ' order by file_name), max(load_id) "
+        "from load_log where kind = $kind",
+        {"kind": SourceKind.DEATHS},
+    ).fetchall()
+    source_file, load_id = origin[0]
+    split = pl.col("breakdown") != BreakdownKey.ALL
+    for (level,), part in cells.group_by("level", maintain_order=True):
+        long = death_cells.long_counts(part, DEATH_CELL)
+        safe = death_cells.protected(long, str(level), DEATH_CELL, DEATH_SPLIT, split)
+        rows = safe.select(
+            *DEATH_CELL,
+            "measure",
+            pl.col("numerator", "denominator").cast(pl.Float64),
+            "value",
+            pl.col("lower").alias("lower_95"),
+            pl.col("upper").alias("upper_95"),
+            "lower_998",
+            "upper_998",
+            (
+                (pl.col("numerator_shown") == NHS_DIGITAL_RULE.symbol)
+                | (pl.col("denominator_shown") == NHS_DIGITAL_RULE.symbol)
+            ).alias("suppressed"),
+        )
+        con.register("death_values", rows)
+        con.execute(
+            """
+            insert into store.indicator_value by name
+            select *, cast(year as varchar) as period, 'Persons' as sex, 'All ages' as age,
+                $computed as computed, $source as source, $file as source_file,
+                true as restricted, null as compared_england, null as value_note,
+                $load_id as load_id
+            from death_values
+            """,
+            {
+                "computed": COMPUTED_ALL,
+                "source": SourceKind.DEATHS,
+                "file": source_file or "",
+                "load_id": load_id or 0,
+            },
+        )
+        con.unregister("death_values")
 
 
 CELL = ["measure", "level", "area_code", "year", "breakdown"]  # the groups of one split

@@ -1,11 +1,13 @@
 -- death_measures_split: counts behind every death measure for one place and year, split by
--- one dimension, counted from the deaths themselves (the splits death_measures.sql does not
--- keep sums for: queries.deaths.summed).
+-- one dimension, counted from the deaths themselves: the PCN and practice splits the store
+-- does not keep (queries.deaths.counted_when_asked), and the tests' check that the store
+-- equals counting the deaths.
 -- params:  $area_code (text), $level (text), $year (int), $dimension (text: 'all',
 --          'imd_quintile', 'imd_decile', 'age_band', 'sex', 'ethnic_group', 'cause_group',
 --          'place_of_death')
 -- returns: group_value (text; 'all' when not split, 'unknown' when not recorded), deaths,
---          one count per measure numerator (as death_measures.sql)
+--          one count per measure numerator (the columns of
+--          derived.death_area)
 -- reads:   area_deaths(), death_facts (etl/sql/macros.sql)
 with labelled as (
     select

@@ -1,9 +1,11 @@
 """Death measures for a place: values with intervals, benchmarks, trends, peers, breakdowns.
 
-Raw counts come from the ``death_measures*.sql`` files; everything shown is made safe by
-``queries.stats.disclosure`` (rounded, suppressed, percentages from the rounded figures) and
-compared with a benchmark the way Fingertips does (95% interval against the benchmark
-value, with the measure's polarity). Frames are long: one row per (group, measure).
+Every figure comes from the store of published values (``queries.store``), made safe when
+it was built (rounded, suppressed, percentages from the rounded figures); only PCN and
+practice splits of record-level deaths are counted and protected here, by the same
+functions (``queries.stats.death_cells``). Figures are compared with a benchmark the way
+Fingertips does (95% interval against the benchmark value, with the measure's polarity).
+Frames are long: one row per (group, measure).
 """
 
 from __future__ import annotations
@@ -17,101 +19,36 @@ from peolc.breakdowns import (
     BreakdownKey,
 )
 from peolc.errors import QueryError
-from peolc.levels import ENGLAND, LEVEL_BY_KEY, PEER_PARENT_LEVEL, Comparator, LevelKey
+from peolc.levels import ENGLAND, LEVEL_BY_KEY, PEER_PARENT_LEVEL, Comparator
 from peolc.measures import (
     DEATHS_SOURCE,
     MEASURE_BY_KEY,
-    MEASURES,
-    SETTING_KEYS,
-    USUAL_RESIDENCE_SETTINGS,
-    Measure,
-    MeasureKey,
     SourceKind,
 )
 from queries import store
 from queries.places import Place, lineage
 from queries.runner import Db, run
-from queries.stats import benchmark, disclosure, sii
+from queries.stats import benchmark, death_cells, sii
 
 ORDERED_DIMENSIONS = ORDERED_BREAKDOWNS
 DIMENSIONS = BREAKDOWN_KEYS
 
 
-DENOMINATOR_OF = "denominator_of"
+def counted_when_asked(level: str, dimension: str) -> bool:
+    """Whether a split is counted from the deaths on demand rather than read from the store.
 
-
-def summed(level: str, dimension: str) -> bool:
-    """Whether death_measures.sql answers this split from the sums etl/derived.py keeps.
-
-    Sums are kept for every place not split, for deprivation splits of England and of the
-    places counted by residence, and for every split of England; other splits are counted
-    from the deaths (death_measures_split.sql). Both give the same counts.
+    The store keeps record-level figures for every place not split and every split of
+    England and of the places counted by residence (etl/sql/store_deaths_cells.sql);
+    splits of PCNs and practices (a million small cells, nearly all hidden) are counted
+    when a page asks, and protected by the same functions
+    (``queries.stats.death_cells``).
     """
-    if dimension == BreakdownKey.ALL or level == LevelKey.ENGLAND:
-        return True
-    return dimension in ORDERED_DIMENSIONS and not LEVEL_BY_KEY[level].by_practice
-
-
-def measure_sums(by: str, across: bool) -> disclosure.Cells:
-    """The sums between a frame's counts, for ``disclosure.protect``.
-
-    Within each ``by`` (a group of a split, a year, an area): the places of death add up
-    to the deaths; home and care home add up to the usual place of residence, which with
-    hospital, hospice and elsewhere adds up to the deaths again. ``across``: the groups of
-    a split add up, measure by measure and denominator by denominator, to the place's own
-    figures, which are published on every page.
-    """
-    item, deaths = disclosure.item, disclosure.item("deaths")
-    sums = [
-        disclosure.Adds((by,), item(*SETTING_KEYS), deaths),
-        disclosure.Adds((by,), item(*USUAL_RESIDENCE_SETTINGS), item(MeasureKey.USUAL_RESIDENCE)),
-        disclosure.Adds(
-            (by,),
-            item(
-                MeasureKey.USUAL_RESIDENCE,
-                MeasureKey.HOSPITAL,
-                MeasureKey.HOSPICE,
-                MeasureKey.ELSEWHERE,
-            ),
-            deaths,
-        ),
-    ]
-    if across:
-        sums.append(disclosure.Adds((disclosure.ITEM,), disclosure.everything()))
-    return disclosure.Cells((by,), "measure", DENOMINATOR_OF, tuple(sums))
-
-
-def _made_safe(long: pl.DataFrame, level: str, by: str, across: bool = False) -> pl.DataFrame:
-    safe = disclosure.proportions(
-        long, "numerator", "denominator", level, cells=measure_sums(by, across)
+    return (
+        dimension != BreakdownKey.ALL
+        and dimension in RECORD_LEVEL_BREAKDOWNS
+        and level in LEVEL_BY_KEY
+        and LEVEL_BY_KEY[level].by_practice
     )
-    return safe.drop(DENOMINATOR_OF)
-
-
-def _long(raw: pl.DataFrame, ids: list[str], measures: tuple[Measure, ...]) -> pl.DataFrame:
-    """Wide counts (one column per numerator) to one row per id and measure."""
-    if raw.is_empty():
-        schema: dict[str, pl.DataType] = {c: raw.schema[c] for c in ids}
-        schema |= {
-            "measure": pl.String(),
-            "family": pl.String(),
-            "numerator": pl.Int64(),
-            "denominator": pl.Int64(),
-            DENOMINATOR_OF: pl.String(),
-        }
-        return pl.DataFrame(schema=schema)
-    parts = [
-        raw.select(
-            *ids,
-            pl.lit(m.key).alias("measure"),
-            pl.lit("setting" if m.key in SETTING_KEYS else m.key).alias("family"),
-            pl.col(m.numerator).cast(pl.Int64).alias("numerator"),
-            pl.col(m.denominator).cast(pl.Int64).alias("denominator"),
-            pl.lit(m.denominator).alias(DENOMINATOR_OF),
-        )
-        for m in measures
-    ]
-    return pl.concat(parts)
 
 
 def _with_benchmark(frame: pl.DataFrame, reference: pl.DataFrame) -> pl.DataFrame:
@@ -167,24 +104,23 @@ def values(
 ) -> pl.DataFrame:
     """Every indicator for ``place`` in ``year``, split by ``dimension``; made safe.
 
-    From record-level deaths where they cover the place and year, else from the store of
-    published values (``queries.store``: Fingertips, ICB extracts), which also adds the
-    indicators record-level deaths do not derive. Columns: group_value, measure, family,
-    numerator, denominator (rounded, null where hidden), numerator_shown,
-    denominator_shown, value (%), lower, upper, lower_998, upper_998, source (its name),
-    source_kind (the load kind). Record-level counts are protected against every sum they
-    are part of (``measure_sums``): the settings of a group add up to its deaths, and for
-    a split the groups add up to the place's own figures.
+    From the store (``queries.store``), which holds record-level deaths, ICB extracts and
+    Fingertips, each cell from the best source that covers it, protected when it was built;
+    PCN and practice splits of record-level deaths are counted here
+    (``counted_when_asked``). Columns: group_value, measure, family, numerator,
+    denominator (rounded, null where hidden), numerator_shown, denominator_shown, value
+    (%), lower, upper, lower_998, upper_998, source (its name), source_kind (the load
+    kind), source_note (other sources that disagree beyond their intervals).
     """
     if dimension not in DIMENSIONS:
         raise QueryError(
             f"Unknown breakdown {dimension!r}.", "Expected one of: " + ", ".join(DIMENSIONS)
         )
     published = store.published(place, year, dimension, db)
-    if dimension not in RECORD_LEVEL_BREAKDOWNS:
+    if not counted_when_asked(place.level, dimension):
         return published
     raw = run(
-        "death_measures" if summed(place.level, dimension) else "death_measures_split",
+        "death_measures_split",
         db,
         area_code=place.code,
         level=place.level,
@@ -193,9 +129,19 @@ def values(
     )
     if raw.is_empty():  # no record-level deaths for the place that year
         return published
-    long = _long(raw, ["group_value"], MEASURES)
-    own = _made_safe(long, place.level, "group_value", across=dimension != BreakdownKey.ALL)
-    own = store.with_disagreement(_with_source(own), published.drop("source_note"))
+    long = death_cells.long_counts(raw, ["group_value"])
+    own = death_cells.protected(long, place.level, ["group_value"], split=pl.lit(True))
+    own = own.with_columns(
+        *(
+            store.count_text(pl.col(c), pl.col(f"{c}_shown") == store.SUPPRESSED_TEXT).alias(
+                f"{c}_shown"
+            )
+            for c in ("numerator", "denominator")
+        ),
+        pl.lit(DEATHS_SOURCE).alias("source"),
+        pl.lit(SourceKind.DEATHS).alias("source_kind"),
+    )
+    own = store.with_disagreement(own, published.drop("source_note"))
     # record-level deaths first; the store adds the indicators they do not derive
     rest = published.filter(~pl.col("measure").is_in(own["measure"].unique().to_list()))
     return pl.concat([own, rest], how="diagonal_relaxed") if not rest.is_empty() else own
@@ -218,24 +164,14 @@ def summary(
 
 
 def trend(place: Place, db: Db = None) -> pl.DataFrame:
-    """Every measure for the place, each year, with intervals; made safe."""
-    raw = run(
-        "death_measures_trend",
-        db,
-        area_code=place.code,
-        level=place.level,
-        england_level=LevelKey.ENGLAND,
-    )
-    if raw.is_empty():  # no record-level deaths for the place: what the store publishes
-        return store.trend(place, db)
-    long = _long(raw, ["year"], MEASURES)
-    return _with_source(_made_safe(long, place.level, "year"))
+    """Every indicator for the place, each year, with intervals, from the store."""
+    return store.trend(place, db)
 
 
 def peers(
     place: Place, year: int, compare: str = Comparator.ENGLAND, db: Db = None
 ) -> pl.DataFrame:
-    """The measures for every peer of the place (same level, same parent), made safe.
+    """The indicators for every peer of the place (same level, same parent), from the store.
 
     Peers: all ICBs for an ICB, the sub-ICBs of its region for a sub-ICB, and so on
     (``peolc.levels.Level.peer_parent``). Benchmarked against England or the parent.
@@ -249,19 +185,7 @@ def peers(
         if parent_rows.is_empty()
         else Place(*parent_rows.select("ancestor_code", "ancestor_level", "ancestor_name").row(0))
     )
-    raw = run(
-        "death_measures_peers",
-        db,
-        peer_level=place.level,
-        parent_code=parent.code,
-        parent_level=parent.level,
-        year=year,
-    )
-    long = _long(raw.drop_nulls("deaths"), ["area_code", "area_name"], MEASURES)
-    if long.is_empty():  # no record-level deaths for the peers: what the store publishes
-        shown = store.areas(place.level, parent, year, db)
-    else:
-        shown = _with_source(_made_safe(long, place.level, "area_code"))
+    shown = store.areas(place.level, parent, year, db)
     reference = values(comparator(place, compare, db), year, BreakdownKey.ALL, db)
     return _with_benchmark(shown, reference).with_columns(
         (pl.col("area_code") == place.code).alias("is_selected"),
@@ -270,19 +194,8 @@ def peers(
 
 
 def level_values(level: str, year: int, db: Db = None) -> pl.DataFrame:
-    """Every measure for every area of ``level`` in England (maps, spine ranges); made safe."""
-    raw = run(
-        "death_measures_peers",
-        db,
-        peer_level=level,
-        parent_code=ENGLAND.code,
-        parent_level=ENGLAND.level,
-        year=year,
-    )
-    long = _long(raw.drop_nulls("deaths"), ["area_code", "area_name"], MEASURES)
-    if long.is_empty():  # no record-level deaths at this level: what the store publishes
-        return store.areas(level, ENGLAND, year, db)
-    return _with_source(_made_safe(long, level, "area_code"))
+    """Every indicator for every area of ``level`` in England (maps, spine ranges)."""
+    return store.areas(level, ENGLAND, year, db)
 
 
 def inequality(frame: pl.DataFrame, measure: str, dimension: str) -> dict[str, float] | None:

@@ -1,24 +1,25 @@
-"""Published values from the store: what Fingertips and ICB extracts say about a place.
+"""Published values from the store: what record-level deaths, ICB extracts and Fingertips say.
 
 The frames have the shape of ``queries.deaths.values`` (one row per group and indicator,
 with counts, value and limits) plus the source of each row, so every page draws them the
 same way whichever source covers the place. Open published statistics (Fingertips) are
-shown exactly as published; restricted sources were protected when the store was built
-(etl/store.py), so nothing here rounds or hides again.
+shown exactly as published; restricted sources (record-level deaths, ICB extracts) were
+protected when the store was built (etl/store.py), so nothing here rounds or hides again.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-from peolc.measures import SETTING_KEYS, SOURCE_NAMES, SOURCE_PRECEDENCE
+from peolc.measures import INDICATORS, SETTING_KEYS, SOURCE_NAMES, SOURCE_PRECEDENCE
 from queries.places import Place
 from queries.runner import Db, run
 
 SUPPRESSED_TEXT = "*"
+CATALOGUE_ORDER = {m.key: i for i, m in enumerate(INDICATORS)}  # rows in catalogue order
 
 
-def _count_text(count: pl.Expr, suppressed: pl.Expr) -> pl.Expr:
+def count_text(count: pl.Expr, suppressed: pl.Expr) -> pl.Expr:
     """A count as published: whole numbers with thousands separators; '*' where the row's
     counts were hidden by the small-number rule and this one is blank, 'n/a' where the
     source gives none (a row's denominator stays shown when only its numerator is hidden).
@@ -34,8 +35,12 @@ def _count_text(count: pl.Expr, suppressed: pl.Expr) -> pl.Expr:
 
 
 def _shaped(raw: pl.DataFrame, ids: list[str]) -> pl.DataFrame:
-    """Store rows in the shape of ``queries.deaths`` frames, keyed by ``ids``."""
-    return raw.select(
+    """Store rows in the shape of ``queries.deaths`` frames, keyed by ``ids``, the
+    indicators in catalogue order (within one, the rows keep the SQL's order)."""
+    order = pl.col("measure").replace_strict(
+        CATALOGUE_ORDER, default=len(CATALOGUE_ORDER), return_dtype=pl.Int32
+    )
+    return raw.sort(order, maintain_order=True).select(
         *ids,
         "measure",
         pl.when(pl.col("measure").is_in(SETTING_KEYS))
@@ -44,8 +49,8 @@ def _shaped(raw: pl.DataFrame, ids: list[str]) -> pl.DataFrame:
         .alias("family"),
         pl.col("numerator").round(0).cast(pl.Int64),
         pl.col("denominator").round(0).cast(pl.Int64),
-        _count_text(pl.col("numerator"), pl.col("suppressed")).alias("numerator_shown"),
-        _count_text(pl.col("denominator"), pl.col("suppressed")).alias("denominator_shown"),
+        count_text(pl.col("numerator"), pl.col("suppressed")).alias("numerator_shown"),
+        count_text(pl.col("denominator"), pl.col("suppressed")).alias("denominator_shown"),
         "value",
         "lower",
         "upper",

@@ -4,13 +4,12 @@
 --          key; 'all' when not split), $precedence (text[]: source kinds, best first)
 -- returns: group_value, measure, numerator, denominator, value, lower, upper, lower_998,
 --          upper_998 (95% and 99.8% limits), computed (fields computed, not published),
---          source (the load kind: icb-extract, fingertips), source_file, period, restricted,
+--          source (the load kind: deaths, icb-extract, fingertips), source_file, period, restricted,
 --          suppressed, rank (1: the source the pages show; 2, 3: the others, for the note
 --          where they disagree)
 -- reads:   store.indicator_value (kept by etl/store.py)
--- Where several sources cover a cell the ICB extract wins over Fingertips
--- (peolc.measures.SOURCE_PRECEDENCE; record-level deaths, first of all, are read by
--- queries/deaths.py).
+-- Where several sources cover a cell, record-level deaths win, then the ICB extract, then
+-- Fingertips (peolc.measures.SOURCE_PRECEDENCE).
 with cells as (
     select *
     from store.indicator_value

@@ -3,7 +3,9 @@
 ``demo_db``: a small synthetic warehouse (every ICB, sub-ICB, region and LAD; about 3% of
 national deaths) built once through ``peolc demo``'s code. ``real_db``: a warehouse built
 from the official open files in ../shared/data (no record-level deaths), as an ICB would
-start. Tests that need a warehouse take one of these; none writes to them.
+start. ``raw_demo_db``: the demo warehouse with its store rebuilt with disclosure control
+switched off (the true counts, for tests that check what is shown against what is true).
+Tests that need a warehouse take one of these; none writes to them.
 """
 
 from __future__ import annotations
@@ -26,6 +28,26 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     build_demo(db, seed=DEMO_SEED, years=5, scale=DEMO_SCALE)
+    return db
+
+
+@pytest.fixture(scope="session")
+def raw_demo_db(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import shutil
+    from unittest import mock
+
+    from etl import schema, store
+    from etl.warehouse import transaction
+    from queries.stats import disclosure
+
+    db = tmp_path_factory.mktemp("raw") / "raw.duckdb"
+    shutil.copy(demo_db, db)
+    with (
+        mock.patch.object(disclosure, "applies", lambda level: False),
+        transaction(db, setup=schema.ensure) as tx,
+    ):
+        store.refresh(tx, {"deaths"})
+        tx.changed = True  # a build of its own (the query cache is keyed on it)
     return db
 
 

@@ -98,6 +98,14 @@ def group_index(groups: Groups | None, n_rows: int) -> tuple[tuple[object, ...],
     """
     if groups is None:
         return (None,), np.zeros(n_rows, dtype=np.intp)
+    if isinstance(groups, np.ndarray) and groups.ndim == 1 and groups.dtype.kind in "iu":
+        if groups.size != n_rows:
+            raise ValueError(f"groups has {groups.size} rows but the data have {n_rows}")
+        unique, first, inverse = np.unique(groups, return_index=True, return_inverse=True)
+        appearance = np.argsort(first, kind="stable")
+        number = np.empty(unique.size, dtype=np.intp)
+        number[appearance] = np.arange(unique.size, dtype=np.intp)
+        return tuple(unique[appearance].tolist()), number[inverse.ravel()]
     if isinstance(groups, pl.DataFrame):
         keys: list[object] = list(groups.rows())
     elif isinstance(groups, pl.Series):

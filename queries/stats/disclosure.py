@@ -28,7 +28,7 @@ from scipy.sparse import csgraph
 
 from peolc.levels import LevelKey
 from queries.stats.intervals import proportion_ci
-from queries.stats.suppression import NHS_DIGITAL_RULE, suppress, suppress_frame
+from queries.stats.suppression import NHS_DIGITAL_RULE, hidden_cells, suppress, suppress_frame
 
 ITEM = "cell_item"  # column of the cells frame naming what a cell counts
 ROLE = "cell_role"  # "numerator" or "denominator"
@@ -223,14 +223,17 @@ def _protected(
 def _margins(table: pl.DataFrame, sums: Sequence[Adds]) -> list[tuple[Ints, Mask]]:
     """Per sum: each cell's group number (-1: not in the sum) and which cells are totals."""
     out: list[tuple[Ints, Mask]] = []
+    numbered: dict[tuple[str, ...], Ints] = {}  # group numbers, once per distinct ``by``
     for adds in sums:
         total = pl.lit(False) if adds.total is None else adds.total
         flags = table.with_columns(  # with_columns: a literal covers every row
             adds.parts.fill_null(False).alias("part"), total.fill_null(False).alias("total")
         ).select("part", "total")
         member = (flags["part"] | flags["total"]).to_numpy()
-        group = table.select(pl.struct(list(adds.by)).rank("dense").cast(pl.Int64)).to_series()
-        index = np.where(member, group.to_numpy() - 1, -1)
+        if adds.by not in numbered:
+            group = table.select(pl.struct(list(adds.by)).rank("dense").cast(pl.Int64))
+            numbered[adds.by] = group.to_series().to_numpy() - 1
+        index = np.where(member, numbered[adds.by], -1)
         out.append((index, flags["total"].to_numpy() & member))
     return out
 
@@ -247,7 +250,7 @@ def protect(table: pl.DataFrame, sums: Sequence[Adds]) -> Mask:
     """
     x = table[COUNT].cast(pl.Float64).fill_null(float("nan")).to_numpy().copy()
     x[x < 0] = np.nan
-    hidden = suppress(x, rule=RULE).hidden.copy()
+    hidden = hidden_cells(x, rule=RULE).copy()
     margins = _margins(table, sums)
     while True:
         changed = False
@@ -255,15 +258,15 @@ def protect(table: pl.DataFrame, sums: Sequence[Adds]) -> Mask:
             rows = _unsafe_rows(x, hidden, index)
             if rows.any():
                 rank = _priority(x, hidden, margins, skip=m)[rows]
-                got = suppress(
+                got = hidden_cells(
                     x[rows],
                     groups=index[rows],
                     rule=RULE,
                     already_hidden=hidden[rows],
                     priority=rank,
                 )
-                changed |= bool((got.hidden & ~hidden[rows]).any())
-                hidden[rows] |= got.hidden
+                changed |= bool((got & ~hidden[rows]).any())
+                hidden[rows] |= got
         if changed:
             continue
         extra = _unpin(x, hidden, margins)
@@ -364,7 +367,7 @@ def _unpin(x: Floats, hidden: Mask, margins: list[tuple[Ints, Mask]]) -> Mask:
     heights = np.bincount(eq_knot[used], minlength=knots.size)
     pinned = np.zeros(n_col, dtype=np.bool_)
     size = np.maximum(widths, heights)
-    bucket = np.ceil(np.log2(np.maximum(size, 1))).astype(int)
+    bucket = np.ceil(np.log(np.maximum(size, 1)) / np.log(1.25)).astype(int)  # padding <= 25%
     for b in np.unique(bucket):
         members = np.flatnonzero(bucket == b)
         slot = np.full(knots.size, -1)
@@ -386,14 +389,21 @@ def _unpin(x: Floats, hidden: Mask, margins: list[tuple[Ints, Mask]]) -> Mask:
         pinned[knot_cols] = weight[slot[col_knot[knot_cols]], local_col[knot_cols]] < 1e-9
     values = x[columns]
     small = pinned & (values > 0) & (values < RULE.smallest_shown)
-    for knot in np.unique(col_knot[small]):
-        targets = columns[small & (col_knot == knot)]
-        touching = np.unique(eq[np.isin(cell, targets)])
-        candidates = np.unique(cell[np.isin(eq, touching) & ~hidden[cell]])
-        if candidates.size:
-            rank = _priority(x, hidden, margins)[candidates]
-            order = np.lexsort((candidates, x[candidates], x[candidates] == 0, rank))
-            extra[candidates[order[0]]] = True
+    if not small.any():
+        return extra
+    # per knot that pins a small count: of the shown cells in a sum with one of its pinned
+    # cells, the one with the lowest priority, then positive first, smallest, earliest
+    target = np.zeros(x.size, dtype=np.bool_)
+    target[columns[small]] = True
+    touching = np.zeros(n_eq, dtype=np.bool_)
+    touching[eq[target[cell]]] = True
+    entry = touching[eq] & ~hidden[cell]
+    knot, candidate = eq_knot[eq[entry]], cell[entry]
+    if candidate.size:
+        rank = _priority(x, hidden, margins)[candidate]
+        order = np.lexsort((candidate, x[candidate], x[candidate] == 0, rank, knot))
+        _, first = np.unique(knot[order], return_index=True)
+        extra[candidate[order][first]] = True
     return extra
 
 

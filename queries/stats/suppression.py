@@ -24,6 +24,7 @@ from queries.stats._inputs import (
     BoolArray,
     FloatArray,
     Groups,
+    IntArray,
     Numbers,
     TextArray,
     as_float,
@@ -84,12 +85,82 @@ def _primary(x: FloatArray, rule: SuppressionRule) -> BoolArray:
     return np.asarray(small, np.bool_)
 
 
-def _unsafe(hidden_values: FloatArray, rule: SuppressionRule) -> bool:
-    """A group's hidden cells are unsafe when one alone, or when their sum is small."""
-    if hidden_values.size == 0:
-        return False
-    total = float(hidden_values.sum())
-    return bool(hidden_values.size == 1 or 0 < total < rule.smallest_shown)
+def _secondary(
+    x: FloatArray,
+    index: IntArray,
+    n_groups: int,
+    hidden: BoolArray,
+    secondary: BoolArray,
+    rank: FloatArray,
+    rule: SuppressionRule,
+) -> BoolArray:
+    """Hide siblings until every group is safe; marks ``hidden`` and ``secondary`` in place.
+
+    Round by round, every unsafe group hides its smallest shown sibling (lowest ``rank``
+    first, positive counts before zeros, then the smaller, then the earlier row), as one
+    group at a time would: groups share no cells, so the order between them does not
+    matter, and a round is a few array operations however many groups there are. Returns
+    per group whether its total must be hidden too (every sibling hidden, still unsafe).
+    """
+    total_hidden = np.zeros(n_groups, dtype=np.bool_)
+    finite = np.isfinite(x)
+    position = np.arange(x.size)
+    while True:
+        shut = hidden & finite
+        count = np.bincount(index, weights=shut.astype(np.float64), minlength=n_groups)
+        total = np.bincount(index, weights=np.where(shut, x, 0.0), minlength=n_groups)
+        unsafe = ((count == 1) | ((total > 0) & (total < rule.smallest_shown))) & ~total_hidden
+        if not unsafe.any():
+            return total_hidden
+        free = np.flatnonzero(finite & ~hidden & unsafe[index])
+        has_free = np.bincount(index[free], minlength=n_groups) > 0
+        total_hidden |= unsafe & ~has_free
+        if free.size == 0:
+            return total_hidden
+        order = free[np.lexsort((position[free], x[free], x[free] == 0, rank[free], index[free]))]
+        _, first = np.unique(index[order], return_index=True)
+        pick = order[first]
+        hidden[pick] = secondary[pick] = True
+
+
+def hidden_cells(
+    counts: Numbers,
+    *,
+    groups: Groups | None = None,
+    rule: SuppressionRule = NHS_DIGITAL_RULE,
+    already_hidden: Sequence[bool] | BoolArray | None = None,
+    priority: Numbers | None = None,
+) -> BoolArray:
+    """``suppress(...).hidden`` without the text: for callers that only decide what to hide."""
+    return _hide(counts, groups, rule, already_hidden, priority)[1]
+
+
+def _hide(
+    counts: Numbers,
+    groups: Groups | None,
+    rule: SuppressionRule,
+    already_hidden: Sequence[bool] | BoolArray | None,
+    priority: Numbers | None,
+) -> tuple[FloatArray, BoolArray, BoolArray, BoolArray]:
+    """The counts as floats (negative as NaN), hidden, secondary and groups' total_hidden."""
+    x = as_float(counts).ravel()
+    x[x < 0] = np.nan
+    primary = _primary(x, rule)
+    before = (
+        np.zeros(x.size, np.bool_) if already_hidden is None else np.array(already_hidden, np.bool_)
+    )
+    if before.shape != x.shape:
+        raise ValueError(f"already_hidden has {before.size} cells, the counts {x.size}")
+    hidden = primary | (before & np.isfinite(x))
+    secondary = hidden & ~primary
+    rank = np.zeros(x.size) if priority is None else as_float(priority).ravel()
+    if rank.shape != x.shape:
+        raise ValueError(f"priority has {rank.size} cells, the counts {x.size}")
+    keys, index = (None, None) if groups is None else group_index(groups, x.size)
+    total_hidden = np.zeros(0 if keys is None else len(keys), dtype=np.bool_)
+    if index is not None and rule.secondary:
+        total_hidden = _secondary(x, index, len(keys or ()), hidden, secondary, rank, rule)
+    return x, hidden, secondary, total_hidden
 
 
 def suppress(
@@ -113,43 +184,12 @@ def suppress(
     would break another total. Never raises on bad cells: missing, non-numeric and
     negative counts are shown as `rule.missing`.
     """
-    x = as_float(counts).ravel()
-    x[x < 0] = np.nan
-    primary = _primary(x, rule)
-    before = (
-        np.zeros(x.size, np.bool_) if already_hidden is None else np.array(already_hidden, np.bool_)
-    )
-    if before.shape != x.shape:
-        raise ValueError(f"already_hidden has {before.size} cells, the counts {x.size}")
-    hidden = primary | (before & np.isfinite(x))
-    secondary = hidden & ~primary
-    rank = np.zeros(x.size) if priority is None else as_float(priority).ravel()
-    if rank.shape != x.shape:
-        raise ValueError(f"priority has {rank.size} cells, the counts {x.size}")
-    keys, index = (None, None) if groups is None else group_index(groups, x.size)
-    total_hidden = np.zeros(0 if keys is None else len(keys), dtype=np.bool_)
-    if index is not None and rule.secondary:
-        order = np.argsort(index, kind="stable")
-        by_group = np.split(order, np.cumsum(np.bincount(index))[:-1])
-        for g in np.unique(index[hidden]):
-            rows = by_group[g]
-            known = rows[np.isfinite(x[rows])]
-            while _unsafe(x[known[hidden[known]]], rule):
-                free = known[~hidden[known]]
-                if free.size == 0:
-                    total_hidden[g] = True
-                    break
-                smallest = np.lexsort((free, x[free], x[free] == 0, rank[free]))[0]
-                pick = free[smallest]
-                hidden[pick] = secondary[pick] = True
+    x, hidden, secondary, total_hidden = _hide(counts, groups, rule, already_hidden, priority)
     rounded = round_count(x, rule)
     values = np.where(hidden | np.isnan(x), np.nan, rounded)
-    display = np.array(
-        [
-            rule.missing if np.isnan(v) else (rule.symbol if h else str(int(r)))
-            for v, h, r in zip(x.tolist(), hidden.tolist(), rounded.tolist(), strict=True)
-        ],
-        dtype=object,
+    digits = np.where(np.isnan(rounded), 0, rounded).astype(np.int64).astype(str)
+    display = np.where(np.isnan(x), rule.missing, np.where(hidden, rule.symbol, digits)).astype(
+        object
     )
     return Suppressed(values, display, hidden, secondary, total_hidden)
 

@@ -17,15 +17,18 @@ checked on the raw counts before use, so a wrong sum fails instead of passing qu
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from unittest import mock
 
 import numpy as np
 import polars as pl
 
-from peolc.measures import MEASURE_BY_KEY, MEASURES, SETTING_KEYS
+from peolc.config import ENV_VAR
+from peolc.measures import MEASURE_BY_KEY, MEASURES, SETTING_KEYS, SourceKind
 from peolc.vocabulary import AGE_BANDS_5Y, AGE_BANDS_BROAD
 from queries import deaths, demographics, equity, overview, registers
 from queries.places import Place
@@ -183,9 +186,14 @@ def _components(rows: list[dict[int, float]], n: int) -> list[set[int]]:
 
 
 @contextmanager
-def raw_counts() -> Iterator[None]:
-    """The query layer with disclosure control switched off (the true counts)."""
-    with mock.patch.object(disclosure, "applies", lambda level: False):
+def raw_counts(raw_db: Path) -> Iterator[None]:
+    """The query layer with disclosure control switched off (the true counts): reading
+    ``raw_db``, a warehouse whose store was built so (tests/conftest.py), and counting
+    what it counts when asked without protecting it."""
+    with (
+        mock.patch.object(disclosure, "applies", lambda level: False),
+        mock.patch.dict(os.environ, {ENV_VAR: str(raw_db)}),
+    ):
         yield
 
 
@@ -221,18 +229,21 @@ def _frames(place: Place, year: int) -> Frames:
 def _measure_cells(
     book: Published, safe: pl.DataFrame, raw: pl.DataFrame, where: str, key: Callable[..., CellId]
 ) -> None:
-    """Numerator and denominator cells of a ``queries.deaths`` frame."""
+    """Numerator and denominator cells of a ``queries.deaths`` frame (record-level rows:
+    the aggregate sources' counts are other cells, protected on their own)."""
     for s, r in zip(safe.iter_rows(named=True), raw.iter_rows(named=True), strict=True):
         assert s["measure"] == r["measure"], where
+        if s.get("source_kind", SourceKind.DEATHS) != SourceKind.DEATHS:
+            continue
         book.add(key(s, s["measure"]), r["numerator"], s["numerator"], where)
         den = MEASURE_BY_KEY[s["measure"]].denominator
         book.add(key(s, den), r["denominator"], s["denominator"], where)
 
 
-def published(place: Place, year: int) -> Published:
+def published(place: Place, year: int, raw_db: Path) -> Published:
     """Every count published for ``place`` in ``year`` and the sums between them."""
     safe = _frames(place, year)
-    with raw_counts():
+    with raw_counts(raw_db):
         raw = _frames(place, year)
     book = Published()
 

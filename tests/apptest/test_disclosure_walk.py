@@ -189,13 +189,13 @@ def cell_places(demo_db: Path) -> list[Place]:
 
 
 def test_no_hidden_count_can_be_worked_out_from_a_total(
-    use_demo: Path, cell_places: list[Place]
+    use_demo: Path, raw_demo_db: Path, cell_places: list[Place]
 ) -> None:
     year = places.latest_year()
     assert year is not None
     found: dict[str, list[str]] = {}
     for place in cell_places:
-        book = published(place, year)
+        book = published(place, year, raw_demo_db)
         assert len(book.sums) > 100 and book.hidden(), place  # the check had work to do
         if problems := book.problems():
             found[f"{place.level} {place.code}"] = problems
@@ -203,12 +203,12 @@ def test_no_hidden_count_can_be_worked_out_from_a_total(
 
 
 def test_the_cell_check_catches_a_difference_attack(
-    use_demo: Path, walk_places: dict[str, Place]
+    use_demo: Path, raw_demo_db: Path, walk_places: dict[str, Place]
 ) -> None:
     """Show all but one hidden setting and the check must name the one left (it can fail)."""
     year = places.latest_year()
     assert year is not None
-    book = published(walk_places["practice"], year)
+    book = published(walk_places["practice"], year, raw_demo_db)
     assert not book.problems()
     settings = [("deaths", year, "all", "all", s) for s in SETTING_KEYS]
     hidden = [c for c in settings if book.cells[c].hidden and book.cells[c].raw > 0]

@@ -51,15 +51,8 @@ def _frame(frame: pl.DataFrame) -> str:
 QUESTIONS: dict[str, Callable[[Path], str]] = {
     "headline": lambda db: repr(overview.headline(ICB, 2023, db).as_dict()),
     "england": lambda db: _frame(
-        runner.run(
-            "death_measures",
-            db,
-            area_code=ENGLAND_CODE,
-            level="england",
-            year=2023,
-            dimension="all",
-        )
-    ),  # fmt: skip
+        deaths.values(Place(ENGLAND_CODE, "england", "England"), 2023, "all", db)
+    ),
     "icb by sex": lambda db: _frame(deaths.values(ICB, 2023, "sex", db)),
     "icb by place": lambda db: _frame(
         runner.run(
