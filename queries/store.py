@@ -19,12 +19,26 @@ SUPPRESSED_TEXT = "*"
 CATALOGUE_ORDER = {m.key: i for i, m in enumerate(INDICATORS)}  # rows in catalogue order
 
 
+def grouped_digits(number: pl.Expr) -> pl.Expr:
+    """Whole numbers with thousands separators (as ``f"{n:,}"``), in polars alone.
+
+    Not ``map_elements``: a Python function inside an expression makes polars' worker
+    threads wait for the GIL, and with many dashboard sessions at once that deadlocked the
+    server (a thread holding the GIL waited for those same workers). Reversing the digits
+    lets a plain regex put a comma after every third one.
+    """
+    reversed_digits = number.abs().cast(pl.String).str.reverse()
+    grouped = reversed_digits.str.replace_all(r"(\d{3})", "${1},").str.strip_chars_end(",")
+    sign = pl.when(number < 0).then(pl.lit("-")).otherwise(pl.lit(""))
+    return pl.concat_str(sign, grouped.str.reverse())
+
+
 def count_text(count: pl.Expr, suppressed: pl.Expr) -> pl.Expr:
     """A count as published: whole numbers with thousands separators; '*' where the row's
     counts were hidden by the small-number rule and this one is blank, 'n/a' where the
     source gives none (a row's denominator stays shown when only its numerator is hidden).
     """
-    text = count.round(0).cast(pl.Int64).map_elements(lambda n: f"{n:,}", return_dtype=pl.String)
+    text = grouped_digits(count.round(0).cast(pl.Int64))
     return (
         pl.when(count.is_null() & suppressed)
         .then(pl.lit(SUPPRESSED_TEXT))

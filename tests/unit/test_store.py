@@ -8,6 +8,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from etl.loading import load_files
 from peolc.breakdowns import BreakdownKey
@@ -191,3 +193,31 @@ def test_rows_the_pages_cannot_show_are_kept_and_listed_in_the_load_notes(real_d
     assert "rows for areas this warehouse does not know (E06000028" in county
     kept = rows(real_db, "select count(*) as n from fact_indicator where indicator_id = 93356")
     assert kept["n"][0] == 852
+
+
+@given(st.lists(st.integers(min_value=-(10**15), max_value=10**15), max_size=40))
+def test_grouped_digits_write_counts_as_python_does(numbers: list[int]) -> None:
+    written = pl.DataFrame({"n": numbers}, schema={"n": pl.Int64}).select(
+        store.grouped_digits(pl.col("n"))
+    )
+    assert written.to_series().to_list() == [f"{n:,}" for n in numbers]
+
+
+READ_PATH = ("queries", "ui", "pages", "peolc", "dashboard.py")
+
+
+def test_no_python_functions_inside_polars_expressions_on_the_read_path() -> None:
+    """The dashboard's sessions run polars in many threads at once: a Python function in an
+    expression makes polars' workers wait for the GIL, and that deadlocked the server under
+    the load test (benchmarks/loadtest.py, 20 sessions)."""
+    root = Path(__file__).resolve().parents[2]
+    files = [p for name in READ_PATH for p in sorted((root / name).glob("**/*.py"))]
+    files += [root / name for name in READ_PATH if name.endswith(".py")]
+    found = [
+        f"{path.relative_to(root)}:{number}"
+        for path in files
+        if path.is_file()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if any(call in line for call in (".map_elements(", ".map_batches(", ".map_groups("))
+    ]
+    assert found == []
