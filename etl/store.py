@@ -14,6 +14,7 @@ not know stay in their fact table and reach the store when a later load makes th
 from __future__ import annotations
 
 from collections.abc import Set
+from concurrent.futures import ThreadPoolExecutor
 
 import duckdb
 import numpy as np
@@ -117,6 +118,7 @@ def _fill_998_limits(con: duckdb.DuckDBPyConnection) -> None:
 
 DEATH_CELL = ("level", "area_code", "year", "breakdown", "group_value")  # one table cell
 DEATH_SPLIT = ("level", "area_code", "year", "breakdown")  # the groups of one split
+PROTECTING_THREADS = 2  # numpy and polars release the GIL for most of the work
 
 
 def _deaths(con: duckdb.DuckDBPyConnection) -> None:
@@ -137,42 +139,50 @@ def _deaths(con: duckdb.DuckDBPyConnection) -> None:
         {"kind": SourceKind.DEATHS},
     ).fetchall()
     source_file, load_id = origin[0]
+    parts = sorted(cells.partition_by("level"), key=lambda part: -part.height)
+    with ThreadPoolExecutor(max_workers=PROTECTING_THREADS) as pool:
+        for rows in pool.map(_protected_death_rows, parts):  # inserted here, in order
+            con.register("death_values", rows)
+            con.execute(
+                """
+                insert into store.indicator_value by name
+                select *, cast(year as varchar) as period, 'Persons' as sex, 'All ages' as age,
+                    $computed as computed, $source as source, $file as source_file,
+                    true as restricted, null as compared_england, null as value_note,
+                    $load_id as load_id
+                from death_values
+                """,
+                {
+                    "computed": COMPUTED_ALL,
+                    "source": SourceKind.DEATHS,
+                    "file": source_file or "",
+                    "load_id": load_id or 0,
+                },
+            )
+            con.unregister("death_values")
+
+
+def _protected_death_rows(part: pl.DataFrame) -> pl.DataFrame:
+    """One level's record-level cells protected, in the store's columns (a worker's job:
+    levels share no cells, so they are protected side by side)."""
+    level = str(part["level"][0])
+    long = death_cells.long_counts(part, DEATH_CELL)
     split = pl.col("breakdown") != BreakdownKey.ALL
-    for (level,), part in cells.group_by("level", maintain_order=True):
-        long = death_cells.long_counts(part, DEATH_CELL)
-        safe = death_cells.protected(long, str(level), DEATH_CELL, DEATH_SPLIT, split)
-        rows = safe.select(
-            *DEATH_CELL,
-            "measure",
-            pl.col("numerator", "denominator").cast(pl.Float64),
-            "value",
-            pl.col("lower").alias("lower_95"),
-            pl.col("upper").alias("upper_95"),
-            "lower_998",
-            "upper_998",
-            (
-                (pl.col("numerator_shown") == NHS_DIGITAL_RULE.symbol)
-                | (pl.col("denominator_shown") == NHS_DIGITAL_RULE.symbol)
-            ).alias("suppressed"),
-        )
-        con.register("death_values", rows)
-        con.execute(
-            """
-            insert into store.indicator_value by name
-            select *, cast(year as varchar) as period, 'Persons' as sex, 'All ages' as age,
-                $computed as computed, $source as source, $file as source_file,
-                true as restricted, null as compared_england, null as value_note,
-                $load_id as load_id
-            from death_values
-            """,
-            {
-                "computed": COMPUTED_ALL,
-                "source": SourceKind.DEATHS,
-                "file": source_file or "",
-                "load_id": load_id or 0,
-            },
-        )
-        con.unregister("death_values")
+    safe = death_cells.protected(long, level, DEATH_CELL, DEATH_SPLIT, split)
+    return safe.select(
+        *DEATH_CELL,
+        "measure",
+        pl.col("numerator", "denominator").cast(pl.Float64),
+        "value",
+        pl.col("lower").alias("lower_95"),
+        pl.col("upper").alias("upper_95"),
+        "lower_998",
+        "upper_998",
+        (
+            (pl.col("numerator_shown") == NHS_DIGITAL_RULE.symbol)
+            | (pl.col("denominator_shown") == NHS_DIGITAL_RULE.symbol)
+        ).alias("suppressed"),
+    )
 
 
 CELL = ["measure", "level", "area_code", "year", "breakdown"]  # the groups of one split

@@ -252,6 +252,7 @@ def protect(table: pl.DataFrame, sums: Sequence[Adds]) -> Mask:
     x[x < 0] = np.nan
     hidden = hidden_cells(x, rule=RULE).copy()
     margins = _margins(table, sums)
+    solved: Mask | None = None  # the hidden cells when knots were last solved
     while True:
         changed = False
         for m, (index, _) in enumerate(margins):
@@ -269,9 +270,10 @@ def protect(table: pl.DataFrame, sums: Sequence[Adds]) -> Mask:
                 hidden[rows] |= got
         if changed:
             continue
-        extra = _unpin(x, hidden, margins)
+        extra = _unpin(x, hidden, margins, fresh=None if solved is None else hidden & ~solved)
         if not extra.any():
             return hidden
+        solved = hidden.copy()
         hidden |= extra
 
 
@@ -336,12 +338,17 @@ def _equations(
     return np.concatenate(eqs), np.concatenate(cells), np.concatenate(signs)
 
 
-def _unpin(x: Floats, hidden: Mask, margins: list[tuple[Ints, Mask]]) -> Mask:
+def _unpin(
+    x: Floats, hidden: Mask, margins: list[tuple[Ints, Mask]], fresh: Mask | None = None
+) -> Mask:
     """One more cell to hide in each knot of sums that pins a hidden count of 1-7.
 
     The hidden cells of each knot (sums linked by shared hidden cells) are the unknowns
     of a linear system; a cell is pinned when every solution agrees on it, i.e. it has no
     part in the system's null space. Knots are solved in batches of one padded size.
+    Only knots that could pin a count of 1-7 are solved: those holding one, and (given
+    ``fresh``, the cells hidden since the last call) only those holding a fresh cell, since
+    a knot without one is a knot already solved and found safe.
     """
     extra = np.zeros(x.size, dtype=np.bool_)
     eq, cell, sign = _equations(x, hidden, margins)
@@ -366,9 +373,15 @@ def _unpin(x: Floats, hidden: Mask, margins: list[tuple[Ints, Mask]]) -> Mask:
     widths = np.bincount(col_knot)
     heights = np.bincount(eq_knot[used], minlength=knots.size)
     pinned = np.zeros(n_col, dtype=np.bool_)
+    values = x[columns]
+    worth = (values > 0) & (values < RULE.smallest_shown)
+    needed = np.bincount(col_knot, weights=worth, minlength=knots.size) > 0
+    if fresh is not None:
+        needed &= np.bincount(col_knot, weights=fresh[columns], minlength=knots.size) > 0
     size = np.maximum(widths, heights)
     bucket = np.ceil(np.log(np.maximum(size, 1)) / np.log(1.25)).astype(int)  # padding <= 25%
-    for b in np.unique(bucket):
+    bucket[~needed] = -1
+    for b in np.unique(bucket[needed]):
         members = np.flatnonzero(bucket == b)
         slot = np.full(knots.size, -1)
         slot[members] = np.arange(members.size)
@@ -387,8 +400,7 @@ def _unpin(x: Floats, hidden: Mask, margins: list[tuple[Ints, Mask]]) -> Mask:
         weight = (np.abs(vt) * in_null[:, :, None]).max(axis=1)
         knot_cols = np.flatnonzero(slot[col_knot] >= 0)
         pinned[knot_cols] = weight[slot[col_knot[knot_cols]], local_col[knot_cols]] < 1e-9
-    values = x[columns]
-    small = pinned & (values > 0) & (values < RULE.smallest_shown)
+    small = pinned & worth
     if not small.any():
         return extra
     # per knot that pins a small count: of the shown cells in a sum with one of its pinned
