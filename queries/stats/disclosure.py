@@ -252,29 +252,61 @@ def protect(table: pl.DataFrame, sums: Sequence[Adds]) -> Mask:
     x[x < 0] = np.nan
     hidden = hidden_cells(x, rule=RULE).copy()
     margins = _margins(table, sums)
+    knots = _linked(margins, x.size)
+    todo = np.arange(x.size)  # cells whose sums may still need a cell hidden
     solved: Mask | None = None  # the hidden cells when knots were last solved
     while True:
-        changed = False
-        for m, (index, _) in enumerate(margins):
-            rows = _unsafe_rows(x, hidden, index)
+        # a round over the cells linked to a cell hidden in the last one: a sum of cells
+        # that all kept their state was made safe then, and stays so
+        part_x, part_hidden = x[todo], hidden[todo]
+        part = [(index[todo], is_total[todo]) for index, is_total in margins]
+        for m, (index, _) in enumerate(part):
+            rows = _unsafe_rows(part_x, part_hidden, index)
             if rows.any():
-                rank = _priority(x, hidden, margins, skip=m)[rows]
-                got = hidden_cells(
-                    x[rows],
+                rank = _priority(part_x, part_hidden, part, skip=m)[rows]
+                part_hidden[rows] |= hidden_cells(
+                    part_x[rows],
                     groups=index[rows],
                     rule=RULE,
-                    already_hidden=hidden[rows],
+                    already_hidden=part_hidden[rows],
                     priority=rank,
                 )
-                changed |= bool((got & ~hidden[rows]).any())
-                hidden[rows] |= got
-        if changed:
+        changed = todo[part_hidden & ~hidden[todo]]
+        hidden[todo] = part_hidden
+        if changed.size:
+            todo = _linked_to(knots, changed)
             continue
-        extra = _unpin(x, hidden, margins, fresh=None if solved is None else hidden & ~solved)
+        # knots are solved where a cell was hidden since they were last solved
+        fresh = None if solved is None else hidden & ~solved
+        where = np.arange(x.size) if fresh is None else _linked_to(knots, np.flatnonzero(fresh))
+        part = [(index[where], is_total[where]) for index, is_total in margins]
+        extra = _unpin(x[where], hidden[where], part, None if fresh is None else fresh[where])
         if not extra.any():
             return hidden
         solved = hidden.copy()
-        hidden |= extra
+        hidden[where[extra]] = True
+        todo = _linked_to(knots, where[extra])
+
+
+def _linked(margins: list[tuple[Ints, Mask]], size: int) -> Ints:
+    """Each cell's component of cells linked by sums (two cells in one group of any sum
+    are linked): protection in one component never changes another."""
+    cells, nodes, offset = [], [], size
+    for index, _ in margins:
+        member = np.flatnonzero(index >= 0)
+        cells.append(member)
+        nodes.append(offset + index[member])
+        offset += int(index.max(initial=-1)) + 1
+    row = np.concatenate([np.zeros(0, np.intp), *cells])
+    col = np.concatenate([np.zeros(0, np.intp), *nodes])
+    graph = sparse.coo_matrix((np.ones(row.size), (row, col)), shape=(offset, offset))
+    _, label = csgraph.connected_components(graph, directed=False)
+    return np.asarray(label[:size], np.intp)
+
+
+def _linked_to(knots: Ints, cells: Ints) -> Ints:
+    """The cells (positions, in order) in the same components as ``cells``."""
+    return np.flatnonzero(np.isin(knots, np.unique(knots[cells])))
 
 
 def _priority(x: Floats, hidden: Mask, margins: list[tuple[Ints, Mask]], skip: int = -1) -> Floats:

@@ -232,3 +232,52 @@ def test_one_areas_settings_are_safe_in_every_direction(counts: list[int]) -> No
         small = sum(values[p] for p in gone)
         assert not (len(gone) == 1 and values[gone[0]] > 0), (counts, parts, gone)
         assert not 0 < small < SMALL, (counts, parts, gone)
+
+
+def _protect_blocks(tables: list[np.ndarray]) -> np.ndarray:
+    """Two-way tables side by side in one frame (a block column keeps their sums apart)."""
+    frames = []
+    for block, table in enumerate(tables):
+        rows, cols = table.shape
+        frames.append(
+            pl.DataFrame(
+                {
+                    "block": [block] * (rows * cols),
+                    "row": [r for r in range(rows) for _ in range(cols)],
+                    "col": [c for _ in range(rows) for c in range(cols)],
+                    disclosure.COUNT: table.ravel().astype(float),
+                }
+            )
+        )
+    sums = (
+        disclosure.Adds(("block", "row"), disclosure.everything()),
+        disclosure.Adds(("block", "col"), disclosure.everything()),
+    )
+    return disclosure.protect(pl.concat(frames), sums)
+
+
+_TABLE = st.integers(2, 5).flatmap(
+    lambda rows: st.integers(2, 5).flatmap(
+        lambda cols: st.lists(
+            st.one_of(st.integers(0, 9), st.integers(0, 120)),
+            min_size=rows * cols,
+            max_size=rows * cols,
+        ).map(lambda v: np.array(v).reshape(rows, cols))
+    )
+)
+
+
+@PROPERTY
+@given(st.lists(_TABLE, min_size=2, max_size=5))
+def test_later_rounds_over_linked_cells_hide_what_full_rounds_hide(
+    tables: list[np.ndarray],
+) -> None:
+    # protect's later rounds revisit only the cells linked by sums to a cell hidden since:
+    # with every cell taken as linked to every other, each round is over the whole table
+    linked = _protect_blocks(tables)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(disclosure, "_linked", lambda _margins, size: np.zeros(size, np.intp))
+        whole = _protect_blocks(tables)
+    assert np.array_equal(linked, whole)
+    alone = np.concatenate([_protect_blocks([table]) for table in tables])
+    assert np.array_equal(linked, alone)
