@@ -260,7 +260,8 @@ TITLES = {  # each page's heading starts so (the Overview's is the place's name)
 }
 
 
-async def _ws_visit(base: str, path: str, place: tuple[str, str]) -> tuple[float, str | None]:
+async def ws_visit(base: str, path: str, place: tuple[str, str]) -> tuple[float, str | None]:
+    """Open page ``path`` for ``place`` in a new websocket session: (seconds, error or None)."""
     level, code = place
     started = time.monotonic()
     try:
@@ -274,17 +275,31 @@ async def _ws_session(
     number: int, base: str, places: list[tuple[str, str]], stop: float, visits: list[Visit]
 ) -> None:
     for path, place in _rotation(number, places, stop):
-        seconds, error = await _ws_visit(base, path, place)
+        seconds, error = await ws_visit(base, path, place)
         visits.append(Visit(number, path or "overview", place[1], seconds, error))
 
 
-async def _drive_ws(settings: Settings, base: str, places: list[tuple[str, str]]) -> list[Visit]:
+async def drive_sessions(
+    base: str, places: list[tuple[str, str]], sessions: int, duration: float
+) -> list[Visit]:
+    """``sessions`` concurrent websocket sessions against the server at ``base`` for
+    ``duration`` seconds, after one warming visit; any Streamlit app answering the
+    dashboard's page names and headings (benchmarks/floor_app.py too) can be driven."""
     visits: list[Visit] = []
-    await _ws_visit(base, "", places[0])  # warm the server before the clock starts
-    stop = time.monotonic() + settings.duration
-    sessions = (_ws_session(n, base, places, stop, visits) for n in range(settings.sessions))
-    await asyncio.gather(*sessions)
+    await ws_visit(base, "", places[0])  # warm the server before the clock starts
+    stop = time.monotonic() + duration
+    await asyncio.gather(*(_ws_session(n, base, places, stop, visits) for n in range(sessions)))
     return visits
+
+
+async def _drive_ws(settings: Settings, base: str, places: list[tuple[str, str]]) -> list[Visit]:
+    return await drive_sessions(base, places, settings.sessions, settings.duration)
+
+
+def log_errors(log: Path) -> list[str]:
+    """The server log's traceback and error lines (the first 20)."""
+    text = log.read_text(errors="replace")
+    return [line for line in text.splitlines() if "Traceback" in line or "ERROR" in line][:20]
 
 
 def choose_places(db: Path) -> list[tuple[str, str]]:
@@ -318,10 +333,7 @@ def run(settings: Settings) -> Result:
         drive = _drive if settings.client == "browser" else _drive_ws
         result.visits = asyncio.run(drive(settings, base, result.places))
         result.rss_start, result.peak_rss = memory.first, memory.peak
-        text = log.read_text(errors="replace")
-        result.server_log_errors = [
-            line for line in text.splitlines() if "Traceback" in line or "ERROR" in line
-        ][:20]
+        result.server_log_errors = log_errors(log)
     result.wall = time.monotonic() - began
     result.load_after = os.getloadavg()
     if settings.report is not None:

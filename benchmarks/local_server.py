@@ -1,10 +1,11 @@
-"""The dashboard on a free loopback port, and the Chromium that drives it.
+"""A Streamlit app on a free loopback port, and the Chromium that drives it.
 
 One place for what the browser tests (tests/e2e/conftest.py), the page-time benchmark
-(benchmarks/browser_bench.py) and the load test (benchmarks/loadtest.py) all need: start
-``streamlit run dashboard.py`` on 127.0.0.1 only, wait until its health endpoint answers,
-and stop it on the way out. The server's output goes to a log file, not a pipe nobody
-reads (a chatty server would fill the pipe and stall).
+(benchmarks/browser_bench.py), the load test (benchmarks/loadtest.py) and the page-speed
+benchmark (benchmarks/page_speed.py) all need: start ``streamlit run dashboard.py`` (or
+another script, such as benchmarks/floor_app.py) on 127.0.0.1 only, wait until its health
+endpoint answers, and stop it on the way out. The server's output goes to a log file, not
+a pipe nobody reads (a chatty server would fill the pipe and stall).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +40,7 @@ START_TIMEOUT = 120.0
 
 @dataclass(frozen=True)
 class Server:
-    """A running dashboard: its base URL, process and log file."""
+    """A running Streamlit server: its base URL, process and log file."""
 
     base: str
     process: subprocess.Popen[bytes]
@@ -72,14 +73,26 @@ def _wait_healthy(server: Server, timeout: float) -> None:
 @contextmanager
 def dashboard(db: Path, root: Path = ROOT) -> Iterator[Server]:
     """``streamlit run dashboard.py`` (of the tree ``root``) on ``db``, 127.0.0.1 only."""
+    with serve(root / "dashboard.py", root, {"PEOLC_DB": str(db)}) as server:
+        yield server
+
+
+@contextmanager
+def serve(
+    script: Path, root: Path = ROOT, env: Mapping[str, str] | None = None
+) -> Iterator[Server]:
+    """``streamlit run script`` from ``root`` with ``env`` added, 127.0.0.1 only: the
+    dashboard, or another app served the same way (benchmarks/floor_app.py)."""
     port = free_port()
     log = Path(tempfile.mkstemp(prefix="peolc-server-", suffix=".log")[1])
-    env = {**os.environ, "PEOLC_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    argv = [sys.executable, "-m", "streamlit", "run", str(root / "dashboard.py")]
+    environ = {**os.environ, **(env or {}), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    argv = [sys.executable, "-m", "streamlit", "run", str(script)]
     argv += ["--server.port", str(port), "--server.address", "127.0.0.1"]
     argv += ["--server.headless", "true", "--server.fileWatcherType", "none"]
     with log.open("wb") as out:
-        process = subprocess.Popen(argv, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            argv, cwd=root, env=environ, stdout=out, stderr=subprocess.STDOUT
+        )
     server = Server(f"http://127.0.0.1:{port}", process, log)
     try:
         _wait_healthy(server, START_TIMEOUT)

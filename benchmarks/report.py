@@ -16,6 +16,11 @@ MEMORY_TARGET_MB = 2048
 WARM_P95_TARGET_MS = 100
 SII_TARGET_MS = 300
 BROWSER_TARGET_S = 2.0
+PAGE_MEDIAN_TARGET = 1.5  # dashboard / floor app, one page in a new session: median, at most
+PAGE_SLOWEST_TARGET = 3.0  # the same, the slowest page and place, at most
+CROWD_RATE_TARGET = 0.7  # dashboard / floor app, pages a minute under concurrency, at least
+CROWD_P95_TARGET = 1.5  # dashboard / floor app, p95 page time under concurrency, at most
+DASHBOARD, FLOOR = "dashboard", "floor app"  # the page-speed contenders (benchmarks/page_speed.py)
 LEVEL_ORDER = LEVEL_KEYS
 PAGE_ORDER = (
     "Sidebar",
@@ -185,7 +190,159 @@ def _summary(results: Results) -> list[str]:
                 _ok(not slow),
             ]
         )
+    if results.get("pages"):
+        rows += page_speed_rows(results["pages"])
     return _table(("target", "goal", "measured", ""), rows)
+
+
+def _page_ratio(row: Results) -> float:
+    """Dashboard / floor app, of their median seconds for one page and place."""
+    dashboard, floor = median(row["seconds"][DASHBOARD]), median(row["seconds"][FLOOR])
+    return dashboard / floor if floor > 0 else math.nan
+
+
+def _page_where(row: Results) -> str:
+    return f"{row['page']}, {row['level']} {row['place']}"
+
+
+def _errors(pages: Results, contender: str) -> int:
+    single = sum(len(row["errors"][contender]) for row in pages.get("single", []))
+    crowds = [c["error_count"] for c in pages.get("crowds", []) if c["contender"] == contender]
+    return single + sum(int(n) for n in crowds)
+
+
+def page_speed_rows(pages: Results) -> list[list[str]]:
+    """The page-speed targets of issue 12 against what was measured (benchmarks/page_speed.py)."""
+    measured = [(row, _page_ratio(row)) for row in pages.get("single", [])]
+    found = [(row, r) for row, r in measured if not math.isnan(r)]
+    missing = len(measured) - len(found)
+    middle = median([r for _, r in found])
+    worst_row, worst = max(found, key=lambda pair: pair[1]) if found else ({}, math.nan)
+    where = f" ({_page_where(worst_row)})" if worst_row else ""
+    unmeasured = f"; {missing} page-places not measured" if missing else ""
+    rows = [
+        [
+            "one page, new session: dashboard / floor app, median over pages and places",
+            f"≤ {PAGE_MEDIAN_TARGET}×",
+            f"{_f(middle)}×{unmeasured}",
+            _ok(None if math.isnan(middle) else middle <= PAGE_MEDIAN_TARGET),
+        ],
+        [
+            "one page, new session: dashboard / floor app, slowest page and place",
+            f"≤ {PAGE_SLOWEST_TARGET:.0f}×",
+            f"{_f(worst)}×{where}{unmeasured}",
+            _ok(None if math.isnan(worst) else worst <= PAGE_SLOWEST_TARGET and not missing),
+        ],
+    ]
+    crowds = {c["contender"]: c for c in pages.get("crowds", [])}
+    if DASHBOARD in crowds and FLOOR in crowds:
+        ours, floor = crowds[DASHBOARD], crowds[FLOOR]
+        rate = ours["pages_a_minute"] / floor["pages_a_minute"] if floor["pages_a_minute"] else 0
+        p95 = ours["p95"] / floor["p95"] if floor["p95"] > 0 else math.nan
+        label = f"{pages['sessions']} concurrent sessions for {pages['duration']:.0f} s"
+        rows += [
+            [
+                f"{label}: pages a minute, dashboard / floor app",
+                f"≥ {CROWD_RATE_TARGET}×",
+                f"{_f(rate)}× ({_f(ours['pages_a_minute'], 0)} / {_f(floor['pages_a_minute'], 0)})",
+                _ok(rate >= CROWD_RATE_TARGET),
+            ],
+            [
+                f"{label}: p95 page time, dashboard / floor app",
+                f"≤ {CROWD_P95_TARGET}×",
+                f"{_f(p95)}× ({_f(ours['p95'])} / {_f(floor['p95'])} s)",
+                _ok(None if math.isnan(p95) else p95 <= CROWD_P95_TARGET),
+            ],
+        ]
+    ours_errors = _errors(pages, DASHBOARD)
+    rows.append(
+        [
+            "page speed: errors (one page and concurrent)",
+            "0",
+            f"dashboard {ours_errors}, floor app {_errors(pages, FLOOR)}",
+            _ok(ours_errors == 0),
+        ]
+    )
+    return rows
+
+
+def page_speed_summary(pages: Results) -> list[str]:
+    """The page-speed rows of "Against the targets", as a table of their own."""
+    return _table(("target", "goal", "measured", ""), page_speed_rows(pages))
+
+
+def page_speed(pages: Results) -> list[str]:
+    """What the page-speed benchmark measured: one page at a time, then concurrent sessions."""
+    places = ", ".join(f"{level} {code}" for level, code in pages["places"])
+    rotation = ", ".join(f"{level} {code}" for level, code in pages["crowd_places"])
+    out = [
+        "The dashboard against the floor app (benchmarks/floor_app.py: Streamlit drawing a "
+        "banner, sidebar pickers over 8,000 places, a title, four tiles, four Plotly charts "
+        "and a table of constants, no data work), both served by `streamlit run` on "
+        "127.0.0.1 at the same time and visited over Streamlit's websocket protocol "
+        "(benchmarks/ws_client.py, no browser): a page's time runs from the request until "
+        "the server reports the script finished. Ratios are dashboard / floor app.",
+        "",
+        f"**One page, new session**: every page for {places}; rounds: {pages['rounds']}, "
+        "each visiting every page and place once in each app (alternating which app goes first), "
+        "each visit a new session from its own link, after one warming visit per page and "
+        "app for England (so an ICB's or a practice's first round may meet cold caches). "
+        "Seconds are medians over the rounds; the ratio is of the medians.",
+        "",
+    ]
+    rows = [
+        [
+            row["page"],
+            f"{row['level']} {row['place']}",
+            _f(median(row["seconds"][DASHBOARD])),
+            _f(median(row["seconds"][FLOOR])),
+            f"{_f(_page_ratio(row))}×",
+            f"{len(row['errors'][DASHBOARD])} / {len(row['errors'][FLOOR])}",
+        ]
+        for row in pages.get("single", [])
+    ]
+    out += _table(
+        ("page", "place", "dashboard s", "floor app s", "ratio", "errors (dashboard / floor)"),
+        rows,
+    )
+    out += [
+        f"**Concurrent sessions**: {pages['sessions']} sessions for {pages['duration']:.0f} s "
+        "against each app in turn (the dashboard first), each session opening every page "
+        f"for {rotation} in rotation, as the load test does (benchmarks/loadtest.py).",
+        "",
+    ]
+    rows = [
+        [
+            c["contender"],
+            str(c["loads"]),
+            str(c["error_count"]),
+            _f(c["p50"]),
+            _f(c["p95"]),
+            _f(c["slowest"]),
+            _f(c["pages_a_minute"], 0),
+        ]
+        for c in pages.get("crowds", [])
+    ]
+    out += _table(
+        ("app", "page loads", "errors", "p50 s", "p95 s", "slowest s", "pages a minute"), rows
+    )
+    problems = [
+        f"- {name}, {_page_where(row)}: {error}"
+        for row in pages.get("single", [])
+        for name in (DASHBOARD, FLOOR)
+        for error in row["errors"][name]
+    ]
+    problems += [
+        f"- {c['contender']}, concurrent: {e}" for c in pages["crowds"] for e in c["errors"]
+    ]
+    problems += [
+        f"- {name} server log: {line}"
+        for name, lines in pages.get("server_log_errors", {}).items()
+        for line in lines
+    ]
+    if problems:
+        out += ["Errors (the first 30):", "", *problems[:30], ""]
+    return out
 
 
 def _etl(results: Results) -> list[str]:
@@ -392,6 +549,8 @@ def render(results: Results) -> str:
             "",
             *_queries(results["queries_before"], ("cold", "warm")),
         ]
+    if results.get("pages"):
+        lines += ["## Page speed against a floor app", "", *page_speed(results["pages"])]
     if results.get("browser"):
         lines += [
             "## Page time in Chromium",

@@ -8,7 +8,9 @@
 Steps: build the demo warehouses with ``peolc demo`` (timed: the demo figure, and the
 warehouses for growth), join their deaths files into national extracts, build a warehouse
 with the demo geography but no deaths, write a GP-practice Fingertips extract, then time
-ETL, query latency, page time in Chromium, and growth. Work files go to benchmarks/work/.
+ETL, query latency, page speed against a floor app (Streamlit's websocket, no browser;
+benchmarks/page_speed.py), page time in Chromium, and growth. Work files go to
+benchmarks/work/.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from benchmarks.etl_bench import BEFORE, PEOLC, EtlCase, Tree, run_case
 from benchmarks.measure import Run, run_child
 from benchmarks.settings import FULL, QUICK, RESULTS, ROOT, SEED, Settings
 
-SECTIONS = ("demo", "etl", "queries", "browser", "growth")
+SECTIONS = ("demo", "etl", "queries", "pages", "browser", "growth")
 
 
 class Say:
@@ -203,7 +205,16 @@ def run(settings: Settings, sections: set[str], baseline: str | None, out: Path)
             errors.append("queries: " + traceback.format_exc())
             say(errors[-1])
 
-    # 4. page time in Chromium
+    # 4. page speed: the dashboard against the floor app, side by side (websocket sessions)
+    if "pages" in sections and main_db is not None:
+        section("pages")
+        try:
+            results["pages"] = _pages(settings, main_db, errors, say)
+        except Exception:
+            errors.append("pages: " + traceback.format_exc())
+            say(errors[-1])
+
+    # 5. page time in Chromium
     if "browser" in sections and main_db is not None:
         section("browser")
         try:
@@ -217,7 +228,7 @@ def run(settings: Settings, sections: set[str], baseline: str | None, out: Path)
             errors.append("browser: " + traceback.format_exc())
             say(errors[-1])
 
-    # 5. growth: the same figures on 1 / 5 / 10 years of data
+    # 6. growth: the same figures on 1 / 5 / 10 years of data
     if "growth" in sections and demos:
         section("growth")
         try:
@@ -278,6 +289,19 @@ def _etl(
         )
         case.file.unlink(missing_ok=True)
     return out
+
+
+def _pages(settings: Settings, db: Path, errors: list[str], say: Say) -> dict[str, object]:
+    """The page-speed benchmark on ``db``; a floor app that failed a page is an error (there
+    is then nothing to compare with), a dashboard that missed its targets is not."""
+    from benchmarks import page_speed
+
+    rounds, sessions, seconds = settings.page_rounds, settings.page_sessions, settings.page_seconds
+    result = page_speed.measure(db, rounds, sessions, seconds, say=say)
+    if page_speed.floor_failed(result):
+        errors.append("pages: the floor app failed a page (see Page speed)")
+        say(errors[-1])
+    return asdict(result)
 
 
 def _growth(settings: Settings, work: Path, demos: dict[int, Path], say: Say) -> dict[str, object]:

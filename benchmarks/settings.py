@@ -29,6 +29,9 @@ class Settings:
     browser_repeats: int  # warm navigations per page and place in Chromium
     browser_levels: tuple[str, ...]  # a place of each of these levels is opened per page
     growth_browser: bool  # also time pages in Chromium on each growth warehouse
+    page_rounds: int  # page speed: rounds of one new session per page and place, each app
+    page_sessions: int  # page speed: concurrent sessions against each app in turn
+    page_seconds: float  # page speed: how long the concurrent sessions run, each app
     work: Path = WORK
 
     def at(self, work: Path) -> Settings:
@@ -50,6 +53,9 @@ FULL = Settings(
     browser_repeats=3,
     browser_levels=(LevelKey.ENGLAND, LevelKey.ICB, LevelKey.PRACTICE),
     growth_browser=True,
+    page_rounds=5,
+    page_sessions=20,
+    page_seconds=90.0,
 )
 
 QUICK = Settings(
@@ -67,6 +73,9 @@ QUICK = Settings(
     browser_repeats=1,
     browser_levels=(LevelKey.ICB,),
     growth_browser=False,
+    page_rounds=3,
+    page_sessions=4,
+    page_seconds=15.0,
 )
 
 # the smoke test (tests/e2e/test_benchmark_commands.py): every code path, seconds not minutes
@@ -85,4 +94,7 @@ TINY = Settings(
     browser_repeats=1,
     browser_levels=(LevelKey.ICB,),
     growth_browser=False,
+    page_rounds=1,
+    page_sessions=2,
+    page_seconds=5.0,
 )
