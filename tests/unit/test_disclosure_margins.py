@@ -189,10 +189,10 @@ def test_a_cell_pinned_by_the_sums_together_is_freed(monkeypatch: pytest.MonkeyP
     assert _check_two_way(table, _protect_two_way(table)) == ["(1, 2) = 1 is pinned"]
 
 
-@PROPERTY
-@given(
-    st.integers(2, 6).flatmap(
-        lambda rows: st.integers(2, 6).flatmap(
+def _tables(most: int) -> st.SearchStrategy[np.ndarray]:
+    """Two-way tables of 2 to ``most`` rows and columns, small counts common."""
+    return st.integers(2, most).flatmap(
+        lambda rows: st.integers(2, most).flatmap(
             lambda cols: st.lists(
                 st.one_of(st.integers(0, 9), st.integers(0, 120)),
                 min_size=rows * cols,
@@ -200,7 +200,10 @@ def test_a_cell_pinned_by_the_sums_together_is_freed(monkeypatch: pytest.MonkeyP
             ).map(lambda v: np.array(v).reshape(rows, cols))
         )
     )
-)
+
+
+@PROPERTY
+@given(_tables(6))
 def test_no_small_count_is_recoverable_from_the_margins(table: np.ndarray) -> None:
     hidden = _protect_two_way(table)
     assert hidden[(table > 0) & (table < SMALL)].all()
@@ -256,19 +259,8 @@ def _protect_blocks(tables: list[np.ndarray]) -> np.ndarray:
     return disclosure.protect(pl.concat(frames), sums)
 
 
-_TABLE = st.integers(2, 5).flatmap(
-    lambda rows: st.integers(2, 5).flatmap(
-        lambda cols: st.lists(
-            st.one_of(st.integers(0, 9), st.integers(0, 120)),
-            min_size=rows * cols,
-            max_size=rows * cols,
-        ).map(lambda v: np.array(v).reshape(rows, cols))
-    )
-)
-
-
 @PROPERTY
-@given(st.lists(_TABLE, min_size=2, max_size=5))
+@given(st.lists(_tables(5), min_size=2, max_size=5))
 def test_later_rounds_over_linked_cells_hide_what_full_rounds_hide(
     tables: list[np.ndarray],
 ) -> None:
