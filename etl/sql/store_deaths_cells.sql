@@ -22,25 +22,20 @@ with not_split as (
         columns(* exclude (level, area_code, year))
     from derived.death_area
 ),
-by_decile as (
+by_deprivation as (
     select
         level, area_code, year,
-        breakdown_key_imd_decile() as breakdown,
-        coalesce(cast(imd_decile as varchar), 'unknown') as group_value,
+        case when grouping(imd_decile) = 0
+            then breakdown_key_imd_decile() else breakdown_key_imd_quintile() end as breakdown,
+        coalesce(
+            cast(if(grouping(imd_decile) = 0, imd_decile, imd_quintile) as varchar), 'unknown'
+        ) as group_value,
         sum(columns(* exclude (level, area_code, year, imd_decile, imd_quintile)))
     from derived.death_area_imd
     where not by_practice(level)
-    group by level, area_code, year, imd_decile
-),
-by_quintile as (
-    select
-        level, area_code, year,
-        breakdown_key_imd_quintile() as breakdown,
-        coalesce(cast(imd_quintile as varchar), 'unknown') as group_value,
-        sum(columns(* exclude (level, area_code, year, imd_decile, imd_quintile)))
-    from derived.death_area_imd
-    where not by_practice(level)
-    group by level, area_code, year, imd_quintile
+    group by grouping sets (
+        (level, area_code, year, imd_decile), (level, area_code, year, imd_quintile)
+    )
 ),
 england_split as (
     -- broad age bands are unions of the five-year bands kept (age_band_5y)
@@ -92,8 +87,7 @@ residence_split as (
 ),
 final as (
     select * from not_split
-    union all by name select * from by_decile
-    union all by name select * from by_quintile
+    union all by name select * from by_deprivation
     union all by name select * from england_split
     union all by name select * from residence_split
 )
