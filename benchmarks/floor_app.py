@@ -24,6 +24,8 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from peolc.levels import LEVEL_KEYS, LevelKey
+
 PAGES = {  # url path (the dashboard's page name) -> (navigation title, heading)
     "": ("Overview", "{place}"),
     "demographics": ("Demographics", "Demographics: {place}"),
@@ -32,8 +34,7 @@ PAGES = {  # url path (the dashboard's page name) -> (navigation title, heading)
     "equity_audit": ("Equity audit", "Equity audit: {place}"),
     "data_methods": ("Data & methods", "Data & methods"),
 }
-LEVELS = ("england", "nhs_region", "icb", "sub_icb", "pcn", "practice", "region", "cty_ua",
-          "lad")  # fmt: skip
+LEVELS = tuple(LEVEL_KEYS)  # the level picker offers what the dashboard's does
 YEARS = (2019, 2020, 2021, 2022, 2023)
 COMPARATORS = ("England", "Region", "Similar areas", "None")
 BREAKDOWNS = ("Deprivation", "Age", "Sex", "Ethnicity", "Rurality")
@@ -123,7 +124,7 @@ def sidebar() -> str:
     known = places()
     codes = list(known)
     params = st.query_params.to_dict()
-    level, code = params.get("level", "england"), params.get("place", codes[0])
+    level, code = params.get("level", LevelKey.ENGLAND), params.get("place", codes[0])
     with st.sidebar:
         st.subheader("Place")
         st.selectbox("Level", LEVELS, index=LEVELS.index(level) if level in LEVELS else 0)
