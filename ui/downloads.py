@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass
 from functools import lru_cache, partial
 
 import polars as pl
@@ -25,22 +24,11 @@ SYNTHETIC_COLUMN = "data_status"
 SYNTHETIC_VALUE = "SYNTHETIC demo data - not real figures"
 
 
-@dataclass(frozen=True)
-class Download:
-    """The bytes and names of one table's CSV and Excel files."""
-
-    csv: bytes
-    xlsx: bytes
-    csv_name: str
-    xlsx_name: str
-
-
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "table"
 
 
-def _notes(title: str, source: str, synthetic: bool) -> pl.DataFrame:
-    meta = runner.meta()
+def _notes(title: str, source: str, synthetic: bool, meta: dict[str, str]) -> pl.DataFrame:
     rows = [
         ("title", title),
         ("source", source),
@@ -52,30 +40,51 @@ def _notes(title: str, source: str, synthetic: bool) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=["item", "value"], orient="row")
 
 
-def package(frame: pl.DataFrame, name: str, title: str, source: str, synthetic: bool) -> Download:
-    """Build the CSV and Excel files for ``frame``."""
-    if synthetic:
-        frame = frame.with_columns(pl.lit(SYNTHETIC_VALUE).alias(SYNTHETIC_COLUMN))
-    stem = ("SYNTHETIC-" if synthetic else "") + _slug(name)
-    csv = frame.write_csv().encode("utf-8-sig")  # a BOM so Excel opens it as UTF-8
+def _labelled(frame: pl.DataFrame, synthetic: bool) -> pl.DataFrame:
+    """``frame`` with the synthetic label on every row when the data are synthetic."""
+    if not synthetic:
+        return frame
+    return frame.with_columns(pl.lit(SYNTHETIC_VALUE).alias(SYNTHETIC_COLUMN))
+
+
+def file_stem(name: str, synthetic: bool) -> str:
+    """The file name (without extension) of a table's downloads."""
+    return ("SYNTHETIC-" if synthetic else "") + _slug(name)
+
+
+def csv_bytes(frame: pl.DataFrame, synthetic: bool) -> bytes:
+    """The CSV file of ``frame``, with a BOM so Excel opens it as UTF-8."""
+    return _labelled(frame, synthetic).write_csv().encode("utf-8-sig")
+
+
+def xlsx_bytes(
+    frame: pl.DataFrame, title: str, source: str, synthetic: bool, meta: dict[str, str]
+) -> bytes:
+    """The Excel workbook of ``frame``: the data sheet, then a notes sheet saying what it is
+    (``meta``: the warehouse's build facts)."""
     buffer = io.BytesIO()
     with xlsxwriter.Workbook(buffer, {"in_memory": True}) as workbook:
-        frame.write_excel(workbook, worksheet="data", autofit=True)
-        _notes(title, source, synthetic).write_excel(workbook, worksheet="notes", autofit=True)
-    return Download(csv, buffer.getvalue(), f"{stem}.csv", f"{stem}.xlsx")
+        _labelled(frame, synthetic).write_excel(workbook, worksheet="data", autofit=True)
+        _notes(title, source, synthetic, meta).write_excel(
+            workbook, worksheet="notes", autofit=True
+        )
+    return buffer.getvalue()
 
 
 def offer(
     frame: pl.DataFrame, name: str, *, title: str, source: str, synthetic: bool, key: str
 ) -> None:
-    """Two small download buttons (CSV, Excel) for ``frame``."""
-    files = package(frame, name, title, source, synthetic)
+    """Two small download buttons (CSV, Excel) for ``frame``; each file is made when its
+    button is clicked (Streamlit's deferred download), so drawing a page never pays for
+    files nobody asks for."""
+    stem = file_stem(name, synthetic)
+    meta = dict(runner.meta())  # read now: the deferred call runs outside the page's script
     left, right, _ = st.columns([1, 1, 6])
     with left:
         st.download_button(
             "CSV",
-            files.csv,
-            files.csv_name,
+            partial(csv_bytes, frame, synthetic),
+            f"{stem}.csv",
             "text/csv",
             key=f"{key}-csv",
             icon=":material/download:",
@@ -84,8 +93,8 @@ def offer(
     with right:
         st.download_button(
             "Excel",
-            files.xlsx,
-            files.xlsx_name,
+            partial(xlsx_bytes, frame, title, source, synthetic, meta),
+            f"{stem}.xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key=f"{key}-xlsx",
             icon=":material/download:",
