@@ -27,7 +27,7 @@ from peolc.measures import (
 )
 from queries import store
 from queries.places import Place, lineage
-from queries.runner import Db, run
+from queries.runner import Db, memo, run
 from queries.stats import benchmark, death_cells, sii
 
 ORDERED_DIMENSIONS = ORDERED_BREAKDOWNS
@@ -99,6 +99,7 @@ def comparator(place: Place, compare: str, db: Db = None) -> Place:
     return Place(row["ancestor_code"], row["ancestor_level"], row["ancestor_name"])
 
 
+@memo
 def values(
     place: Place, year: int, dimension: str = BreakdownKey.ALL, db: Db = None
 ) -> pl.DataFrame:
@@ -147,6 +148,7 @@ def values(
     return pl.concat([own, rest], how="diagonal_relaxed") if not rest.is_empty() else own
 
 
+@memo
 def summary(
     place: Place, year: int, compare: str = Comparator.ENGLAND, db: Db = None
 ) -> pl.DataFrame:
@@ -163,11 +165,13 @@ def summary(
     )
 
 
+@memo
 def trend(place: Place, db: Db = None) -> pl.DataFrame:
     """Every indicator for the place, each year, with intervals, from the store."""
     return store.trend(place, db)
 
 
+@memo
 def peers(
     place: Place, year: int, compare: str = Comparator.ENGLAND, db: Db = None
 ) -> pl.DataFrame:
@@ -193,6 +197,7 @@ def peers(
     )
 
 
+@memo
 def level_values(level: str, year: int, db: Db = None) -> pl.DataFrame:
     """Every indicator for every area of ``level`` in England (maps, spine ranges)."""
     return store.areas(level, ENGLAND, year, db)

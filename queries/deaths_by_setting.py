@@ -14,7 +14,7 @@ from peolc.measures import MEASURE_BY_KEY, SETTING_KEYS, MeasureKey
 from peolc.vocabulary import PLACES_OF_DEATH
 from queries import deaths, maps
 from queries.places import ENGLAND, Place
-from queries.runner import Db
+from queries.runner import Db, memo
 
 SHARE_KEYS: tuple[str, ...] = (*SETTING_KEYS, MeasureKey.USUAL_RESIDENCE)
 LABELS: dict[str, str] = {
@@ -37,6 +37,7 @@ def _labelled(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+@memo
 def shares(place: Place, year: int, compare: str, db: Db = None) -> pl.DataFrame:
     """The place's share of deaths in each setting, with the comparator's value and label.
 
@@ -49,6 +50,7 @@ def shares(place: Place, year: int, compare: str, db: Db = None) -> pl.DataFrame
     return frame
 
 
+@memo
 def trends(place: Place, compare: str, db: Db = None) -> pl.DataFrame:
     """Each share by year for the place and its comparator (column ``area``)."""
     other = deaths.comparator(place, compare, db)
@@ -70,6 +72,7 @@ def unique_labels(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+@memo
 def peer_shares(place: Place, year: int, compare: str, measure: str, db: Db = None) -> pl.DataFrame:
     """One share for the place and its peers, benchmarked, with a unique ``label`` per area."""
     frame = deaths.peers(place, year, compare, db)
@@ -78,6 +81,7 @@ def peer_shares(place: Place, year: int, compare: str, measure: str, db: Db = No
     return unique_labels(frame.filter(pl.col("measure") == measure))
 
 
+@memo
 def by_cause(place: Place, year: int, db: Db = None) -> pl.DataFrame:
     """The five setting shares within each cause group (``cause``: its label)."""
     labels = group_labels(BreakdownKey.CAUSE_GROUP)
@@ -96,6 +100,7 @@ def by_cause(place: Place, year: int, db: Db = None) -> pl.DataFrame:
     )
 
 
+@memo
 def map_of(
     place: Place, year: int, compare: str, measure: str, db: Db = None
 ) -> tuple[pl.DataFrame, pl.DataFrame, str]:

@@ -14,7 +14,7 @@ from peolc.breakdowns import BreakdownKey
 from peolc.levels import ENGLAND, LevelKey
 from peolc.vocabulary import AGE_BANDS_5Y, AGE_BANDS_BROAD, five_year_bounds
 from queries.places import Place
-from queries.runner import Db, run
+from queries.runner import Db, memo, run
 from queries.stats import disclosure
 
 BASIS_TEXT = {
@@ -32,6 +32,7 @@ FIVE_YEAR_IN = {  # the broad band each five-year band lies in ('90+' counts fro
 }
 
 
+@memo
 def population(place: Place, db: Db = None) -> pl.DataFrame:
     """The place's population by year, sex and five-year band (with its basis)."""
     return run("population_by_age", db, area_code=place.code, level=place.level)
@@ -46,6 +47,7 @@ def population_year(frame: pl.DataFrame, year: int | None) -> int | None:
     return int(before[-1] if before else years[0])
 
 
+@memo
 def bases(db: Db = None) -> pl.DataFrame:
     """The kinds of population loaded (base_kind, first_year, last_year, rows)."""
     return run("population_bases", db)
@@ -71,6 +73,7 @@ def _percent(frame: pl.DataFrame, year: int, area: str) -> pl.DataFrame:
     )
 
 
+@memo
 def pyramid(place: Place, year: int | None, db: Db = None) -> pl.DataFrame:
     """% of the population in each sex and five-year band, for the place and England.
 
@@ -91,6 +94,7 @@ def pyramid(place: Place, year: int | None, db: Db = None) -> pl.DataFrame:
     return pl.concat(parts)
 
 
+@memo
 def older_shares(place: Place, db: Db = None) -> pl.DataFrame:
     """% of the population aged 65+ and 85+ each year, for the place and England.
 
@@ -123,6 +127,7 @@ def older_shares(place: Place, db: Db = None) -> pl.DataFrame:
     )
 
 
+@memo
 def imd_profile(place: Place, year: int | None, db: Db = None) -> pl.DataFrame:
     """Residents by IMD 2019 decile (% of the place's population) with England's share.
 
@@ -169,6 +174,7 @@ AGE_SUMS = disclosure.Cells(
 )
 
 
+@memo
 def deaths_by_age(place: Place, banding: str = "broad", db: Db = None) -> pl.DataFrame:
     """Deaths each year by age band, made safe, as counts and % of the year's deaths.
 

@@ -20,7 +20,7 @@ from peolc.measures import INDICATORS
 from queries import deaths
 from queries.equity_gap import gap_sentence
 from queries.places import Place
-from queries.runner import Db
+from queries.runner import Db, memo
 from queries.stats import BENCHMARK_TEXT, POLARITIES, benchmark
 
 DIMENSIONS: dict[str, str] = EQUITY_BREAKDOWNS
@@ -63,6 +63,7 @@ def _label_and_compare(split: pl.DataFrame, overall: pl.DataFrame, dimension: st
     )
 
 
+@memo
 def split(place: Place, year: int, dimension: str, db: Db = None) -> pl.DataFrame:
     """Every measure for the place split by ``dimension``, each group compared with the place.
 
@@ -76,6 +77,7 @@ def split(place: Place, year: int, dimension: str, db: Db = None) -> pl.DataFram
     )
 
 
+@memo
 def groups(place: Place, year: int, measure: str, dimension: str, db: Db = None) -> pl.DataFrame:
     """One measure's groups for the place (see ``split``)."""
     return split(place, year, dimension, db).filter(pl.col("measure") == measure)
@@ -104,6 +106,7 @@ class Audit:
     gaps: pl.DataFrame
 
 
+@memo
 def audit(place: Place, year: int, db: Db = None) -> Audit:
     """The full equity audit behind the downloadable report."""
     overall = deaths.values(place, year, BreakdownKey.ALL, db)

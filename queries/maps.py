@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from peolc.levels import LevelKey
-from queries.runner import Db, run
+from queries.runner import Db, memo, run
 
 K = LevelKey
 MAP_LEVELS: tuple[str, ...] = (K.NHS_REGION, K.ICB, K.SUB_ICB, K.REGION, K.CTY_UA, K.LAD)
@@ -14,6 +14,7 @@ DRAWN_AT: dict[str, str] = {K.ENGLAND: K.ICB, K.PCN: K.SUB_ICB, K.PRACTICE: K.SU
 del K
 
 
+@memo
 def boundaries(level: str, db: Db = None) -> pl.DataFrame:
     """area_code, area_name, geometry_json, synthetic for every area of ``level``."""
     if level not in MAP_LEVELS:

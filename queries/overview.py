@@ -17,7 +17,7 @@ from peolc.measures import DEATHS, MEASURE_BY_KEY, MeasureKey
 from peolc.vocabulary import SettingKey
 from queries import deaths as death_measures
 from queries import places
-from queries.runner import Db, meta, run
+from queries.runner import Db, memo, meta, run
 from queries.stats import disclosure
 
 POPULATION_BASIS = {
@@ -153,6 +153,7 @@ def _float(value: object) -> float | None:
     return None if value is None else float(value)  # type: ignore[arg-type]
 
 
+@memo
 def headline(place: places.Place, year: int | None = None, db: Db = None) -> Headline:
     """Headline tiles for ``place`` in ``year`` (default: the latest year loaded)."""
     year = year or places.latest_year(db)

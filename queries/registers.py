@@ -24,7 +24,7 @@ from peolc.measures import MeasureKey
 from peolc.vocabulary import CAUSE_GROUPS, NEED_SHARE_OF_DEATHS, NEED_SHARE_OF_LIST
 from queries import deaths
 from queries.places import Place, lineage
-from queries.runner import Db, run
+from queries.runner import Db, memo, run
 from queries.stats import (
     BENCHMARK_TEXT,
     benchmark,
@@ -139,6 +139,7 @@ def _sentences(labels: list[object], name: str) -> pl.Series:
     return pl.Series("comparison", text, dtype=pl.String)
 
 
+@memo
 def prevalence(place: Place, year: int, db: Db = None) -> float | None:
     """The place's register prevalence (% of list) as shown (from rounded counts)."""
     row = _made_safe(_raw(place, place.level, year, db), place.level)
@@ -159,6 +160,7 @@ def centre(place: Place, compare: str, db: Db = None) -> Place:
     return ENGLAND if compare != "parent" else table_parent(place, db)
 
 
+@memo
 def summary(place: Place, year: int, compare: str, db: Db = None) -> pl.DataFrame:
     """The place's own register row (see ``by_area``), benchmarked against ``comparator``."""
     other = comparator(place, compare, db)
@@ -166,6 +168,7 @@ def summary(place: Place, year: int, compare: str, db: Db = None) -> pl.DataFram
     return _benchmarked(own, other, prevalence(other, year, db))
 
 
+@memo
 def by_area(place: Place, child_level: str, year: int, compare: str, db: Db = None) -> pl.DataFrame:
     """Register, prevalence and expected need for each area of ``child_level`` in the place.
 
@@ -204,6 +207,7 @@ def funnel(points: pl.DataFrame, centre_value: float) -> tuple[pl.DataFrame, pl.
     return flagged, limits
 
 
+@memo
 def identification(place: Place, year: int, compare: str, db: Db = None) -> pl.DataFrame:
     """The identification rate for the place (measure ``need_identified``), benchmarked."""
     summary = deaths.summary(place, year, compare, db)
@@ -212,6 +216,7 @@ def identification(place: Place, year: int, compare: str, db: Db = None) -> pl.D
     return rate.with_columns(_sentences(rate["benchmark"].to_list(), name))
 
 
+@memo
 def identification_by_cause(place: Place, year: int, compare: str, db: Db = None) -> pl.DataFrame:
     """The identification rate by cause group, each against the comparator's same group.
 
@@ -268,6 +273,7 @@ TIMING_SUMS = disclosure.Cells(
 )
 
 
+@memo
 def timing(place: Place, year: int, db: Db = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """How long before death people with need were added to the register, made safe.
 

@@ -6,7 +6,10 @@ can never hand back a stale file after a load swaps a new one in), external file
 switched off, and the configuration locked. Queries run on per-call cursors, so many
 Streamlit sessions can share a snapshot. Results are cached in a bounded LRU keyed on the
 snapshot's ``build_id`` (written by every load), the query name and its parameters: a
-new load means new keys, never a stale answer.
+new load means new keys, never a stale answer. ``memo`` keeps the results of the query
+functions the pages call in the same cache, the same way, so a page opened again (or
+from the same shared link by another session) does not repeat their shaping: disclosure
+control, statistics, benchmarking.
 
 ``Reader`` is the one way to read a warehouse: every query function takes a ``Db`` (a
 ``Reader``, or a path, or None for the configured warehouse) as its last argument.
@@ -14,14 +17,17 @@ new load means new keys, never a stale answer.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import os
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ParamSpec, TypeVar, cast
 
 import duckdb
 import polars as pl
@@ -32,7 +38,7 @@ from peolc.schema import SCHEMA_VERSION
 from peolc.sqlfiles import sql_text
 
 QUERIES_DIR = Path(__file__).parent
-CACHE_ENTRIES = 512
+CACHE_ENTRIES = 1024  # SQL results and query functions' results together
 _QUERY_NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 Params = dict[str, object]
@@ -58,17 +64,7 @@ class Reader:
         text = _sql(name)
         with snapshot(self.path) as snap:
             key = (snap.build_id, name, _freeze(params))
-            with _cache_lock:
-                hit = _cache.get(key)
-                if hit is not None:
-                    _cache.move_to_end(key)
-                    return hit
-            frame = _execute(snap, name, text, params)
-        with _cache_lock:
-            _cache[key] = frame
-            while len(_cache) > CACHE_ENTRIES:
-                _cache.popitem(last=False)
-        return frame
+            return _remembered(key, lambda: _execute(snap, name, text, params))
 
     def run_uncached(self, name: str, **params: object) -> pl.DataFrame:
         """As ``run`` but skips the result cache, so DuckDB answers every call.
@@ -111,8 +107,73 @@ class Snapshot:
 
 _snapshots: dict[Path, Snapshot] = {}
 _snapshots_lock = threading.Lock()
-_cache: OrderedDict[tuple[str, str, tuple[tuple[str, object], ...]], pl.DataFrame] = OrderedDict()
+CacheKey = tuple[str, str, tuple[tuple[str, object], ...]]  # build id, what, its arguments
+_cache: OrderedDict[CacheKey, object] = OrderedDict()
 _cache_lock = threading.Lock()
+_MISSING = object()
+T = TypeVar("T")
+P = ParamSpec("P")
+
+
+def _remembered(key: CacheKey, compute: Callable[[], T]) -> T:
+    """The cached value under ``key``, else ``compute()`` kept under it."""
+    hit = _lookup(key)
+    if hit is not _MISSING:
+        return cast(T, hit)
+    value = compute()
+    _keep(key, value)
+    return value
+
+
+def _lookup(key: CacheKey) -> object:
+    with _cache_lock:
+        hit = _cache.get(key, _MISSING)
+        if hit is not _MISSING:
+            _cache.move_to_end(key)
+        return hit
+
+
+def _keep(key: CacheKey, value: object) -> None:
+    """Keep ``value``; the least recently used entries go once there are ``CACHE_ENTRIES``
+    (none are kept at 0)."""
+    with _cache_lock:
+        _cache[key] = value
+        while len(_cache) > CACHE_ENTRIES:
+            _cache.popitem(last=False)
+
+
+def memo(function: Callable[P, T]) -> Callable[P, T]:
+    """``function``'s results cached per warehouse build, as ``run`` caches SQL results.
+
+    For the query functions the pages call: ``function`` reads the warehouse given as its
+    parameter ``db`` and nothing else that changes, takes hashable arguments (places,
+    years, keys) and returns frames or frozen records, which callers never change. Its
+    queries may open a newer build than the one looked up (a load swapped one in), so a
+    result is kept only if the build is still the one it was looked up under.
+    """
+    signature = inspect.signature(function)
+    name = f"{function.__module__}.{function.__qualname__}"
+
+    @functools.wraps(function)
+    def cached(*args: P.args, **kwargs: P.kwargs) -> T:
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        arguments = dict(bound.arguments)
+        path = Reader.of(cast(Db, arguments.pop("db"))).path
+        frozen = _freeze({**arguments, "db": str(path)})
+        with snapshot(path) as snap:
+            build = snap.build_id
+        key = (build, name, frozen)
+        hit = _lookup(key)
+        if hit is not _MISSING:
+            return cast(T, hit)
+        value = function(*args, **kwargs)
+        with snapshot(path) as snap:
+            if snap.build_id == build:
+                _keep(key, value)
+        return value
+
+    return cached
 
 
 def _ident(path: Path) -> tuple[int, int, int, int]:

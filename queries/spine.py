@@ -15,7 +15,7 @@ from peolc.levels import Comparator
 from peolc.measures import MEASURE_BY_KEY, MeasureKey
 from queries import deaths
 from queries.places import Place
-from queries.runner import Db
+from queries.runner import Db, memo
 
 M = MeasureKey
 SPINE_MEASURES: tuple[str, ...] = (
@@ -26,6 +26,7 @@ SPINE_MEASURES: tuple[str, ...] = (
 del M
 
 
+@memo
 def spine(place: Place, year: int, db: Db = None) -> pl.DataFrame:
     """One row per measure: the place, England and the spread of the place's peers.
 
