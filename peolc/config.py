@@ -8,6 +8,7 @@ repository.
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -18,4 +19,11 @@ ENV_VAR = "PEOLC_DB"
 def warehouse_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     """Resolve the warehouse file path (absolute) from the argument, env, or default."""
     chosen = explicit or os.environ.get(ENV_VAR) or DEFAULT_WAREHOUSE
-    return Path(chosen).expanduser().resolve()
+    return _resolved(os.fspath(chosen), os.getcwd())
+
+
+@lru_cache(maxsize=64)
+def _resolved(chosen: str, cwd: str) -> Path:
+    """``chosen`` made absolute (from ``cwd``), once: every query asks, and resolving
+    touches the file system."""
+    return (Path(cwd) / Path(chosen).expanduser()).resolve()

@@ -58,9 +58,10 @@ def legend_groups(
     In the legend's order, so every figure lists its series the same way; keys with no
     rows are skipped, as an empty trace would still take a line in the legend.
     """
+    parts = frame.partition_by(column, as_dict=True, maintain_order=True)  # one pass
     for key, value in legend.items():
-        part = frame.filter(pl.col(column) == key)
-        if not part.is_empty():
+        part = parts.get((key,))
+        if part is not None and not part.is_empty():
             yield key, value, part
 
 

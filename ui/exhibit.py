@@ -62,7 +62,8 @@ BLANK_NOTE = (
 
 def _dataframe(data: pl.DataFrame, *, key: str) -> None:
     """A table whose missing numbers are blank (not 'None'), with a footnote saying why."""
-    st.dataframe(data, hide_index=True, key=key, placeholder="")
+    # as Arrow: Streamlit sends an Arrow table as it is, other frames through pandas
+    st.dataframe(data.to_arrow(), hide_index=True, key=key, placeholder="")
     if any(data[c].null_count() for c in data.columns):
         st.caption(BLANK_NOTE)
 
