@@ -19,11 +19,12 @@ ENV_VAR = "PEOLC_DB"
 def warehouse_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     """Resolve the warehouse file path (absolute) from the argument, env, or default."""
     chosen = explicit or os.environ.get(ENV_VAR) or DEFAULT_WAREHOUSE
-    return _resolved(os.fspath(chosen), os.getcwd())
+    text = os.fspath(chosen)
+    return _resolved(text, "" if os.path.isabs(text) else os.getcwd())
 
 
 @lru_cache(maxsize=64)
 def _resolved(chosen: str, cwd: str) -> Path:
-    """``chosen`` made absolute (from ``cwd``), once: every query asks, and resolving
-    touches the file system."""
+    """``chosen`` made absolute (from ``cwd`` if relative), once: every query asks, and
+    resolving touches the file system."""
     return (Path(cwd) / Path(chosen).expanduser()).resolve()

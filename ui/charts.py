@@ -9,7 +9,7 @@ amber; other series use the Okabe-Ito colour-blind-safe palette. Every figure dr
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
 # plotly imports pandas lazily; importing it here, under Python's import lock, stops the
@@ -58,11 +58,23 @@ def legend_groups(
     In the legend's order, so every figure lists its series the same way; keys with no
     rows are skipped, as an empty trace would still take a line in the legend.
     """
-    parts = frame.partition_by(column, as_dict=True, maintain_order=True)  # one pass
+    rows_of = split_by(frame, column)
     for key, value in legend.items():
-        part = parts.get((key,))
-        if part is not None and not part.is_empty():
+        part = rows_of(key)
+        if not part.is_empty():
             yield key, value, part
+
+
+def split_by(frame: pl.DataFrame, *columns: str) -> Callable[..., pl.DataFrame]:
+    """The rows of ``frame`` for given values of ``columns`` (an empty frame where none),
+    split in one pass: a figure drawing a series per value need not filter per series."""
+    parts = frame.partition_by(list(columns), as_dict=True, maintain_order=True)
+    empty = frame.clear()
+
+    def rows_of(*values: object) -> pl.DataFrame:
+        return parts.get(values, empty)
+
+    return rows_of
 
 
 def interval_errors(frame: pl.DataFrame, thickness: float = 1.2) -> dict[str, object]:
@@ -199,8 +211,9 @@ def stacked_percents(
         .filter(pl.col("any_hidden"))
         .with_columns((100 - pl.col("shown")).clip(lower_bound=0).alias("rest"))
     )
+    rows_of = split_by(frame, column)
     for key, (label, colour) in segments.items():
-        part = frame.filter(pl.col(column) == key)
+        part = rows_of(key)
         fig.add_trace(
             go.Bar(
                 x=part["value"].to_list(),

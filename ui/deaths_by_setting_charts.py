@@ -74,13 +74,14 @@ def trend_grid(frame: pl.DataFrame, *, title: str, place: str) -> go.Figure:
     columns = 3
     rows = -(-len(settings) // columns)
     fig = make_subplots(rows=rows, cols=columns, subplot_titles=settings, vertical_spacing=0.16)
+    rows_of = charts.split_by(frame.sort("year"), "setting", "area")
+    areas = frame["area"].unique(maintain_order=True).to_list()
     for i, setting in enumerate(settings):
         row, col = i // columns + 1, i % columns + 1
-        for area in frame["area"].unique(maintain_order=True).to_list():
+        for area in areas:
             own = area == place
             colour = charts.OKABE_ITO[0] if own else charts.ENGLAND_LINE
-            data = frame.filter((pl.col("setting") == setting) & (pl.col("area") == area))
-            data = data.sort("year")
+            data = rows_of(setting, area)
             years, lower, upper = data["year"].to_list(), data["lower"], data["upper"]
             if own:
                 fig.add_trace(

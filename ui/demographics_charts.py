@@ -9,7 +9,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from ui.charts import ENGLAND_LINE, OKABE_ITO, interval_errors, layout
+from ui.charts import ENGLAND_LINE, OKABE_ITO, interval_errors, layout, split_by
 
 # sequential, colour-blind safe (cividis) for ordered bands: young (dark) to old (light)
 CIVIDIS = ("#00204D", "#31446B", "#666970", "#958F78", "#CBBA69", "#FFEA46")
@@ -22,9 +22,10 @@ def share_lines(frame: pl.DataFrame, *, title: str, place_name: str) -> go.Figur
     """
     fig = go.Figure()
     groups = frame["group"].unique(maintain_order=True).to_list()
+    rows_of = split_by(frame.sort("year"), "group", "area")
     for i, group in enumerate(groups):
         for area in ("place", "England"):
-            part = frame.filter((pl.col("group") == group) & (pl.col("area") == area)).sort("year")
+            part = rows_of(group, area)
             if part.is_empty():
                 continue
             name = f"{place_name if area == 'place' else 'England'}, {group}"
@@ -107,8 +108,9 @@ def stacked_counts(
     Hidden (suppressed) counts are null and left out of their stack; pages say so.
     """
     fig = go.Figure()
+    rows_of = split_by(frame.sort("year"), stack)
     for i, value in enumerate(order):
-        part = frame.filter(pl.col(stack) == value).sort("year")
+        part = rows_of(value)
         colour = _ramp(i, len(order))
         fig.add_trace(
             go.Bar(
