@@ -190,7 +190,7 @@ if shapes.is_empty():
         "Boundaries exist for NHS regions, ICBs, sub-ICB locations and local authorities."
     )
 else:
-    drawn = "synthetic shapes (not real boundaries)" if shapes["synthetic"].any() else "ONS"
+    notes = exhibit.map_notes(shapes)
     section(
         charts.choropleth(
             shapes,
@@ -198,13 +198,14 @@ else:
             title=f"{label}, % of deaths, {year}",
             colour_label="%",
             highlight=place.code,
+            notes=notes,
         ),
         values.select("area_code", "area_name", *list(TABLE)[1:]),
         f"map-{setting}",
         f"{label} by area, {year}",
         f"{label} as a % of deaths in each of the {LEVEL_BY_KEY[level].plural} shown "
         f"(outlined: {place.name}); blank where counts are hidden or no source covers the "
-        f"area. Boundaries: {drawn}.",
+        f"area. {' '.join(notes)}",
         key="map",
         source=exhibit.source_line(values),
     )

@@ -64,17 +64,14 @@ if missing.require_death_figures() and missing.require("boundaries"):
     shapes = maps.boundaries(level)
     values = deaths.level_values(level, year).filter(pl.col("measure") == measure_key)
     measure = MEASURE_BY_KEY[measure_key]
+    notes = exhibit.map_notes(shapes)
     figure = charts.choropleth(
         shapes,
         values.select("area_code", "value"),
         title=f"{measure.label}, {LEVEL_BY_KEY[level].plural}, {year}",
         colour_label="%",
         highlight=place.code,
-    )
-    shape_note = (
-        " Shapes are SYNTHETIC (cells around real centroids), not real boundaries."
-        if bool(shapes["synthetic"].any())
-        else " Boundaries: ONS (OGL), simplified."
+        notes=notes,
     )
     exhibit.figure(
         figure,
@@ -89,7 +86,7 @@ if missing.require_death_figures() and missing.require("boundaries"):
         ),
         name=f"map-{measure_key}-{level}-{year}",
         caption=f"{measure.definition} Areas no source covers, or whose counts are hidden, are "
-        f"blank.{shape_note} Source: {exhibit.source_line(values)}.",
+        f"blank. Source: {exhibit.source_line(values)}. {' '.join(notes)}",
         title=f"{measure.label} by {LEVEL_BY_KEY[level].label}, {year}",
         source=exhibit.source_line(values),
         key="overview_map",

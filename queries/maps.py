@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from peolc.attribution import ons_boundaries
 from peolc.levels import LevelKey
 from queries.runner import Db, memo, run
 
@@ -16,7 +17,7 @@ del K
 
 @memo
 def boundaries(level: str, db: Db = None) -> pl.DataFrame:
-    """area_code, area_name, geometry_json, synthetic for every area of ``level``."""
+    """area_code, area_name, geometry_json, synthetic, vintage for every area of ``level``."""
     if level not in MAP_LEVELS:
         return pl.DataFrame(
             schema={
@@ -24,6 +25,7 @@ def boundaries(level: str, db: Db = None) -> pl.DataFrame:
                 "area_name": pl.String,
                 "geometry_json": pl.String,
                 "synthetic": pl.Boolean,
+                "vintage": pl.Int16,
             }
         )
     return run("boundaries", db, level=level)
@@ -32,3 +34,15 @@ def boundaries(level: str, db: Db = None) -> pl.DataFrame:
 def map_level(level: str) -> str:
     """The level a place's map is drawn at: its own, or the nearest level with shapes."""
     return DRAWN_AT.get(level, level)
+
+
+def attribution(shapes: pl.DataFrame) -> tuple[str, ...]:
+    """What a map of ``shapes`` must say about them, a line each: ONS's attribution (the
+    year of their latest vintage), or that they are synthetic (generated, not real)."""
+    if shapes.is_empty():
+        return ()
+    if bool(shapes["synthetic"].any()):
+        return ("Shapes: SYNTHETIC (generated), not real boundaries.",)
+    year = int(shapes["vintage"].max())  # type: ignore[arg-type]
+    source, copyright_line = ons_boundaries(year)
+    return ("Boundaries: ONS, simplified.", source, f"{copyright_line}.")

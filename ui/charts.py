@@ -9,7 +9,7 @@ amber; other series use the Okabe-Ito colour-blind-safe palette. Every figure dr
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 # plotly imports pandas lazily; importing it here, under Python's import lock, stops the
@@ -319,8 +319,12 @@ def choropleth(
     title: str,
     colour_label: str,
     highlight: str | None = None,
+    notes: Sequence[str] = (),
 ) -> go.Figure:
     """A map of areas (features: area_code, area_name, geometry_json) shaded by value.
+
+    ``notes`` are written under the map, a line each, so a saved image keeps them (the
+    boundaries' attribution, the synthetic-data label).
 
     Drawn as filled shapes on plain axes (longitude and latitude, scaled for England's
     latitude) rather than plotly's geo maps, which fetch base maps from the internet and
@@ -388,7 +392,22 @@ def choropleth(
     # one degree of longitude is cos(53°) ≈ 0.6 of a degree of latitude in England
     fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / 0.6)
     fig.update_layout(hovermode="closest")
-    return layout(fig, title, 640)
+    layout(fig, title, 640)
+    if notes:
+        fig.add_annotation(
+            text="<br>".join(notes),
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=0,
+            xanchor="left",
+            yanchor="top",
+            align="left",
+            showarrow=False,
+            font={"size": 10, "color": "#505050"},
+        )
+        fig.update_layout(margin={"b": 16 + 14 * len(notes)})
+    return fig
 
 
 def spine(frame: pl.DataFrame, *, title: str, benchmark_name: str = "England") -> go.Figure:

@@ -12,8 +12,9 @@ import polars as pl
 import streamlit as st
 
 from peolc.measures import SOURCE_NAMES, SOURCE_PRECEDENCE
-from queries import warehouse_info
+from queries import maps, warehouse_info
 from ui import charts, downloads
+from ui.banner import SYNTHETIC_LABEL
 
 
 def figure(
@@ -83,3 +84,10 @@ def source_line(*frames: pl.DataFrame) -> str:
     }
     ordered = [SOURCE_NAMES[k] for k in SOURCE_PRECEDENCE if SOURCE_NAMES[k] in names]
     return "; ".join(ordered + sorted(names - set(ordered))) or "none loaded for this selection"
+
+
+def map_notes(shapes: pl.DataFrame) -> tuple[str, ...]:
+    """The lines a map carries under it and in its caption: the synthetic label when the
+    data are synthetic, and what the shapes are (ONS's attribution, or generated)."""
+    label = (f"{SYNTHETIC_LABEL}: the figures are generated.",)
+    return (*(label if warehouse_info.is_synthetic() else ()), *maps.attribution(shapes))

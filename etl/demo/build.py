@@ -17,7 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from etl.demo.boundaries import build_boundaries, write_boundary
+from etl.demo.boundaries import note_unshaped, write_boundaries
 from etl.demo.deaths import build_deaths
 from etl.demo.extract import build_extract
 from etl.demo.geography import Geography, build_lsoas, build_practices
@@ -84,9 +84,8 @@ def generate_files(
     yield "imd", write_imd(geo, folder / "imd")
     for path in write_population(geo, pop, folder / "population"):
         yield "population", path
-    (folder / "boundaries").mkdir(parents=True, exist_ok=True)
-    for boundary in build_boundaries(ref):
-        yield "boundaries", write_boundary(boundary, folder / "boundaries")
+    for path in write_boundaries(folder / "boundaries"):  # real ONS shapes, simplified
+        yield "boundaries", path
     say("generating deaths")
     deaths = build_deaths(geo, pop, scale, seed)
     for path in write_qof(geo, build_registers(geo, pop, deaths, seed), folder / "qof"):
@@ -115,8 +114,8 @@ def _load(tx: Transaction, kind: str, path: Path, say: Progress) -> float:
 
 
 def _describe(tx: Transaction, *, seed: int, years: int, scale: float) -> None:
-    """Flag the boundaries synthetic and say what the warehouse holds."""
-    tx.con.execute("update geo_boundary set synthetic = true")
+    """Say what the warehouse holds, and which demo areas have no boundary (none)."""
+    note_unshaped(tx.con, load_reference())
     for key, value in (
         ("data_origin", "demo"),
         ("demo_seed", str(seed)),

@@ -2,7 +2,7 @@
 
 Run by hand when the open files change: ``python -m etl.demo.make_reference ../shared/data``.
 The outputs in ``etl/demo/reference/`` are committed, so ``peolc demo`` needs no other
-files. They hold facts only (codes, names, counts, centroids, national totals), never
+files. They hold facts only (codes, names, counts, national totals), never
 copies of rows: the generator builds synthetic practices, PCNs and LSOAs around them.
 """
 
@@ -28,18 +28,10 @@ _LAD_GEOGRAPHIES = (
 
 
 def _features(path: Path, code: str, name: str) -> pl.DataFrame:
-    """Code, name and the ONS centroid (LONG/LAT properties) of each boundary feature."""
+    """Code and name of each boundary feature (the areas that have a shape)."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    rows = [
-        (
-            f["properties"][code],
-            f["properties"][name],
-            round(float(f["properties"]["LONG"]), 5),
-            round(float(f["properties"]["LAT"]), 5),
-        )
-        for f in data["features"]
-    ]
-    return pl.DataFrame(rows, schema=["code", "name", "lon", "lat"], orient="row")
+    rows = [(f["properties"][code], f["properties"][name]) for f in data["features"]]
+    return pl.DataFrame(rows, schema=["code", "name"], orient="row")
 
 
 def _band(age: pl.Expr) -> pl.Expr:
@@ -138,7 +130,7 @@ def build(data: Path) -> dict[str, pl.DataFrame]:
             pl.col("icb24_code").alias("icb_code"),
         )
         .unique()
-        .join(sicbl.select("code", "lon", "lat"), left_on="sub_icb_code", right_on="code")
+        .join(sicbl.select("code"), left_on="sub_icb_code", right_on="code", how="semi")
         .join(practice_facts, on="sub_icb_ods", how="left")
         .sort("sub_icb_code")
     )
@@ -151,7 +143,7 @@ def build(data: Path) -> dict[str, pl.DataFrame]:
             pl.col("population_2022").filter(pl.col("age") >= 65).sum().alias("population_65plus"),
         )
     )
-    lad_centroids = _features(boundaries / "lad_2024_may_uk_bsc.geojson", "LAD24CD", "LAD24NM")
+    lad_shapes = _features(boundaries / "lad_2024_may_uk_bsc.geojson", "LAD24CD", "LAD24NM")
     lads = (
         lad_rgn.select(
             pl.col("ltla24_code").alias("lad_code"),
@@ -168,7 +160,7 @@ def build(data: Path) -> dict[str, pl.DataFrame]:
             on="lad_code",
             how="left",
         )
-        .join(lad_centroids.select("code", "lon", "lat"), left_on="lad_code", right_on="code")
+        .join(lad_shapes.select("code"), left_on="lad_code", right_on="code", how="semi")
         .join(lad_pop, left_on="lad_code", right_on="code", how="left")
         .select(
             "lad_code",
@@ -177,8 +169,6 @@ def build(data: Path) -> dict[str, pl.DataFrame]:
             "cty_name",
             "rgn_code",
             "rgn_name",
-            "lon",
-            "lat",
             "population",
             "population_65plus",
         )  # fmt: skip

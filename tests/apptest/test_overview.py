@@ -24,6 +24,24 @@ def test_tiles_match_the_query_layer_at_every_level(use_demo: Path, level: str) 
     assert any("SYNTHETIC DEMO DATA" in t for t in texts(app))
 
 
+@pytest.mark.parametrize("warehouse", ["use_demo", "use_real"])
+def test_map_caption_carries_the_ons_attribution(
+    warehouse: str, request: pytest.FixtureRequest
+) -> None:
+    """ONS shapes on the demo and on real data alike: the caption gives ONS's attribution;
+    on the demo it also says the figures are synthetic."""
+    request.getfixturevalue(warehouse)
+    app = open_link(level="icb", place="E54000032", year="2022")
+    assert_clean(app)
+    [caption] = [t for t in texts(app) if "Crown copyright" in t]
+    assert (
+        "Source: Office for National Statistics licensed under the Open Government Licence "
+        "v.3.0. Contains OS data © Crown copyright and database right 2023." in caption
+    )
+    assert ("SYNTHETIC DEMO DATA" in caption) == (warehouse == "use_demo")
+    assert "SYNTHETIC (generated)" not in caption
+
+
 def test_previous_code_link_opens_the_current_area(use_real: Path) -> None:
     app = open_link(place="E54000052")
     assert_clean(app)

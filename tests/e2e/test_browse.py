@@ -7,7 +7,7 @@ import io
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import SCREENSHOTS, screenshot
 from tests.e2e.streamlit_page import choose, go_to, no_errors, open_page, wait_for_app
 
 
@@ -17,6 +17,27 @@ def test_overview_opens_on_england_with_synthetic_banner(page: Page, demo_server
     expect(page.locator("h1").first).to_have_text("England")
     no_errors(page)
     screenshot(page, "overview-england")
+
+
+def test_overview_map_draws_ons_boundaries_with_their_attribution(
+    page: Page, demo_server: str
+) -> None:
+    """The demo's map: real ONS shapes, labelled synthetic data, ONS's attribution on the
+    map itself (in the figure, so a saved PNG keeps it) and in its caption."""
+    open_page(page, f"{demo_server}/?level=icb&place=E54000032")
+    chart = page.locator('[data-testid="stPlotlyChart"]').filter(has_text="Crown copyright")
+    expect(chart.first).to_be_visible(timeout=30_000)
+    inside = chart.first.inner_text()
+    assert "Source: Office for National Statistics licensed under the Open Government" in inside
+    assert "Contains OS data © Crown copyright and database right 2023" in inside
+    assert "SYNTHETIC DEMO DATA" in inside
+    caption = page.get_by_text("Contains OS data © Crown copyright and database right 2023.")
+    expect(caption.first).to_be_visible()
+    no_errors(page)
+    screenshot(page, "overview-map-ons-boundaries")  # the whole page
+    chart.first.scroll_into_view_if_needed()
+    page.wait_for_timeout(800)
+    chart.first.screenshot(path=str(SCREENSHOTS / "overview-map-ons-boundaries-map.png"))
 
 
 def test_pick_an_icb_in_the_sidebar(page: Page, demo_server: str) -> None:

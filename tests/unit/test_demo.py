@@ -29,7 +29,7 @@ from peolc.breakdowns import FINGERTIPS_DECILES, BreakdownKey
 from peolc.levels import LEVEL_KEYS, PRACTICE_LEVELS, LevelKey
 from peolc.measures import DEATHS, INDICATORS, MEASURE_BY_KEY, SETTING_KEYS, MeasureKey, SourceKind
 from queries import deaths as death_queries
-from queries import equity
+from queries import equity, maps
 from queries.places import ENGLAND, Place
 
 SCALE = 0.02
@@ -51,9 +51,13 @@ def _build(path: Path, seed: int = SEED) -> Path:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
-    path = _build(tmp_path_factory.mktemp("demo") / "demo.duckdb")
-    with duckdb.connect(str(path), read_only=True) as con:
+def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _build(tmp_path_factory.mktemp("demo") / "demo.duckdb")
+
+
+@pytest.fixture(scope="module")
+def demo(demo_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    with duckdb.connect(str(demo_path), read_only=True) as con:
         yield con
 
 
@@ -99,7 +103,51 @@ def test_every_table_has_rows(demo: duckdb.DuckDBPyConnection) -> None:
     assert empty == []
     assert _one(demo, "select count(*) from load_reject") == 0
     assert _one(demo, "select bool_and(synthetic) from load_log") is True
-    assert _one(demo, "select bool_and(synthetic) from geo_boundary") is True
+    # the figures are synthetic, the shapes are ONS's (etl/demo/reference/boundaries)
+    assert _one(demo, "select bool_or(synthetic) from geo_boundary") is False
+
+
+def test_maps_draw_the_ons_shapes_of_every_demo_area(demo: duckdb.DuckDBPyConnection) -> None:
+    """Every area of every map level has its ONS shape, loaded by the boundary loader with
+    no note of a missing area, close to the ONS file's area (British National Grid)."""
+    import geopandas as gpd
+    import shapely
+
+    unshaped = _one(
+        demo,
+        "select count(*) from dim_area as d where d.level in "
+        f"({', '.join(repr(lv) for lv in maps.MAP_LEVELS)}) and not exists "
+        "(select 1 from geo_boundary as b where b.level = d.level and b.area_code = d.area_code)",
+    )
+    assert unshaped == 0
+    notes = [r[0] or "" for r in demo.execute(
+        "select notes from load_log where kind = 'boundaries'"
+    ).fetchall()]  # fmt: skip
+    assert len(notes) == len(maps.MAP_LEVELS)
+    assert not any("no boundary for" in n for n in notes)
+    icbs = demo.execute(
+        "select area_code, geometry_json from geo_boundary where level = $level order by 1",
+        {"level": LevelKey.ICB},
+    ).fetchall()
+    ours = gpd.GeoSeries([shapely.from_geojson(g) for _, g in icbs], crs=4326).to_crs(27700)
+    ons = gpd.read_file(SHARED_DATA / "boundaries" / "icb_2023_apr_en_bsc.geojson")
+    ons_area = dict(zip(ons["ICB23CD"], ons.to_crs(27700).area, strict=True))
+    worst = max(abs(a / ons_area[c] - 1) for (c, _), a in zip(icbs, ours.area, strict=True))
+    assert worst < 0.01
+    assert shapely.is_valid(ours.values).all()
+
+
+def test_map_attribution_names_ons_and_the_year(
+    demo: duckdb.DuckDBPyConnection, demo_path: Path
+) -> None:
+    shapes = maps.boundaries(LevelKey.ICB, demo_path)
+    assert not shapes["synthetic"].any()
+    lines = maps.attribution(shapes)
+    assert lines[1].startswith("Source: Office for National Statistics licensed under the Open")
+    assert lines[2] == "Contains OS data © Crown copyright and database right 2023."
+    assert maps.attribution(maps.boundaries(LevelKey.LAD, demo_path))[2].endswith(" 2024.")
+    generated = shapes.with_columns(pl.lit(True).alias("synthetic"))
+    assert "SYNTHETIC" in maps.attribution(generated)[0]
 
 
 def test_meta_says_demo(demo: duckdb.DuckDBPyConnection) -> None:

@@ -12,10 +12,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+import duckdb
+import polars as pl
 import pytest
 
+from etl import schema
 from etl.demo import make_boundaries
+from etl.demo.boundaries import boundary_files, demo_areas, note_unshaped
 from etl.demo.make_boundaries import BOUNDARY_DIR, SOURCES, BoundarySource
+from etl.demo.reference import load_reference
 from etl.loaders.boundaries import detect_level
 from peolc.attribution import ons_boundaries
 from peolc.levels import LevelKey
@@ -26,10 +31,6 @@ MAX_BYTES = 2_000_000
 AREA_TOLERANCE = {LevelKey.ICB: 0.005, LevelKey.NHS_REGION: 0.005, LevelKey.REGION: 0.005}
 AREA_TOLERANCE_DEFAULT = 0.02  # LADs and sub-ICBs: the smallest (City of London) move most
 ENGLAND_BOX = (-6.5, 49.8, 1.8, 55.9)  # lon/lat: the MANIFEST's box, rounded out
-
-
-def boundary_files() -> list[Path]:
-    return [BOUNDARY_DIR / source.output_name for source in SOURCES]
 
 
 def _collection(path: Path) -> dict[str, Any]:
@@ -70,15 +71,27 @@ def test_readme_carries_the_attribution_and_names_every_file() -> None:
     assert "Source: Office for National Statistics licensed under the Open Government " in text
 
 
-def test_every_file_has_only_ons_code_and_name() -> None:
+def test_every_demo_area_has_a_shape_and_only_ons_code_and_name() -> None:
     shipped = {}
     for path in boundary_files():
         level, frame = _shapes(path)
-        shipped[level] = len(frame)
+        shipped[level] = set(frame["code"])
         assert set(frame.columns) == {"code", "name", "geometry"}
         assert frame["code"].str.startswith("E").all()
         assert frame["code"].is_unique
-    assert shipped == {
+    areas = demo_areas(load_reference())
+    assert set(areas["level"]) == set(shipped) == {
+        LevelKey.ICB, LevelKey.SUB_ICB, LevelKey.NHS_REGION,
+        LevelKey.LAD, LevelKey.CTY_UA, LevelKey.REGION,
+    }  # fmt: skip
+    missing = [
+        (level, code)
+        for level, code in areas.select("level", "area_code").iter_rows()
+        if code not in shipped[level]
+    ]
+    assert missing == []
+    counts = {level: len(codes) for level, codes in shipped.items()}
+    assert counts == {
         LevelKey.ICB: 42, LevelKey.SUB_ICB: 106, LevelKey.NHS_REGION: 7,
         LevelKey.LAD: 296, LevelKey.CTY_UA: 153, LevelKey.REGION: 9,
     }  # fmt: skip
@@ -125,3 +138,25 @@ def test_the_script_makes_the_same_files_again() -> None:
             assert body == committed[name], name
     again = make_boundaries.build(SHARED_DATA)
     assert again == made
+
+
+def test_a_demo_area_without_a_shape_is_named_in_the_load_notes(tmp_path: Path) -> None:
+    ref = load_reference()
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        schema.ensure(con)
+        con.execute(
+            "insert into load_log values (1, 'icb.geojson', 'x', 'boundaries', "
+            "'ons-boundary-icb', 2, 2, 0, now(), 't', true, null)"
+        )
+        icbs = ref.icbs["icb_code"].to_list()
+        con.register("shaped", pl.DataFrame({"area_code": icbs[1:]}))
+        con.execute(
+            "insert into geo_boundary select area_code, $level, area_code, 2023, '{}', "
+            "false, 1 from shaped",
+            {"level": LevelKey.ICB},
+        )
+        missing = note_unshaped(con, ref)
+        assert (LevelKey.ICB, icbs[0]) in missing
+        note = con.execute("select notes from load_log where load_id = 1").fetchone()
+    assert note is not None
+    assert note[0] == f"no boundary for 1 of the demo's areas: {icbs[0]}"
