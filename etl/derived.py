@@ -18,8 +18,9 @@ from etl.warehouse import Transaction
 from peolc.levels import ENGLAND_CODE
 from peolc.sqlfiles import run_sql
 
-# kinds that change area_base or lsoa_imd (their loaders rebuild the derived geography)
-GEOGRAPHY = frozenset({"lookups", "qof", "imd", "boundaries"})
+# kinds that change area_base or lsoa_imd (their loaders rebuild the derived geography;
+# population: a practice in no mapping becomes a base unit of England, etl.placement)
+GEOGRAPHY = frozenset({"lookups", "qof", "imd", "boundaries", "population"})
 DEATHS = frozenset({"deaths"}) | GEOGRAPHY
 POPULATION = frozenset({"population"}) | GEOGRAPHY
 YEARS = {"deaths": "deaths", "population": "population", "qof": "qof", "fingertips": "indicators"}

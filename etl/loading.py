@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from etl import derived, geography, schema, store
+from etl import derived, geography, placement, schema, store
 from etl.layout import HeaderMatch, choose_layout
 from etl.loaders.base import Loader
 from etl.sources import SourceFile, sniff
@@ -271,15 +271,19 @@ def load_files(
             if progress:
                 progress(f"loading {source.name} ({source.size / 1e6:,.1f} MB)")
             summaries.append(load_source(tx, kind, source, lenient=lenient, synthetic=synthetic))
-        finish(tx, progress)
+        finish(tx, progress, summaries)
     return summaries
 
 
-def finish(tx: Transaction, progress: Progress | None = None) -> None:
+def finish(
+    tx: Transaction, progress: Progress | None = None, summaries: Sequence[LoadSummary] = ()
+) -> None:
     """The last steps of a load: derived geography if its inputs changed, the sums, the store.
 
-    Nothing to do when every file was skipped (already loaded). The sums and the store
-    come last, so they never lag the facts.
+    Nothing to do when every file was skipped (already loaded). Once the areas are rebuilt,
+    each QOF or registered-patients file of ``summaries`` whose practices are not all in a
+    loaded mapping gets a note saying how many and where they count (``etl.placement``).
+    The sums and the store come last, so they never lag the facts.
     """
     if not tx.loaded:
         return
@@ -287,6 +291,7 @@ def finish(tx: Transaction, progress: Progress | None = None) -> None:
         if progress:
             progress("rebuilding areas and lookups")
         geography.derive(tx)
+        placement.add_notes(tx, summaries)
     derived.refresh(tx, tx.loaded)
     store.refresh(tx, tx.loaded)
 

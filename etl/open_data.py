@@ -26,9 +26,10 @@ FOLDERS: tuple[tuple[str, str], ...] = (
     ("population", "population"),
     ("fingertips", "fingertips"),
 )
+# a .zip is read when it holds one file the folder's loader reads (etl.sources.sniff)
 SUFFIXES = {
-    "boundaries": (".geojson", ".json", ".geojson.gz"),
-    "default": (".csv", ".csv.gz", ".xlsx", ".txt"),
+    "boundaries": (".geojson", ".json", ".geojson.gz", ".zip"),
+    "default": (".csv", ".csv.gz", ".xlsx", ".txt", ".zip"),
 }
 
 Progress = Callable[[str], None]
@@ -99,5 +100,5 @@ def build_open_data(
             if progress:
                 progress(f"loading {kind}: {source.name} ({source.size / 1e6:,.1f} MB)")
             summaries.append(load_source(tx, kind, source))
-        finish(tx, progress)
+        finish(tx, progress, summaries)
     return summaries + skipped

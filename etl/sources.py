@@ -7,12 +7,15 @@ name) lets each loader read what the file is, or say exactly why it cannot.
 
 from __future__ import annotations
 
+import atexit
 import codecs
 import csv
 import gzip
 import hashlib
 import io
 import re
+import shutil
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,10 +38,13 @@ class SourceFile:
     delimiter: str
     header: tuple[str, ...]
     notes: tuple[str, ...] = ()
+    # a file read from inside a zip archive: the archive as given (``path`` is the member,
+    # extracted to a private temporary folder); its name and bytes are the file's identity
+    archive: Path | None = None
 
     @property
     def name(self) -> str:
-        return self.path.name
+        return (self.archive or self.path).name
 
 
 def sha256_of(path: Path) -> str:
@@ -128,10 +134,7 @@ def sniff(path: Path) -> SourceFile:
     if _is_xlsx(head, path):
         return SourceFile(path, sha, size, "xlsx", "utf-8", ",", (), ())
     if head.startswith(b"PK\x03\x04"):
-        raise LoadError(
-            f"{name} is a zip archive, not a CSV or Excel workbook.",
-            "Unzip it and load the files inside.",
-        )
+        return _sniff_member(path, sha, size)
     fmt = "csv"
     if head.startswith(b"\x1f\x8b"):
         fmt = "csv.gz"
@@ -160,6 +163,70 @@ def sniff(path: Path) -> SourceFile:
         notes.append(f"{name} uses {delimiter!r} between fields; read as such")
     return SourceFile(
         path, sha, size, fmt, encoding, delimiter, tuple(f.strip() for f in fields), tuple(notes)
+    )
+
+
+_EXTRACTED: list[Path] = []
+
+
+def _extract_folder() -> Path:
+    """A private temporary folder for zip members, removed when the process ends."""
+    if not _EXTRACTED:
+        folder = Path(tempfile.mkdtemp(prefix="peolc-zip-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        _EXTRACTED.append(folder)
+    return _EXTRACTED[0]
+
+
+def _sniff_member(path: Path, sha: str, size: int) -> SourceFile:
+    """A zip archive holding one data file (NHS England publishes CSVs zipped): that file.
+
+    The member is extracted to a temporary folder and sniffed like any file (it may itself
+    be a CSV, gzip or a workbook); the result keeps the archive's name and fingerprint,
+    so loading the same zip twice is still skipped. An archive of several data files is
+    refused with their names: which one is meant cannot be guessed.
+    """
+    name = path.name
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [
+                info
+                for info in archive.infolist()
+                if not info.is_dir()
+                and not info.filename.startswith("__MACOSX/")
+                and not Path(info.filename).name.startswith(".")
+            ]
+            if len(members) != 1:
+                listed = ", ".join(m.filename for m in members[:10]) or "no files"
+                raise LoadError(
+                    f"{name} is a zip archive of {len(members)} files, not one data file.",
+                    f"{name}: expected a zip holding one CSV or workbook; it holds {listed}. "
+                    "Unzip it and load the files inside.",
+                )
+            member = members[0]
+            target = _extract_folder() / sha[:16] / Path(member.filename).name
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                partial = target.with_name(target.name + ".part")
+                with archive.open(member) as inside, open(partial, "wb") as out:
+                    shutil.copyfileobj(inside, out, 1 << 22)
+                partial.replace(target)
+    except (zipfile.BadZipFile, OSError, EOFError) as e:
+        raise LoadError(f"{name} is a damaged zip archive.", f"{name}: {e}") from e
+    if target.stat().st_size == 0:
+        raise LoadError(f"{name} holds an empty file.", f"{name}: {member.filename} is empty.")
+    inner = sniff(target)
+    notes = (f"{name}: read {member.filename} from the zip archive", *inner.notes)
+    return SourceFile(
+        inner.path,
+        sha,
+        size,
+        inner.format,
+        inner.encoding,
+        inner.delimiter,
+        inner.header,
+        notes,
+        archive=path,
     )
 
 

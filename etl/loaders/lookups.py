@@ -14,6 +14,7 @@ import duckdb
 from etl import SQL_DIR
 from etl.layout import Column, HeaderMatch, Layout
 from etl.loaders.base import Loader, count_staged
+from etl.loaders.practice_map import PRACTICE_MAP_LAYOUT, load_practice_map
 from etl.sources import SourceFile
 from etl.staging import ident
 from peolc.levels import LevelKey
@@ -200,7 +201,10 @@ def _roles_view(con: duckdb.DuckDBPyConnection, lookup: LookupLayout) -> None:
 
 class LookupsLoader(Loader):
     kind = "lookups"
-    layouts: tuple[Layout, ...] = tuple(lookup.layout for lookup in LOOKUPS)
+    layouts: tuple[Layout, ...] = (
+        *(lookup.layout for lookup in LOOKUPS),
+        PRACTICE_MAP_LAYOUT,
+    )
     target_table = "geo_name"
     fast = False
     geography = True
@@ -208,6 +212,8 @@ class LookupsLoader(Loader):
     def insert(
         self, con: duckdb.DuckDBPyConnection, match: HeaderMatch, source: SourceFile, load_id: int
     ) -> int:
+        if match.layout.name == PRACTICE_MAP_LAYOUT.name:
+            return load_practice_map(con, load_id)
         lookup = _BY_NAME[match.layout.name]
         _roles_view(con, lookup)
         vintage = {level: lookup.vintages.get(level) for level in _CODES}
@@ -220,6 +226,31 @@ class LookupsLoader(Loader):
             **{f"{level}_vintage": year for level, year in vintage.items()},
         )
         return count_staged(con)
+
+    def load_notes(self, con: duckdb.DuckDBPyConnection, layout: str, load_id: int) -> list[str]:
+        if layout != PRACTICE_MAP_LAYOUT.name:
+            return []
+        return [practice_map_note(con, load_id)]
+
+
+def practice_map_note(con: duckdb.DuckDBPyConnection, load_id: int) -> str:
+    """What a practice mapping added: its vintage, its areas, and what it does not change."""
+    row = con.execute(
+        "select min(valid_from), count(*), count(distinct pcn_code), "
+        "count(*) filter (where pcn_code is null), count(distinct sub_icb_code), "
+        "count(distinct icb_code), count(distinct region_code) "
+        "from geo_practice_map where load_id = $id",
+        {"id": load_id},
+    ).fetchone()
+    assert row is not None
+    when, practices, pcns, no_pcn, subs, icbs, regions = row
+    return (
+        f"kept the practice mapping of {when:%Y-%m-%d} in geo_practice_map (vintage "
+        f"{when:%Y}): {practices:,} practices, {pcns:,} PCNs ({no_pcn:,} practices in no PCN), "
+        f"{subs:,} sub-ICBs, {icbs:,} ICBs, {regions:,} regions; today's areas are unchanged "
+        "(the QOF mapping's and ONS lookups' geography): it places only practices no loaded "
+        "mapping of today's areas names"
+    )
 
 
 LOADER = LookupsLoader()

@@ -15,10 +15,11 @@ import duckdb
 from etl import SQL_DIR
 from etl.layout import Column, HeaderMatch, Layout
 from etl.loaders.base import Loader, count_loaded
+from etl.loaders.practice_map import PRACTICE_MAP_LAYOUT
 from etl.sources import SourceFile, normalise_name
 from etl.staging import literal
 from peolc.levels import LevelKey
-from peolc.sqlfiles import run_sql
+from peolc.sqlfiles import run_sql, sql_text
 from peolc.vocabulary import AGE_BANDS_5Y
 
 # MYEB1 'geography' values of the local authority district level (lowercase)
@@ -76,6 +77,8 @@ GP_AGE_GROUPS = (
     "ALL",
 )  # fmt: skip
 
+GP_PRACTICE_TYPE = "GP"  # the ORG_TYPE (TYPE) of practice rows
+
 GP_LAYOUT = Layout(
     name="nhs-gp-registered-5y",
     kind="population",
@@ -92,7 +95,7 @@ GP_LAYOUT = Layout(
             ),
             expected="a date such as 01APR2023 or 2023-04-01",
         ),
-        Column("type", expected="the kind of organisation, e.g. GP"),
+        Column("type", aliases=("ORG_TYPE",), expected="the kind of organisation, e.g. GP"),
         Column(
             "sub_icb_code",
             required=False,
@@ -105,7 +108,8 @@ GP_LAYOUT = Layout(
             nullable=True,
             aliases=("ONS_CCG_CODE", "ONS_SUB_ICB_LOCATION_CODE", "ONS_SUB_ICB_LOC_CODE"),
         ),
-        Column("code", expected="the practice's ODS code"),
+        Column("code", aliases=("ORG_CODE",), expected="the organisation's ODS code"),
+        Column("ons_code", required=False, nullable=True),
         Column("postcode", required=False, nullable=True),
         Column("sex", allowed=("MALE", "FEMALE", "ALL")),
         Column("age_group_5", allowed=GP_AGE_GROUPS),
@@ -142,7 +146,7 @@ class PopulationLoader(Loader):
     layouts: tuple[Layout, ...] = (MYE_LAYOUT, GP_LAYOUT)
     target_table = "fact_population"
     fast = True
-    geography = False
+    geography = True  # a practice in no loaded mapping still counts (area_base, etl.placement)
 
     def layouts_for(self, header: tuple[str, ...]) -> tuple[Layout, ...]:
         return (_with_year_columns(MYE_LAYOUT, header), GP_LAYOUT)
@@ -173,8 +177,58 @@ class PopulationLoader(Loader):
         ).fetchall()
         kept = "; ".join(f"{n:,} {_KEPT[kind]} (years {years})" for kind, n, years in rows)
         if layout == GP_LAYOUT.name:
-            return [f"kept {kept}: TYPE = GP, males and females; 90_94 and 95+ summed as 90+"]
+            return [
+                f"kept {kept}: ORG_TYPE (TYPE) = GP, males and females; 90_94 and 95+ "
+                "summed as 90+",
+                _gp_totals_note(con),
+            ]
         return [f"kept {kept}; other geographies (totals, other UK nations) left out"]
+
+
+def _gp_totals_note(con: duckdb.DuckDBPyConnection) -> str:
+    """The file's other organisations (PCN, sub-ICB, ICB, region) checked against its practices.
+
+    Their rows are published sums of the practices' rows; they are not stored (an area
+    sums its practices), so this says whether they agree: each level's total with the
+    practices' total, each organisation's ALL row with its age and sex rows, and, where a
+    practice mapping of the same extract date is loaded, each sub-ICB's, ICB's and region's
+    total with the sum of the practices that mapping gives it.
+    """
+    rows = con.execute(
+        sql_text(SQL_DIR, "check_population_gp"),
+        {"practice_type": GP_PRACTICE_TYPE, "extract_layout": PRACTICE_MAP_LAYOUT.name},
+    ).fetchall()
+    others = [r for r in rows if r[0] != GP_PRACTICE_TYPE]
+    if not others:
+        return f"the file has only {GP_PRACTICE_TYPE} rows: no published totals to check"
+    practices_total = int(rows[0][3] or 0)
+    levels = ", ".join(f"{r[1]:,} {r[0]}" for r in others)
+    differ = [f"{r[0]} {int(r[2] or 0):,}" for r in others if int(r[2] or 0) != practices_total]
+    parts = [f"checked the published totals of {levels}"]
+    if differ:
+        parts.append(
+            f"levels whose total differs from the practices' {practices_total:,}: "
+            + ", ".join(differ)
+        )
+    else:
+        parts.append(f"each level totals {practices_total:,}, as the practices do")
+    unequal = sum(int(r[4]) for r in rows)
+    parts.append(
+        "every organisation's ALL row equals its age and sex rows"
+        if unequal == 0
+        else f"{unequal:,} organisations' ALL rows differ from their age and sex rows"
+    )
+    mapped = [r for r in others if r[5] is not None]
+    if mapped:
+        bad = sum(int(r[6]) for r in mapped)
+        named = ", ".join(f"{r[5]:,} {r[0]}" for r in mapped)
+        parts.append(
+            f"by the practice mapping of the same date, the totals of {named} "
+            + ("equal their practices' sums" if bad == 0 else f"differ from it for {bad:,}")
+        )
+    else:
+        parts.append("no practice mapping of the same date is loaded to check areas against")
+    return "; ".join(parts) + " (the totals are not stored: areas sum their practices)"
 
 
 LOADER = PopulationLoader()

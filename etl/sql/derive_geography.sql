@@ -2,8 +2,10 @@
 -- units, and the IMD decile of every LSOA, from geography as published (geo_name,
 -- geo_link, imd_lsoa). Run after any load that changes geography.
 -- params:  none
--- reads:   ref_level and the macros level_key(), parent_rank() (etl/sql/macros.sql)
--- returns: nothing; replaces dim_area, area_alias, area_ancestor, area_base, lsoa_imd
+-- reads:   geo_practice_map, fact_qof, fact_population, ref_level and the macros level_key(),
+--          parent_rank() (etl/sql/macros.sql)
+-- returns: nothing; replaces dim_area, area_alias, area_ancestor, area_base,
+--          practice_placement, lsoa_imd
 -- Codes change between years (ICB E54000052 became E54000063); ODS codes do not, so an
 -- area is identified by its ODS code where it has one and takes the code and name of
 -- its latest vintage. England only: Welsh, Scottish and NI codes are left out.
@@ -193,12 +195,77 @@ where node_level <> level_key().lsoa
 union all
 select 'E92000001', level_key().england, 'E92000001', level_key().england;
 
+-- Every practice counts: one with QOF registers or registered patients that no mapping in
+-- geo_link names is placed in the lowest of today's areas (PCN, else sub-ICB, else ICB,
+-- else NHS region; ONS or ODS code of any vintage) that the newest practice mapping naming
+-- it gives (geo_practice_map, e.g. NHS England's monthly map), and in England if none does.
+-- It is a base unit of that area and its ancestors, not an area people pick.
+delete from practice_placement;
+insert into practice_placement
+with with_figures as (
+    select distinct practice_code from fact_qof
+    union
+    select distinct base_code from fact_population where base_kind = level_key().practice
+),
+unmapped as (
+    select practice_code
+    from with_figures
+    where practice_code not in (
+        select current_code from g_canon where level = level_key().practice
+    )
+),
+newest as (
+    select m.*
+    from geo_practice_map as m
+    join unmapped using (practice_code)
+    qualify row_number() over (
+        partition by m.practice_code order by m.valid_from desc, m.load_id desc
+    ) = 1
+),
+codes as (
+    select practice_code, 1 as rank, level_key().pcn as level, pcn_code as code from newest
+    union all
+    select practice_code, 2, level_key().sub_icb, sub_icb_code from newest
+    union all
+    select practice_code, 2, level_key().sub_icb, sub_icb_ods from newest
+    union all
+    select practice_code, 3, level_key().icb, icb_code from newest
+    union all
+    select practice_code, 3, level_key().icb, icb_ods from newest
+    union all
+    select practice_code, 4, level_key().nhs_region, region_code from newest
+    union all
+    select practice_code, 4, level_key().nhs_region, region_ods from newest
+),
+known as (
+    select c.practice_code, c.rank, a.level, a.area_code
+    from codes as c
+    join g_alias as a on a.alias = c.code and a.level = c.level
+    qualify row_number() over (partition by c.practice_code order by c.rank, a.area_code) = 1
+)
+select
+    u.practice_code,
+    coalesce(k.level, level_key().england) as level,
+    coalesce(k.area_code, 'E92000001') as area_code,
+    n.source_layout || ' ' || strftime(n.valid_from, '%Y-%m-%d') as placed_by,
+    concat_ws(' / ', n.pcn_code, n.sub_icb_code, n.icb_code, n.region_code) as mapped_to
+from unmapped as u
+left join known as k using (practice_code)
+left join newest as n using (practice_code);
+
 delete from area_base;
 insert into area_base
 select distinct ancestor, ancestor_level, node_level, node
 from g_closure
 where node_level in (level_key().lsoa, level_key().lad, level_key().practice)
-    and ancestor_level <> level_key().lsoa;
+    and ancestor_level <> level_key().lsoa
+union
+select c.ancestor, c.ancestor_level, level_key().practice, p.practice_code
+from practice_placement as p
+join g_closure as c on c.node = p.area_code and c.node_level = p.level
+union
+select 'E92000001', level_key().england, level_key().practice, practice_code
+from practice_placement;
 
 delete from lsoa_imd;
 insert into lsoa_imd

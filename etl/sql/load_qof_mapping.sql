@@ -4,6 +4,8 @@
 -- returns: nothing; names and links of vintage $year from earlier loads of the same
 --          layout are replaced. Links: practice -> pcn, practice -> sub_icb,
 --          sub_icb -> icb, icb -> nhs_region. PCN codes are ODS codes (no ONS code).
+--          Each practice's row is also kept in geo_practice_map (valid_from = 1 April of
+--          $year, in_geo_link true), the history of practices' areas by vintage.
 -- reads:   src_rows, load_log, level_key() (etl/sql/macros.sql)
 delete from geo_name
 where vintage = $year
@@ -12,6 +14,32 @@ where vintage = $year
 delete from geo_link
 where vintage = $year
     and load_id in (select load_id from load_log where kind = 'qof' and layout = $layout);
+
+delete from geo_practice_map
+where vintage = $year and source_layout = $layout
+    and load_id in (select load_id from load_log where kind = 'qof' and layout = $layout);
+
+insert into geo_practice_map
+select
+    upper(practice_code) as practice_code,
+    practice_name,
+    upper(pcn_ods_code) as pcn_code,
+    pcn_name,
+    sub_icb_ons_code as sub_icb_code,
+    upper(sub_icb_ods_code) as sub_icb_ods,
+    sub_icb_name,
+    icb_ons_code as icb_code,
+    upper(icb_ods_code) as icb_ods,
+    icb_name,
+    region_ons_code as region_code,
+    upper(region_ods_code) as region_ods,
+    region_name,
+    $year as vintage,
+    make_date($year, 4, 1) as valid_from,
+    $layout as source_layout,
+    true as in_geo_link,
+    $load_id as load_id
+from src_rows;
 
 insert into geo_name
 with staged as (

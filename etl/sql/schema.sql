@@ -132,6 +132,34 @@ create table if not exists geo_link (
     load_id integer not null
 );
 
+-- every published practice -> PCN -> sub-ICB -> ICB -> NHS region mapping, one row per
+-- practice and mapping (the QOF financial-year mapping, NHS England's monthly "Patients
+-- Registered at a GP Practice" map), with the date the mapping describes: the history of
+-- each practice's areas. Codes as published (ONS codes of that vintage, ODS codes).
+-- derive_geography builds today's areas from geo_link; it reads this table only to place
+-- practices that no mapping in geo_link names (they still count: docs/data-formats.md).
+create table if not exists geo_practice_map (
+    practice_code varchar not null,
+    practice_name varchar,
+    pcn_code varchar,                      -- ODS; null when unallocated to a PCN
+    pcn_name varchar,
+    sub_icb_code varchar not null,         -- ONS code of the mapping's vintage
+    sub_icb_ods varchar,
+    sub_icb_name varchar,
+    icb_code varchar not null,
+    icb_ods varchar,
+    icb_name varchar,
+    region_code varchar not null,          -- NHS (commissioning) region
+    region_ods varchar,
+    region_name varchar,
+    vintage smallint not null,             -- year of the geography (2022 = QOF 2022-23)
+    valid_from date not null,              -- the date the mapping describes (extract date,
+                                           -- or the start of the QOF financial year)
+    source_layout varchar not null,        -- qof-mapping, nhs-gp-practice-map
+    in_geo_link boolean not null,          -- its links also went to geo_link (today's areas)
+    load_id integer not null
+);
+
 -- Index of Multiple Deprivation 2019 by LSOA 2011 (decile 1 = most deprived)
 create table if not exists imd_lsoa (
     lsoa11_code varchar primary key,
@@ -190,6 +218,17 @@ create table if not exists area_base (
     level varchar not null,
     base_kind varchar not null,
     base_code varchar not null
+);
+
+-- practices with figures (QOF, registered patients) that no mapping in geo_link names: they
+-- count in England and in the lowest of today's areas the newest practice mapping that
+-- names them gives (area_base); placed_by says which mapping (null: none, England only)
+create table if not exists practice_placement (
+    practice_code varchar primary key,
+    level varchar not null,                -- the lowest of today's levels it counts in
+    area_code varchar not null,
+    placed_by varchar,                     -- e.g. nhs-gp-practice-map 2026-07-01
+    mapped_to varchar                      -- the codes that mapping gives, as published
 );
 
 -- IMD decile for every LSOA code in use (2011 codes direct, 2021 codes best-fit)

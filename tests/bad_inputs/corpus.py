@@ -316,11 +316,25 @@ CASES: tuple[Case, ...] = (
         Fails("binary file", expected="comma-separated text"),
     ),
     Case(
-        "deaths/zip-not-xlsx",
+        "deaths/zip-of-one-csv",
         "deaths",
-        "a zip archive of CSVs saved as .csv",
+        "a zip archive holding one CSV (as NHS England publishes), saved as .csv",
         lambda d: write(d, "deaths.csv", _zip_of(DEATHS.text())),
-        Fails("zip archive", expected="Unzip it"),
+        Loads(8, same_as_base=True, note="read deaths.csv from the zip archive"),
+    ),
+    Case(
+        "deaths/zip-of-two-csvs",
+        "deaths",
+        "a zip archive of two CSVs: which one is meant cannot be guessed",
+        lambda d: write(d, "deaths.zip", _zip_of(DEATHS.text(), DEATHS.text())),
+        Fails("zip archive of 2 files", expected="Unzip it"),
+    ),
+    Case(
+        "deaths/damaged-zip",
+        "deaths",
+        "a zip archive cut short",
+        lambda d: write(d, "deaths.zip", _zip_of(DEATHS.text())[:60]),
+        Fails("damaged zip archive"),
     ),
     # ---------------------------------------------------------------- columns
     Case(
@@ -1369,12 +1383,14 @@ CASES: tuple[Case, ...] = (
 )
 
 
-def _zip_of(text: str) -> bytes:
+def _zip_of(*texts: str) -> bytes:
+    """A zip archive of ``texts`` as deaths.csv, deaths-2.csv, ..."""
     import zipfile
 
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("deaths.csv", text)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for index, text in enumerate(texts, start=1):
+            archive.writestr("deaths.csv" if index == 1 else f"deaths-{index}.csv", text)
     return out.getvalue()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,13 +35,14 @@ KIND_FILES: dict[str, list[str]] = {
         "rgn_2023_dec_en_buc.geojson", "sicbl_2023_apr_en_bsc.geojson",
     ],
     "lookups": [
+        "gp-reg-pat-prac-map_2026-07.zip",
         "lad23_ctyua23_geographr.csv", "lad24_region24_geographr.csv",
         "lsoa11_sicbl22_icb22_lad22_geographr.csv", "lsoa21_sicbl24_icb24_geographr.csv",
         "lsoa21_ward24_lad24_geographr.csv",
     ],
     "qof": ["MAPPING_NHS_GEOGRAPHIES_2223.csv", "PREVALENCE_2223.csv", "PREVALENCE_2425.csv"],
     "imd": ["File_1_-_IMD2019_Index_of_Multiple_Deprivation.xlsx"],
-    "population": ["mye22final.xlsx"],
+    "population": ["gp-reg-pat-prac-quin-age_2026-07.zip", "mye22final.xlsx"],
     "fingertips": [
         "eol_place_of_death_hospital_2018-2021.csv", "gm_schoolsdash_neets.csv",
         "indicators-CountyUA.data.csv", "trafford_deaths_usual_place_65plus_tidy.csv",
@@ -49,9 +51,7 @@ KIND_FILES: dict[str, list[str]] = {
 # files added to shared/data on 2026-12-03 that no loader reads yet: the real-data path
 # (issue 13) teaches the loaders their layouts; until then open-data lists them as not loaded
 AWAITING_A_LOADER: dict[str, str] = {
-    "lookups/gp-reg-pat-prac-map_2026-07.zip": "not a lookups file type (.zip)",
     "lookups/lsoa11_lsoa21_lad22_ons.csv": "not a layout the lookups loader knows",
-    "population/gp-reg-pat-prac-quin-age_2026-07.zip": "not a population file type (.zip)",
     "population/ons_sape_health_geographies_mid2021_mid2022.xlsx": (
         "not a layout the population loader knows"
     ),
@@ -71,6 +71,9 @@ EXPECTED_ROWS: dict[str, tuple[int, int]] = {
     "lsoa21_ward24_lad24_geographr.csv": (35_672, 35_672),
     "lad23_ctyua23_geographr.csv": (318, 318),
     "lad24_region24_geographr.csv": (296, 296),
+    # zips read directly: one practice each; practices x 2 sexes x 19 bands (GP rows only)
+    "gp-reg-pat-prac-map_2026-07.zip": (6_139, 6_139),
+    "gp-reg-pat-prac-quin-age_2026-07.zip": (326_241, 6_139 * 2 * 19),
     "PREVALENCE_2223.csv": (133_938, 133_938),
     "PREVALENCE_2425.csv": (129_948, 129_948),
     "MAPPING_NHS_GEOGRAPHIES_2223.csv": (6_378, 6_378),
@@ -85,7 +88,7 @@ EXPECTED_ROWS: dict[str, tuple[int, int]] = {
 TABLES = (
     "geo_name", "geo_link", "geo_boundary", "imd_lsoa", "fact_qof", "fact_population",
     "fingertips_indicator", "fact_indicator", "dim_area", "area_alias", "area_ancestor",
-    "area_base", "lsoa_imd",
+    "area_base", "lsoa_imd", "geo_practice_map", "practice_placement",
 )  # fmt: skip
 
 
@@ -197,10 +200,20 @@ def test_population_keeps_england_districts(loaded: tuple[Path, dict[str, LoadSu
             "select year, count(distinct base_code), count(distinct age_band), sum(population) "
             "from fact_population where base_kind = 'lad' group by year order by year"
         ).fetchall()
-        outside = scalar(con, "select count(*) from fact_population where base_code not like 'E0%'")
+        outside = scalar(
+            con,
+            "select count(*) from fact_population where base_kind = 'lad' "
+            "and base_code not like 'E0%'",
+        )
+        practices = con.execute(
+            "select year, count(distinct base_code), count(distinct age_band), sum(population) "
+            "from fact_population where base_kind = 'practice' group by year"
+        ).fetchall()
     # ONS mid-2022: England 57,106,398 (2011 back-cast on 2023 boundaries: 53,107,169)
     assert rows == [(2011, 296, 19, 53_107_169), (2022, 296, 19, 57_106_398)]
     assert outside == 0
+    # NHS England, patients registered at a GP practice, July 2026 (MANIFEST.md): 63,436,508
+    assert practices == [(2026, 6_139, 19, 63_436_508)]
 
 
 def test_fingertips_quirks(loaded: tuple[Path, dict[str, LoadSummary]]) -> None:
@@ -286,6 +299,16 @@ def test_reissued_files_replace_rather_than_add(
     for kind in ("lookups", "qof", "fingertips", "boundaries"):
         copies = []
         for path in paths(kind):
+            if path.suffix == ".zip":  # new bytes: the same member in a zip made here
+                copy = tmp_path / kind / path.name
+                copy.parent.mkdir(exist_ok=True)
+                with zipfile.ZipFile(path) as archive, zipfile.ZipFile(copy, "w") as out:
+                    [member] = archive.namelist()
+                    out.writestr(member, other_line_ends(archive.read(member)))
+                copies.append(copy)
+        for path in paths(kind):
+            if path.suffix == ".zip":
+                continue
             copy = tmp_path / kind / path.name
             copy.parent.mkdir(exist_ok=True)
             copy.write_bytes(other_line_ends(path.read_bytes()))
@@ -366,6 +389,24 @@ def test_every_practice_reaches_england(con: duckdb.DuckDBPyConnection) -> None:
         "practice": 6_378, "pcn": 6_378, "sub_icb": 6_378, "icb": 6_378,
         "nhs_region": 6_378, "england": 6_378,
     }  # fmt: skip
+
+
+def test_every_practice_counts_in_england(
+    open_data: tuple[Path, float], con: duckdb.DuckDBPyConnection
+) -> None:
+    from queries import registers
+    from queries.places import ENGLAND
+
+    england = registers.summary(ENGLAND, 2024, "england", db=open_data[0])
+    # the QOF 2024-25 file's own totals (MANIFEST.md), the 9 practices that the 2022-23
+    # mapping lacks included
+    assert england.select("register", "list_size").row(0) == (356_543, 63_766_671)
+    placed = dict(con.execute("select practice_code, level from practice_placement").fetchall())
+    assert placed["Y00361"] == "england"  # in neither mapping: England only
+    assert placed["C82018"] == "sub_icb"  # placed by the July 2026 practice map
+    note = scalar(con, "select notes from load_log where file_name = 'PREVALENCE_2425.csv'")
+    assert "9 practices (156 on the PC register, 36,348 registered patients)" in str(note)
+    assert "1 in England only, being in no practice mapping (Y00361)" in str(note)
 
 
 def test_every_area_has_its_parent(con: duckdb.DuckDBPyConnection) -> None:
