@@ -11,11 +11,11 @@ import csv
 import json
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -25,6 +25,10 @@ from rich.table import Table
 from peolc import __version__
 from peolc.config import ENV_VAR, warehouse_path
 from peolc.errors import PeolcError
+from peolc.measures import FINGERTIPS_PROFILE
+
+if TYPE_CHECKING:
+    from etl.fetch.commands import FetchResult
 
 app = typer.Typer(
     name="peolc",
@@ -354,6 +358,221 @@ def export_dataset(
     for path in written:
         out.print(f"wrote {path}", highlight=False)
     out.print(f"({time.perf_counter() - started:.1f} s)", highlight=False)
+
+
+fetch = typer.Typer(
+    help="Download public data (Fingertips, NHS England, ONS) and load it in one atomic load. "
+    "Every response is kept under data/raw/<source>/<UTC time>/ beside the warehouse (or "
+    "--raw-dir), listed in its manifest.json with URL, time and sha256. On any failure "
+    "nothing is loaded and the message says how to load the files by hand (peolc load). "
+    "Sources and addresses: docs/data-sources.md.",
+    no_args_is_help=True,
+)
+app.add_typer(fetch, name="fetch")
+
+RawDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--raw-dir",
+        help="Folder for the raw files (default: raw/ beside the warehouse, e.g. data/raw).",
+        show_default=False,
+    ),
+]
+
+
+@contextmanager
+def _fetch_progress() -> Iterator[Callable[[str, int, int | None], None]]:
+    from rich.progress import BarColumn, MofNCompleteColumn
+
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task("starting", total=None)
+
+        def report(text: str, done: int, total: int | None) -> None:
+            if total is None:
+                progress.update(task, description=text)
+            else:
+                progress.update(task, description=text, completed=done, total=total)
+
+        yield report
+
+
+def _fetched(result: FetchResult, target: Path, started: float) -> None:
+    size = sum(d.size for d in result.downloads)
+    out.print(
+        f"fetched {len(result.downloads)} file(s), {size / 1e6:,.1f} MB: {result.folder}",
+        highlight=False,
+    )
+    for note in result.notes:
+        out.print(f"  note: {note}", highlight=False)
+    for s in result.summaries:
+        status = "skipped" if s.skipped else f"{s.rows_loaded:,} rows loaded"
+        out.print(f"{s.kind:<11} {s.file_name}: {status}", highlight=False)
+        for note in s.notes:
+            out.print(f"  note: {note}", highlight=False)
+    out.print(f"warehouse: {target} ({time.perf_counter() - started:.1f} s)", highlight=False)
+
+
+@fetch.command("fingertips")
+def fetch_fingertips(
+    profile: Annotated[int, typer.Option(help="Fingertips profile id (95: End of Life Care).")] = (
+        FINGERTIPS_PROFILE
+    ),
+    indicators: Annotated[
+        str | None,
+        typer.Option(
+            help="Indicator ids, e.g. 93474,93475 (default: every indicator of the profile).",
+            show_default=False,
+        ),
+    ] = None,
+    area_types: Annotated[
+        str | None,
+        typer.Option(
+            "--area-types",
+            help="Fingertips area type ids: 221 ICB, 66 sub-ICB, 204 PCN, 7 GP, 502 county/UA, "
+            "501 district, 15 England, 6 region (default: the profile's that these are).",
+            show_default=False,
+        ),
+    ] = None,
+    api: Annotated[
+        str | None,
+        typer.Option(
+            help="API base URL (default: $PEOLC_FINGERTIPS_API, else "
+            "https://fingertips.phe.org.uk/api).",
+            show_default=False,
+        ),
+    ] = None,
+    db: DbOption = None,
+    raw_dir: RawDirOption = None,
+) -> None:
+    """Fetch Fingertips indicator data from its API and load it.
+
+    With --indicators and --area-types only all_data/csv/by_indicator_id is called (100 ids
+    a call); otherwise the profile's indicators and area types are read first. Area codes
+    lose the API's n prefix; CCG/STP rows repeating an ICB or sub-ICB row are dropped.
+    Retries 5xx, 429 (after its Retry-After), timeouts and dropped connections, and gives
+    up on a file after two minutes.
+    """
+    from etl.fetch import fingertips as ft
+    from etl.fetch.commands import fetch_fingertips as run
+
+    target = warehouse_path(db)
+    started = time.perf_counter()
+    try:
+        ids = ft.parse_ids(indicators, "indicators")
+        types = ft.parse_ids(area_types, "area-types")
+        with _fetch_progress() as report:
+            result = run(
+                target,
+                profile=profile,
+                indicators=ids,
+                area_types=types,
+                api=api,
+                raw_dir=raw_dir,
+                progress=report,
+            )
+    except PeolcError as e:
+        _fail(e)
+        return
+    _fetched(result, target, started)
+
+
+UrlOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--url",
+        help="A file's address instead of the known one (once per file, in order).",
+        show_default=False,
+    ),
+]
+
+
+def _fetch_publisher(
+    name: str, option: str, url: list[str] | None, db: Path | None, raw_dir: Path | None
+) -> None:
+    from etl.fetch.commands import fetch_publisher
+
+    target = warehouse_path(db)
+    started = time.perf_counter()
+    try:
+        with _fetch_progress() as report:
+            result = fetch_publisher(
+                target, name, option=option, urls=url or (), raw_dir=raw_dir, progress=report
+            )
+    except PeolcError as e:
+        _fail(e)
+        return
+    _fetched(result, target, started)
+
+
+@fetch.command("qof")
+def fetch_qof(
+    year: Annotated[str, typer.Option(help="Financial year of the QOF publication.")] = "2024-25",
+    url: UrlOption = None,
+    db: DbOption = None,
+    raw_dir: RawDirOption = None,
+) -> None:
+    """QOF raw data .csv files (zip) for a year, from NHS England's publication page.
+
+    The zip is handed to the qof loader as it is. Load by hand: peolc load qof FILE.
+    """
+    _fetch_publisher("qof", year, url, db, raw_dir)
+
+
+@fetch.command("gp-registered")
+def fetch_gp_registered(
+    month: Annotated[str, typer.Option(help="Month of the publication, YYYY-MM.")] = "2026-07",
+    url: UrlOption = None,
+    db: DbOption = None,
+    raw_dir: RawDirOption = None,
+) -> None:
+    """Patients registered at a GP practice: the practice mapping and five-year ages.
+
+    From NHS England's monthly publication page: gp-reg-pat-prac-map.zip (loaded as
+    lookups) and gp-reg-pat-prac-quin-age.zip (population).
+    """
+    _fetch_publisher("gp-registered", month, url, db, raw_dir)
+
+
+@fetch.command("sape")
+def fetch_sape(
+    edition: Annotated[
+        str, typer.Option(help="Edition on ONS's dataset page.")
+    ] = "mid2021andmid2022",
+    url: UrlOption = None,
+    db: DbOption = None,
+    raw_dir: RawDirOption = None,
+) -> None:
+    """ONS population estimates for health geographies (sub-ICB and ICB, single years of age)."""
+    _fetch_publisher("sape", edition, url, db, raw_dir)
+
+
+@fetch.command("boundaries")
+def fetch_boundaries(
+    year: Annotated[str, typer.Option(help="Vintage of the boundary set.")] = "2023",
+    url: UrlOption = None,
+    db: DbOption = None,
+    raw_dir: RawDirOption = None,
+) -> None:
+    """ONS generalised boundaries: ICB, sub-ICB, NHS region, LAD, county/UA, region (GeoJSON)."""
+    _fetch_publisher("boundaries", year, url, db, raw_dir)
+
+
+@fetch.command("lookups")
+def fetch_lookups(
+    year: Annotated[str, typer.Option(help="Year of the sub-ICB/ICB geography.")] = "2024",
+    url: UrlOption = None,
+    db: DbOption = None,
+    raw_dir: RawDirOption = None,
+) -> None:
+    """ONS lookup LSOA 2021 -> sub-ICB -> ICB -> LAD, read page by page into one CSV."""
+    _fetch_publisher("lookups", year, url, db, raw_dir)
 
 
 def version_callback(value: bool) -> None:

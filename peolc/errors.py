@@ -49,6 +49,10 @@ class LoadError(PeolcError):
         super().__init__(title, detail)
 
 
+class FetchError(PeolcError):
+    """A download failed or brought something other than the data; nothing was loaded."""
+
+
 class QueryError(PeolcError):
     """The warehouse could not answer a question (missing, locked, or too old)."""
 

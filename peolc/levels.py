@@ -165,3 +165,26 @@ FINGERTIPS_AREA_TYPES: tuple[tuple[str, str], ...] = (
     ("%primary care network%", LevelKey.PCN),
     ("gp%", LevelKey.PRACTICE),
 )
+
+# Fingertips' area type ids (the API's ``child_area_type_id``) -> level: what ``peolc fetch
+# fingertips`` asks for (its ``--area-types``), the current types of each level
+FINGERTIPS_AREA_TYPE_IDS: dict[int, str] = {
+    15: LevelKey.ENGLAND,
+    6: LevelKey.REGION,
+    221: LevelKey.ICB,  # ICBs (from April 2023)
+    66: LevelKey.SUB_ICB,  # sub-ICB locations (formerly CCGs)
+    204: LevelKey.PCN,
+    7: LevelKey.PRACTICE,
+    502: LevelKey.CTY_UA,  # counties and unitary authorities (from April 2023)
+    501: LevelKey.LAD,  # districts and unitary authorities (from April 2023)
+}
+
+# Fingertips area types of the commissioning geography the ICBs replaced (CCGs, STPs), as
+# SQL ``like`` patterns on the lower-cased name: a row of one of these whose area, period
+# and group a current type also publishes is a duplicate, dropped by the fetch
+FINGERTIPS_SUPERSEDED_AREA_TYPES: tuple[str, ...] = (
+    "ccg%",
+    "%clinical commissioning group%",
+    "stp%",
+    "%sustainability and transformation%",
+)

@@ -22,6 +22,7 @@ from peolc.vocabulary import PLACES_OF_DEATH, SettingKey
 
 DEATHS_SOURCE = "Record-level deaths (PCMD-style extract), deaths registered in the year"
 FINGERTIPS_SOURCE = "OHID Fingertips, End of Life Care profile"
+FINGERTIPS_PROFILE = 95  # the End of Life Care profile's id in the Fingertips API
 EXTRACT_SOURCE = "ICB dashboard extract"
 
 
