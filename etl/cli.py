@@ -518,9 +518,10 @@ def fetch_qof(
     db: DbOption = None,
     raw_dir: RawDirOption = None,
 ) -> None:
-    """QOF raw data .csv files (zip) for a year, from NHS England's publication page.
+    """QOF raw data .csv files (zip) for a year, from NHS England.
 
-    The zip is handed to the qof loader as it is. Load by hand: peolc load qof FILE.
+    Its PREVALENCE_*.csv and MAPPING_NHS_GEOGRAPHIES_*.csv are taken out of the zip and
+    loaded; by hand: unzip, then peolc load qof PREVALENCE_*.csv MAPPING_*.csv.
     """
     _fetch_publisher("qof", year, url, db, raw_dir)
 
@@ -549,7 +550,11 @@ def fetch_sape(
     db: DbOption = None,
     raw_dir: RawDirOption = None,
 ) -> None:
-    """ONS population estimates for health geographies (sub-ICB and ICB, single years of age)."""
+    """ONS population estimates for health geographies (sub-ICB and ICB, single years of age).
+
+    The workbook is downloaded, checked and kept under data/raw/sape/, but not loaded: no
+    loader reads its layout yet (docs/data-sources.md).
+    """
     _fetch_publisher("sape", edition, url, db, raw_dir)
 
 
