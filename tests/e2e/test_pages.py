@@ -138,9 +138,11 @@ def test_every_page_for_an_icb_on_open_data(tab: Page, real_server: str, path: s
     elif path == "equity_audit":
         expect(tab.get_by_text("give every split").first).to_be_visible()
         expect(tab.get_by_role("button", name="CSV")).to_have_count(0)
-    elif path == "demographics":  # open data: district residents only, which fit no ICB
-        expect(tab.get_by_text("No population is attributed to").first).to_be_visible()
-        expect(tab.get_by_role("button", name="CSV")).to_have_count(0)
+    elif path == "demographics":  # open data: the ICB's population is its GP lists
+        expect(
+            tab.get_by_text("patients registered with the area's GP practices").first
+        ).to_be_visible()
+        check_csv(tab, path, synthetic=False)
     else:
         check_csv(tab, path, synthetic=False)
 

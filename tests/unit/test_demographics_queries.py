@@ -75,7 +75,8 @@ def test_imd_profile_is_empty_without_small_area_populations(real_db: Path) -> N
     lad = first("lad", real_db)
     assert demographics.imd_profile(lad, 2022, real_db).is_empty()
     assert not demographics.pyramid(lad, 2022, real_db).is_empty()
-    assert demographics.pyramid(first("icb", real_db), 2022, real_db).is_empty()
+    icb = demographics.pyramid(first("icb", real_db), 2022, real_db)  # from GP lists only
+    assert set(icb.filter(pl.col("area") == "place")["basis"]) == {"practice"}
 
 
 def test_england_deaths_by_age_are_exact(demo_db: Path) -> None:
