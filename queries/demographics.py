@@ -38,6 +38,28 @@ def population(place: Place, db: Db = None) -> pl.DataFrame:
     return run("population_by_age", db, area_code=place.code, level=place.level)
 
 
+@memo
+def comparator(place: Place, db: Db = None) -> pl.DataFrame:
+    """England's population to set beside the place's: on the place's basis when loaded.
+
+    A practice-based place (registered patients) is compared with England's registered
+    patients, not with England's residents of another year; England's own best base is
+    the fallback when the place's kind is not loaded for England.
+    """
+    basis = basis_of(population(place, db))
+    if basis is not None and basis != basis_of(population(ENGLAND, db)):
+        same = run(
+            "population_by_age_on_basis",
+            db,
+            area_code=ENGLAND.code,
+            level=ENGLAND.level,
+            basis=basis,
+        )
+        if not same.is_empty():
+            return same
+    return population(ENGLAND, db)
+
+
 def population_year(frame: pl.DataFrame, year: int | None) -> int | None:
     """The population year to show for ``year``: the latest at or before it, else the first."""
     years = sorted(frame["year"].unique().to_list())
@@ -87,7 +109,7 @@ def pyramid(place: Place, year: int | None, db: Db = None) -> pl.DataFrame:
         return _percent(own, 0, "place")
     parts = [_percent(own, own_year, "place")]
     if not place.is_england:
-        england = population(ENGLAND, db)
+        england = comparator(place, db)
         england_year = population_year(england, own_year)
         if england_year is not None:
             parts.append(_percent(england, england_year, "England"))
@@ -101,10 +123,11 @@ def older_shares(place: Place, db: Db = None) -> pl.DataFrame:
     Columns: area ("place"/"England"), year, basis, group ("65+"/"85+"), population (of the
     group), total, percent.
     """
-    places = [("place", place)] + ([] if place.is_england else [("England", ENGLAND)])
+    frames = [("place", population(place, db))]
+    if not place.is_england:
+        frames.append(("England", comparator(place, db)))
     parts = []
-    for area, where in places:
-        frame = population(where, db)
+    for area, frame in frames:
         band = pl.col("age_band").replace_strict(
             {b: i for i, b in enumerate(AGE_BANDS_5Y)}, return_dtype=pl.Int32
         )

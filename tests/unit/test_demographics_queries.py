@@ -98,3 +98,28 @@ def test_deaths_by_age_are_complete_and_safe(demo_db: Path, level: str, banding:
     shown = frame.filter(pl.col("deaths").is_not_null() & pl.col("total").is_not_null())
     error = (shown["value"] - shown["deaths"] / shown["total"] * 100).abs().max()
     assert error is None or float(error) < 1e-9  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("level", ["icb", "practice"])
+def test_registered_lists_are_compared_with_englands_registered_patients(
+    real_db: Path, level: str
+) -> None:
+    """England's residents of 2022 are not the yardstick for a 2026 GP list."""
+    pyramid = demographics.pyramid(first(level, real_db), None, real_db)
+    england = pyramid.filter(pl.col("area") == "England")
+    place = pyramid.filter(pl.col("area") == "place")
+    assert set(england["basis"]) == set(place["basis"]) == {"practice"}
+    assert set(england["year"]) == set(place["year"])
+    with duckdb.connect(str(real_db), read_only=True) as con:
+        (listed,) = con.execute(
+            "select sum(population) from fact_population where base_kind = 'practice' and year = ?",
+            [int(england["year"][0])],
+        ).fetchone()  # type: ignore[misc]
+    assert england["population"].sum() == listed  # every practice, placed or not
+    older = demographics.older_shares(first(level, real_db), real_db)
+    assert set(older.filter(pl.col("area") == "England")["basis"]) == {"practice"}
+
+
+def test_residents_stay_compared_with_englands_residents(real_db: Path) -> None:
+    pyramid = demographics.pyramid(first("lad", real_db), None, real_db)
+    assert set(pyramid["basis"]) == {"lad"}
