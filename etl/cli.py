@@ -552,8 +552,9 @@ def fetch_sape(
 ) -> None:
     """ONS population estimates for health geographies (sub-ICB and ICB, single years of age).
 
-    The workbook is downloaded, checked and kept under data/raw/sape/, but not loaded: no
-    loader reads its layout yet (docs/data-sources.md).
+    The workbook is downloaded, checked, kept under data/raw/sape/ and loaded: the
+    residents of each sub-ICB location by sex and five-year band, for each mid-year on the
+    newest ICB geography it has (docs/data-sources.md).
     """
     _fetch_publisher("sape", edition, url, db, raw_dir)
 

@@ -110,9 +110,15 @@ def _match(loader: Loader, source: SourceFile) -> HeaderMatch:
     return choose_layout(source.name, source.header, loader.layouts_for(source.header))
 
 
-def match_source(kind: str, source: SourceFile) -> HeaderMatch:
-    """The layout of ``kind`` that ``source`` fits; LoadError naming what is missing if none."""
-    return _match(loader_for(kind), source)
+def match_source(kind: str, source: SourceFile) -> HeaderMatch | None:
+    """The layout of ``kind`` that ``source`` fits; LoadError naming what is missing if none.
+
+    None: the loader reads the file itself (``Loader.reads_itself``), with no header to match.
+    """
+    loader = loader_for(kind)
+    if loader.reads_itself(source):
+        return None
+    return _match(loader, source)
 
 
 def _record(

@@ -23,7 +23,14 @@ from peolc.breakdowns import (
     FINGERTIPS_DECILES,
     ORDERED_BREAKDOWNS,
 )
-from peolc.levels import FINGERTIPS_AREA_TYPES, LEVEL_KEYS, LEVELS, PRACTICE_LEVELS, LevelKey
+from peolc.levels import (
+    FINGERTIPS_AREA_TYPES,
+    LEVEL_KEYS,
+    LEVELS,
+    POPULATION_BASES,
+    PRACTICE_LEVELS,
+    LevelKey,
+)
 from peolc.measures import MEASURE_COUNTS, USUAL_RESIDENCE_SETTINGS
 from peolc.schema import reference_rows
 from peolc.sqlfiles import sql_text
@@ -129,6 +136,10 @@ def macro_slots() -> dict[str, str]:
         "parent_rank_cases": _parent_rank_cases(),
         "lsoa_level": literal(LevelKey.LSOA),
         "lad_level": literal(LevelKey.LAD),
+        "population_base_cases": "\n".join(
+            f"        when {literal(base.kind)} then {rank}"
+            for rank, base in enumerate(POPULATION_BASES, start=1)
+        ),
         "practice_level": literal(LevelKey.PRACTICE),
         "fingertips_level_cases": "\n".join(
             f"        when lower(area_type) like {literal(pattern)} then {literal(level)}"

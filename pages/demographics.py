@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 import pages
-from peolc.levels import ENGLAND
+from peolc.levels import ENGLAND, POPULATION_BASE_BY_KIND
 from peolc.measures import DEATHS_SOURCE
 from queries import demographics, sources
 from ui import charts, exhibit, missing, selection
@@ -19,13 +19,26 @@ POPULATION = "ONS population estimates or NHS England registered patients, as lo
 IMD_SOURCE = "ONS small-area population estimates; MHCLG English Indices of Deprivation 2019"
 st.title(f"Demographics: {place.name}")
 st.caption(
-    f"{place.level_label} · {place.code}. Residents (small-area or district estimates) and "
-    "registered patients (practices, PCNs) are different populations: lists include people "
-    "living elsewhere and people who have moved away."
+    f"{place.level_label} · {place.code}. Residents (ONS estimates for small areas, districts "
+    "or sub-ICB locations) and registered patients (GP lists) are different populations: "
+    "lists include people living elsewhere and people who have moved away."
 )
 
 st.subheader("Population by age and sex")
-pyramid = demographics.pyramid(place, year)
+kinds = demographics.place_bases(place)
+chosen_basis = None  # the place's best base
+if len(kinds) > 1:
+    picked = st.radio(
+        "Count the population as",
+        kinds,
+        format_func=lambda kind: POPULATION_BASE_BY_KIND[kind].short.capitalize(),
+        horizontal=True,
+        key="demo_basis",
+        help="ONS residents (where people live) or patients on the area's GP lists: both "
+        "are published for NHS areas and differ. The first is the one other pages use.",
+    )
+    chosen_basis = None if picked == kinds[0] else picked
+pyramid = demographics.pyramid(place, year, basis=chosen_basis)
 own = pyramid.filter(pl.col("area") == "place")
 basis = demographics.BASIS_TEXT.get(str(demographics.basis_of(own)), "not loaded")
 if own.is_empty():
@@ -65,7 +78,7 @@ else:
     )
 
     st.subheader("Older people")
-    shares = demographics.older_shares(place)
+    shares = demographics.older_shares(place, basis=chosen_basis)
     now = shares.filter(pl.col("year") == pop_year)
     for column, group in zip(st.columns(2), ("65+", "85+"), strict=True):
         mine = now.filter((pl.col("area") == "place") & (pl.col("group") == group))["percent"]

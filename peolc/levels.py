@@ -31,7 +31,49 @@ class BaseKind:
 
     LSOA: Final = "lsoa"  # residents of its small areas
     LAD: Final = "lad"  # residents of its local authority districts
+    SUB_ICB: Final = "sub_icb"  # residents of its sub-ICB locations (ONS SAPE for health areas)
     PRACTICE: Final = "practice"  # patients registered with its GP practices
+
+
+@dataclass(frozen=True)
+class PopulationBase:
+    """A base kind as pages name it: ``short`` for tiles and tables, ``long`` for captions."""
+
+    kind: str
+    short: str
+    long: str
+    residents: bool  # ONS residents (True) or patients on GP lists (False)
+
+
+# best first: an area takes its population from the first of these it has rows for
+# (etl/sql/macros.sql population_base_priority), so a place is counted as finely as loaded
+POPULATION_BASES: tuple[PopulationBase, ...] = (
+    PopulationBase(
+        BaseKind.LSOA,
+        "residents (small-area estimates)",
+        "residents (small-area population estimates summed over the area's LSOAs)",
+        True,
+    ),
+    PopulationBase(
+        BaseKind.LAD,
+        "residents (ONS mid-year estimates)",
+        "residents (ONS mid-year estimates for local authority districts)",
+        True,
+    ),
+    PopulationBase(
+        BaseKind.SUB_ICB,
+        "residents (ONS estimates for health areas)",
+        "residents (ONS mid-year estimates for sub-ICB locations)",
+        True,
+    ),
+    PopulationBase(
+        BaseKind.PRACTICE,
+        "registered patients",
+        "patients registered with the area's GP practices",
+        False,
+    ),
+)
+POPULATION_BASE_BY_KIND: dict[str, PopulationBase] = {b.kind: b for b in POPULATION_BASES}
 
 
 class CountsBy:

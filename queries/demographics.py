@@ -11,17 +11,13 @@ from __future__ import annotations
 import polars as pl
 
 from peolc.breakdowns import BreakdownKey
-from peolc.levels import ENGLAND, LevelKey
+from peolc.levels import ENGLAND, POPULATION_BASES, LevelKey
 from peolc.vocabulary import AGE_BANDS_5Y, AGE_BANDS_BROAD, five_year_bounds
 from queries.places import Place
 from queries.runner import Db, memo, run
 from queries.stats import disclosure
 
-BASIS_TEXT = {
-    LevelKey.LSOA: "residents (small-area population estimates summed over the area's LSOAs)",
-    LevelKey.LAD: "residents (ONS mid-year estimates for local authority districts)",
-    LevelKey.PRACTICE: "patients registered with the area's GP practices",
-}
+BASIS_TEXT = {base.kind: base.long for base in POPULATION_BASES}
 OLDER_FROM = {"65+": AGE_BANDS_5Y.index("65-69"), "85+": AGE_BANDS_5Y.index("85-89")}
 BANDINGS = {"broad": tuple(b for b, _, _ in AGE_BANDS_BROAD), "five_year": AGE_BANDS_5Y}
 FIVE_YEAR_IN = {  # the broad band each five-year band lies in ('90+' counts from 90)
@@ -33,20 +29,35 @@ FIVE_YEAR_IN = {  # the broad band each five-year band lies in ('90+' counts fro
 
 
 @memo
-def population(place: Place, db: Db = None) -> pl.DataFrame:
-    """The place's population by year, sex and five-year band (with its basis)."""
-    return run("population_by_age", db, area_code=place.code, level=place.level)
+def population(place: Place, db: Db = None, basis: str | None = None) -> pl.DataFrame:
+    """The place's population by year, sex and five-year band (with its basis).
+
+    ``basis`` None: its best base (``place_bases`` first); else that kind of population
+    (registered patients beside residents), empty when the place has none of it.
+    """
+    if basis is None:
+        return run("population_by_age", db, area_code=place.code, level=place.level)
+    return run(
+        "population_by_age_on_basis", db, area_code=place.code, level=place.level, basis=basis
+    )
 
 
 @memo
-def comparator(place: Place, db: Db = None) -> pl.DataFrame:
+def place_bases(place: Place, db: Db = None) -> tuple[str, ...]:
+    """The kinds of population the place has, best first (empty: none loaded fits it)."""
+    frame = run("population_bases_of_area", db, area_code=place.code, level=place.level)
+    return tuple(str(b) for b in frame["basis"])
+
+
+@memo
+def comparator(place: Place, db: Db = None, basis: str | None = None) -> pl.DataFrame:
     """England's population to set beside the place's: on the place's basis when loaded.
 
     A practice-based place (registered patients) is compared with England's registered
     patients, not with England's residents of another year; England's own best base is
     the fallback when the place's kind is not loaded for England.
     """
-    basis = basis_of(population(place, db))
+    basis = basis_of(population(place, db, basis))
     if basis is not None and basis != basis_of(population(ENGLAND, db)):
         same = run(
             "population_by_age_on_basis",
@@ -96,20 +107,22 @@ def _percent(frame: pl.DataFrame, year: int, area: str) -> pl.DataFrame:
 
 
 @memo
-def pyramid(place: Place, year: int | None, db: Db = None) -> pl.DataFrame:
+def pyramid(
+    place: Place, year: int | None, db: Db = None, basis: str | None = None
+) -> pl.DataFrame:
     """% of the population in each sex and five-year band, for the place and England.
 
     One row per area ("place"/"England"), sex and band; each area's ``percent`` sums to
     100. Each takes its latest population year at or before ``year``. Empty when the place
-    has no population.
+    has no population (of ``basis``, when given; None: its best).
     """
-    own = population(place, db)
+    own = population(place, db, basis)
     own_year = population_year(own, year)
     if own_year is None:
         return _percent(own, 0, "place")
     parts = [_percent(own, own_year, "place")]
     if not place.is_england:
-        england = comparator(place, db)
+        england = comparator(place, db, basis)
         england_year = population_year(england, own_year)
         if england_year is not None:
             parts.append(_percent(england, england_year, "England"))
@@ -117,15 +130,15 @@ def pyramid(place: Place, year: int | None, db: Db = None) -> pl.DataFrame:
 
 
 @memo
-def older_shares(place: Place, db: Db = None) -> pl.DataFrame:
+def older_shares(place: Place, db: Db = None, basis: str | None = None) -> pl.DataFrame:
     """% of the population aged 65+ and 85+ each year, for the place and England.
 
     Columns: area ("place"/"England"), year, basis, group ("65+"/"85+"), population (of the
-    group), total, percent.
+    group), total, percent. ``basis`` as for ``pyramid``.
     """
-    frames = [("place", population(place, db))]
+    frames = [("place", population(place, db, basis))]
     if not place.is_england:
-        frames.append(("England", comparator(place, db)))
+        frames.append(("England", comparator(place, db, basis)))
     parts = []
     for area, frame in frames:
         band = pl.col("age_band").replace_strict(

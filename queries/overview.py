@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from peolc.breakdowns import BreakdownKey
-from peolc.levels import BaseKind
+from peolc.levels import POPULATION_BASES
 from peolc.measures import DEATHS, MEASURE_BY_KEY, MeasureKey
 from peolc.vocabulary import SettingKey
 from queries import deaths as death_measures
@@ -20,11 +20,7 @@ from queries import places
 from queries.runner import Db, memo, meta, run
 from queries.stats import disclosure
 
-POPULATION_BASIS = {
-    BaseKind.LSOA: "residents (small-area estimates)",
-    BaseKind.LAD: "residents (ONS mid-year estimates)",
-    BaseKind.PRACTICE: "registered patients",
-}
+POPULATION_BASIS = {base.kind: base.short for base in POPULATION_BASES}
 
 
 # the settings with a tile of their own (elsewhere is in the Deaths by setting page)

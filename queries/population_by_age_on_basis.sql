@@ -1,8 +1,8 @@
 -- population_by_age_on_basis: one area's population on a named basis, by year, sex and
 -- five-year band, so a place can be compared with England on the same kind of population
 -- (registered patients with registered patients) when England's best base is another.
--- params:  $area_code (text), $level (text), $basis (text: a base kind, 'lsoa', 'lad' or
---          'practice')
+-- params:  $area_code (text), $level (text), $basis (text: a base kind, 'lsoa', 'lad',
+--          'sub_icb' or 'practice')
 -- returns: year, basis (= $basis), sex (M/F), age_band (ESP2013 five-year band, 90+ open),
 --          population (people, summed over the area's base units of that kind); no rows
 --          when the area has none of that kind loaded

@@ -69,11 +69,11 @@ def check_answer(path: Path, url: str) -> Answer | None:
             "The Fingertips API's CSV columns are not the ones this tool reads.",
             f"{url}\n{e.title} {e.detail}".strip() + f"\nsaved as {path}.",
         ) from e
-    if match.layout.name != API_LAYOUT.name:
+    if match is None or match.layout.name != API_LAYOUT.name:
+        fits = "no table layout" if match is None else f"the {match.layout.name} layout"
         raise FetchError(
             "The Fingertips API's CSV columns are not the ones this tool reads.",
-            f"{url}\nits header fits the {match.layout.name} layout, not the API CSV; "
-            f"saved as {path}.",
+            f"{url}\nits header fits {fits}, not the API CSV; saved as {path}.",
         )
     columns = {t: h for t, h in zip(match.targets, source.header, strict=False) if t}
     rows = _read(path).height

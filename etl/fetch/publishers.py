@@ -157,7 +157,7 @@ def _sape(edition: str) -> list[Item]:
     known = SAPE_FILES.get(edition)
     return [
         Item(
-            None,
+            "population",
             f"ONS population estimates for health geographies, {edition}",
             "xlsx",
             f"ons_sape_health_geographies_{safe_name(edition)}.xlsx",

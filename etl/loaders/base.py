@@ -32,6 +32,14 @@ class Loader:
         """
         return self.layouts
 
+    def reads_itself(self, source: SourceFile) -> bool:
+        """Whether ``load_custom`` reads ``source`` (a workbook of its own shape, say).
+
+        What ``peolc open-data`` asks before it loads, so such a file is not listed as
+        unknown for having no header row. The default: no file, only tables.
+        """
+        return False
+
     def load_custom(
         self, con: duckdb.DuckDBPyConnection, source: SourceFile, load_id: int, lenient: bool
     ) -> tuple[str, Staged, int] | None:

@@ -1,8 +1,10 @@
 """Populations by five-year age band: ONS mid-year estimates and GP registered lists.
 
-Two layouts: the ONS long layout (MYEB1: one row per area, sex and single year of age,
-one ``population_YYYY`` column per year) and NHS England's "Patients registered at a GP
-practice" five-year file. Both end in ``fact_population`` in ESP2013 bands (90+ open).
+Three layouts: the ONS long layout (MYEB1: one row per area, sex and single year of age,
+one ``population_YYYY`` column per year), ONS's estimates for health geographies (the
+SAPE workbook: residents of each sub-ICB location, ``etl.loaders.sape``) and NHS
+England's "Patients registered at a GP practice" five-year file. All end in
+``fact_population`` in ESP2013 bands (90+ open).
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ import duckdb
 
 from etl import SQL_DIR
 from etl.layout import Column, HeaderMatch, Layout
+from etl.loaders import sape
 from etl.loaders.base import Loader, count_loaded
 from etl.loaders.practice_map import PRACTICE_MAP_LAYOUT
 from etl.sources import SourceFile, normalise_name
-from etl.staging import literal
+from etl.staging import Staged, literal
 from peolc.levels import LevelKey
 from peolc.sqlfiles import run_sql, sql_text
 from peolc.vocabulary import AGE_BANDS_5Y
@@ -34,6 +37,7 @@ SMALL_AREA_GEOGRAPHIES = ("lsoa",)
 _KEPT = {
     LevelKey.LAD: "England local authority districts",
     LevelKey.LSOA: "LSOAs",
+    LevelKey.SUB_ICB: "sub-ICB locations",
     LevelKey.PRACTICE: "GP practices",
 }
 
@@ -151,6 +155,19 @@ class PopulationLoader(Loader):
     def layouts_for(self, header: tuple[str, ...]) -> tuple[Layout, ...]:
         return (_with_year_columns(MYE_LAYOUT, header), GP_LAYOUT)
 
+    def reads_itself(self, source: SourceFile) -> bool:
+        return sape.is_sape_workbook(source)
+
+    def load_custom(
+        self, con: duckdb.DuckDBPyConnection, source: SourceFile, load_id: int, lenient: bool
+    ) -> tuple[str, Staged, int] | None:
+        """The SAPE workbook (sheets "Mid-YYYY ICB YYYY"); None for every other file."""
+        if not self.reads_itself(source):
+            return None
+        layout, staged = sape.load(con, source, load_id, lenient)
+        run_sql(con, SQL_DIR, "replace_population", load_id=load_id)
+        return layout, staged, count_loaded(con, self.target_table, load_id)
+
     def insert(
         self, con: duckdb.DuckDBPyConnection, match: HeaderMatch, source: SourceFile, load_id: int
     ) -> int:
@@ -176,6 +193,8 @@ class PopulationLoader(Loader):
             {"id": load_id},
         ).fetchall()
         kept = "; ".join(f"{n:,} {_KEPT[kind]} (years {years})" for kind, n, years in rows)
+        if layout == sape.LAYOUT_NAME:
+            return [f"kept {kept}: residents by sex, single years summed into five-year bands"]
         if layout == GP_LAYOUT.name:
             return [
                 f"kept {kept}: ORG_TYPE (TYPE) = GP, males and females; 90_94 and 95+ "

@@ -265,7 +265,15 @@ from practice_placement as p
 join g_closure as c on c.node = p.area_code and c.node_level = p.level
 union
 select 'E92000001', level_key().england, level_key().practice, practice_code
-from practice_placement;
+from practice_placement
+union
+-- a sub-ICB location is a base unit under every code it has had: ONS publishes its
+-- residents under the code of the estimate's geography (SICBL 2023), which a later
+-- mapping may have replaced
+select c.ancestor, c.ancestor_level, level_key().sub_icb, a.alias
+from g_closure as c
+join g_alias as a on a.area_code = c.node and a.level = c.node_level
+where c.node_level = level_key().sub_icb and a.alias_kind <> 'ods_code';
 
 delete from lsoa_imd;
 insert into lsoa_imd

@@ -2,24 +2,42 @@
 -- its residents by IMD decile, from fact_population, area_base and lsoa_imd (after any
 -- load that changed one of them; etl/derived.py).
 -- params:  none
--- returns: nothing; replaces derived.population_area and derived.population_area_imd
+-- returns: nothing; replaces derived.population_area_basis, derived.population_area and
+--          derived.population_area_imd
 -- reads:   fact_population, area_base, lsoa_imd, population_base_priority (macros.sql)
 -- An area takes its population from its best base with any rows (LSOA residents, else
--- LAD residents, else registered patients), as area_population() does. Base units that
+-- LAD residents, else sub-ICB residents, else registered patients), as
+-- area_population() does; population_area_basis lists every base it has. Base units that
 -- belong to exactly the same areas (a "signature": about 330 for 34,000 LSOAs) are summed
 -- together first, so each population row is read once, not once per area.
 
-create or replace temp table p_choice as
+create or replace temp table p_kinds as
 with units as (
-    select distinct base_kind, base_code from fact_population
+    select base_kind, base_code, min(year) as first_year, max(year) as last_year
+    from fact_population
+    group by base_kind, base_code
 )
 select
     b.level,
     b.area_code,
-    min(population_base_priority(b.base_kind)) as priority
+    b.base_kind,
+    population_base_priority(b.base_kind) as priority,
+    min(u.first_year) as first_year,
+    max(u.last_year) as last_year
 from area_base as b
 join units as u on u.base_kind = b.base_kind and u.base_code = b.base_code
-group by b.level, b.area_code;
+group by b.level, b.area_code, b.base_kind;
+
+delete from derived.population_area_basis;
+insert into derived.population_area_basis
+select level, area_code, base_kind, priority, first_year, last_year
+from p_kinds
+order by level, area_code, priority;
+
+create or replace temp table p_choice as
+select level, area_code, min(priority) as priority
+from p_kinds
+group by level, area_code;
 
 create or replace temp table p_member as
 select b.base_kind, b.base_code, b.level, b.area_code
@@ -73,6 +91,7 @@ join p_sig_area as a on a.sig = t.sig
 group by a.level, a.area_code, t.year, t.imd_decile
 order by a.level, a.area_code, t.year, t.imd_decile;
 
+drop table p_kinds;
 drop table p_choice;
 drop table p_member;
 drop table p_sig;

@@ -41,10 +41,13 @@ create or replace macro parent_rank(child_level, parent_level) as
 {{parent_rank_cases}}
     end;
 
--- the base units an area's population is taken from, best first: LSOA residents, else
--- LAD residents, else registered patients of its practices (area_base.base_kind)
+-- the base units an area's population is taken from, best first (peolc.levels:
+-- POPULATION_BASES): LSOA residents, else LAD residents, else sub-ICB residents, else
+-- registered patients of its practices (area_base.base_kind)
 create or replace macro population_base_priority(kind) as
-    case kind when {{lsoa_level}} then 1 when {{lad_level}} then 2 else 3 end;
+    case kind
+{{population_base_cases}}
+    end;
 
 -- age bands (peolc.vocabulary): the ESP2013 five-year band of an age (the last open), and
 -- the broad band of an age; a five-year band's broad band is that of its first age
@@ -120,8 +123,9 @@ where lvl not in {{practice_levels}} and lvl <> {{england_level}}
         where area_code = a and level = lvl and base_kind = {{lsoa_level}}
     );
 
--- population of an area from the best base it has: LSOA residents, else LAD residents,
--- else registered patients of its practices; basis says which
+-- population of an area from the best base it has (population_base_priority): LSOA
+-- residents, else LAD residents, else sub-ICB residents, else registered patients of its
+-- practices; basis says which
 create or replace macro area_population(a, lvl) as table
 with candidates as (
     select p.*, population_base_priority(p.base_kind) as priority

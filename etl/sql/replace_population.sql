@@ -1,5 +1,5 @@
 -- replace_population: drop rows of earlier loads for the years and base kinds (lad, lsoa,
--- practice) the new load carries, so a re-issued estimate replaces, never adds to, them.
+-- sub_icb, practice) the new load carries, so a re-issued estimate replaces, never adds to, them.
 -- params:  $load_id (int)
 -- returns: nothing
 -- reads:   fact_population

@@ -402,10 +402,21 @@ create table if not exists derived.population_area (
     level varchar not null,
     area_code varchar not null,
     year smallint not null,
-    basis varchar not null,               -- lsoa / lad (residents), practice (patients)
+    basis varchar not null,               -- lsoa / lad / sub_icb (residents), practice (patients)
     sex varchar not null,
     age_band varchar not null,
     population bigint not null
+);
+
+-- every kind of population an area has (its base units with rows), best first: the first
+-- is population_area's; pages offer the others (registered patients beside residents)
+create table if not exists derived.population_area_basis (
+    level varchar not null,
+    area_code varchar not null,
+    basis varchar not null,               -- a base kind (peolc.levels.POPULATION_BASES)
+    priority tinyint not null,            -- 1 = best (population_base_priority)
+    first_year smallint not null,
+    last_year smallint not null
 );
 
 -- residents of each area whose best base is LSOAs, by year and IMD decile (null: none)

@@ -61,7 +61,13 @@ def test_real_warehouse_says_what_is_missing(use_real: Path, level: str) -> None
     assert "small-area (LSOA) population" in info  # LAD estimates cannot be split by IMD
     assert any(m.label.startswith("Aged 65+") for m in app.metric)
     captions = " ".join(c.value for c in app.caption)
-    if level in ("icb", "practice"):  # LAD estimates do not nest in NHS areas: GP lists do
+    if level == "practice":  # LAD estimates do not nest in NHS areas: GP lists do
+        assert f"{place.name}: patients registered with the area's GP practices" in captions
+    elif level == "icb":  # ONS residents of its sub-ICB locations, its GP lists beside them
+        assert f"{place.name}: residents (ONS mid-year estimates for sub-ICB" in captions
+        app.radio(key="demo_basis").set_value("practice").run()
+        assert_clean(app)
+        captions = " ".join(c.value for c in app.caption)
         assert f"{place.name}: patients registered with the area's GP practices" in captions
     else:
         assert "ONS mid-year estimates" in captions

@@ -75,8 +75,27 @@ def test_imd_profile_is_empty_without_small_area_populations(real_db: Path) -> N
     lad = first("lad", real_db)
     assert demographics.imd_profile(lad, 2022, real_db).is_empty()
     assert not demographics.pyramid(lad, 2022, real_db).is_empty()
-    icb = demographics.pyramid(first("icb", real_db), 2022, real_db)  # from GP lists only
-    assert set(icb.filter(pl.col("area") == "place")["basis"]) == {"practice"}
+    icb = demographics.pyramid(first("icb", real_db), 2022, real_db)  # sub-ICB residents
+    assert set(icb.filter(pl.col("area") == "place")["basis"]) == {"sub_icb"}
+    assert demographics.imd_profile(first("icb", real_db), 2022, real_db).is_empty()
+
+
+def test_an_icb_has_residents_and_registered_patients(real_db: Path) -> None:
+    """ONS residents of its sub-ICB locations first, its GP lists offered beside them."""
+    icb = first("icb", real_db)
+    assert demographics.place_bases(icb, real_db) == ("sub_icb", "practice")
+    residents = demographics.pyramid(icb, None, real_db)
+    assert set(residents["basis"]) == {"sub_icb"} and set(residents["year"]) == {2022}
+    england = residents.filter(pl.col("area") == "England")
+    # England on the same basis: the 106 sub-ICB locations of the SAPE workbook, mid-2022
+    assert england["population"].sum() == 57_106_398
+    listed = demographics.pyramid(icb, None, real_db, basis="practice")
+    assert set(listed["basis"]) == {"practice"} and set(listed["year"]) == {2026}
+    assert (
+        listed.filter(pl.col("area") == "place")["population"].sum()
+        != residents.filter(pl.col("area") == "place")["population"].sum()
+    )
+    assert demographics.population(icb, real_db, basis="lsoa").is_empty()  # none loaded
 
 
 def test_england_deaths_by_age_are_exact(demo_db: Path) -> None:
@@ -105,7 +124,7 @@ def test_registered_lists_are_compared_with_englands_registered_patients(
     real_db: Path, level: str
 ) -> None:
     """England's residents of 2022 are not the yardstick for a 2026 GP list."""
-    pyramid = demographics.pyramid(first(level, real_db), None, real_db)
+    pyramid = demographics.pyramid(first(level, real_db), None, real_db, basis="practice")
     england = pyramid.filter(pl.col("area") == "England")
     place = pyramid.filter(pl.col("area") == "place")
     assert set(england["basis"]) == set(place["basis"]) == {"practice"}
@@ -116,7 +135,7 @@ def test_registered_lists_are_compared_with_englands_registered_patients(
             [int(england["year"][0])],
         ).fetchone()  # type: ignore[misc]
     assert england["population"].sum() == listed  # every practice, placed or not
-    older = demographics.older_shares(first(level, real_db), real_db)
+    older = demographics.older_shares(first(level, real_db), real_db, basis="practice")
     assert set(older.filter(pl.col("area") == "England")["basis"]) == {"practice"}
 
 

@@ -226,12 +226,16 @@ def test_a_feature_service_error_fails(
     assert not db.exists()
 
 
-def test_sape_is_kept_and_checked_but_not_loaded(httpserver: HTTPServer, db: Path) -> None:
+def test_sape_is_kept_checked_and_loaded(httpserver: HTTPServer, db: Path) -> None:
     httpserver.expect_request("/sape.xlsx").respond_with_data(SAPE.read_bytes())
     code, output = fetch("sape", "--url", httpserver.url_for("/sape.xlsx"), "--db", str(db))
     assert code == 0, output
-    assert "saved, not loaded (no loader reads this file yet)" in output
-    assert not db.exists()
+    with duckdb.connect(str(db), read_only=True) as con:
+        totals = con.execute(
+            "select year, count(distinct base_code), sum(population) from fact_population "
+            "where base_kind = 'sub_icb' group by year order by year"
+        ).fetchall()
+    assert totals == [(2021, 106, 56_554_891), (2022, 106, 57_106_398)]
     (folder,) = (db.parent / "raw" / "sape").iterdir()
     (entry,) = json.loads((folder / "manifest.json").read_text())["files"]
     assert (folder / entry["file"]).read_bytes() == SAPE.read_bytes()

@@ -42,7 +42,10 @@ KIND_FILES: dict[str, list[str]] = {
     ],
     "qof": ["MAPPING_NHS_GEOGRAPHIES_2223.csv", "PREVALENCE_2223.csv", "PREVALENCE_2425.csv"],
     "imd": ["File_1_-_IMD2019_Index_of_Multiple_Deprivation.xlsx"],
-    "population": ["gp-reg-pat-prac-quin-age_2026-07.zip", "mye22final.xlsx"],
+    "population": [
+        "gp-reg-pat-prac-quin-age_2026-07.zip", "mye22final.xlsx",
+        "ons_sape_health_geographies_mid2021_mid2022.xlsx",
+    ],
     "fingertips": [
         "eol_place_of_death_hospital_2018-2021.csv", "gm_schoolsdash_neets.csv",
         "indicators-CountyUA.data.csv", "trafford_deaths_usual_place_65plus_tidy.csv",
@@ -52,9 +55,6 @@ KIND_FILES: dict[str, list[str]] = {
 # (issue 13) teaches the loaders their layouts; until then open-data lists them as not loaded
 AWAITING_A_LOADER: dict[str, str] = {
     "lookups/lsoa11_lsoa21_lad22_ons.csv": "not a layout the lookups loader knows",
-    "population/ons_sape_health_geographies_mid2021_mid2022.xlsx": (
-        "not a layout the population loader knows"
-    ),
 }
 FOLDER = {kind: kind for kind in KIND_FILES}
 
@@ -79,6 +79,8 @@ EXPECTED_ROWS: dict[str, tuple[int, int]] = {
     "MAPPING_NHS_GEOGRAPHIES_2223.csv": (6_378, 6_378),
     "File_1_-_IMD2019_Index_of_Multiple_Deprivation.xlsx": (32_844, 32_844),
     "mye22final.xlsx": (73_528, 296 * 2 * 19 * 2),
+    # two sheets (mid-2021, mid-2022 on 2023 codes) of 106 sub-ICB locations
+    "ons_sape_health_geographies_mid2021_mid2022.xlsx": (2 * 106, 2 * 106 * 2 * 19),
     "indicators-CountyUA.data.csv": (852, 852),
     "eol_place_of_death_hospital_2018-2021.csv": (1_812, 1_812),
     "gm_schoolsdash_neets.csv": (10, 10),
@@ -214,6 +216,26 @@ def test_population_keeps_england_districts(loaded: tuple[Path, dict[str, LoadSu
     assert outside == 0
     # NHS England, patients registered at a GP practice, July 2026 (MANIFEST.md): 63,436,508
     assert practices == [(2026, 6_139, 19, 63_436_508)]
+
+
+def test_sape_residents_of_health_areas(loaded: tuple[Path, dict[str, LoadSummary]]) -> None:
+    with duckdb.connect(str(loaded[0]), read_only=True) as con:
+        rows = con.execute(
+            "select year, count(distinct base_code), count(distinct age_band), sum(population) "
+            "from fact_population where base_kind = 'sub_icb' group by year order by year"
+        ).fetchall()
+        old_90 = scalar(
+            con,
+            "select sum(population) from fact_population where base_kind = 'sub_icb' "
+            "and year = 2022 and base_code = 'E38000006' and sex = 'F' and age_band = '90+'",
+        )
+    # ONS mid-2022 for health geographies: England 57,106,398, as the LAD estimates sum
+    assert rows[1] == (2022, 106, 19, 57_106_398)
+    assert rows[0] == (2021, 106, 19, 56_554_891)
+    assert old_90 == 1_279  # the workbook's F90 (90 and over) for South Yorkshire - 02P
+    notes = loaded[1]["ons_sape_health_geographies_mid2021_mid2022.xlsx"].notes
+    assert any("'Mid-2022 ICB 2023'" in n for n in notes)
+    assert any("left out sheets" in n and "'Mid-2022 CCG 2021'" in n for n in notes)
 
 
 def test_fingertips_quirks(loaded: tuple[Path, dict[str, LoadSummary]]) -> None:
