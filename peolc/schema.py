@@ -20,7 +20,8 @@ from peolc.vocabulary import (
 
 # 2: the derived schema (etl/derived.py); 3: the reference tables below; 4: the indicator
 # catalogue in ref_measure and the store of published values (store.indicator_value);
-# 5: every population basis of an area (derived.population_area_basis), sub-ICB residents
+# 5: every population basis of an area (derived.population_area_basis), sub-ICB residents,
+# the LSOA 2011 -> 2021 best-fit lookup (geo_lsoa_fit)
 SCHEMA_VERSION = "5"
 
 Row = tuple[object, ...]

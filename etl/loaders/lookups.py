@@ -189,6 +189,25 @@ LOOKUPS: tuple[LookupLayout, ...] = (
 )
 _BY_NAME = {lookup.layout.name: lookup for lookup in LOOKUPS}
 
+# ONS's best-fit LSOA 2011 -> 2021 lookup: not a hierarchy (a 2011 area to its successor),
+# so kept apart (geo_lsoa_fit) for the IMD 2019 deciles of 2021 LSOAs (derive_geography)
+LSOA_FIT_VINTAGE = 2022
+LSOA_FIT_LAYOUT = Layout(
+    name="ons-lsoa11-lsoa21-lad22",
+    kind="lookups",
+    description="LSOA 2011 → LSOA 2021 best-fit lookup, with LAD (2022)",
+    key=("lsoa11_code",),
+    fast=False,  # kept in geo_lsoa_fit
+    columns=(
+        _code("lsoa11_code", LevelKey.LSOA, "LSOA11CD"),
+        Column("lsoa11_name", required=False, nullable=True, aliases=("LSOA11NM",)),
+        _code("lsoa21_code", LevelKey.LSOA, "LSOA21CD"),
+        Column("lsoa21_name", required=False, nullable=True, aliases=("LSOA21NM",)),
+        _code("lad22_code", LevelKey.LAD, "LAD22CD"),
+        Column("lad22_name", required=False, nullable=True, aliases=("LAD22NM",)),
+    ),
+)
+
 
 def _roles_view(con: duckdb.DuckDBPyConnection, lookup: LookupLayout) -> None:
     """Temp view ``lookup_rows``: ``src_rows`` with every role column (null if absent)."""
@@ -204,6 +223,7 @@ class LookupsLoader(Loader):
     layouts: tuple[Layout, ...] = (
         *(lookup.layout for lookup in LOOKUPS),
         PRACTICE_MAP_LAYOUT,
+        LSOA_FIT_LAYOUT,
     )
     target_table = "geo_name"
     fast = False
@@ -214,6 +234,16 @@ class LookupsLoader(Loader):
     ) -> int:
         if match.layout.name == PRACTICE_MAP_LAYOUT.name:
             return load_practice_map(con, load_id)
+        if match.layout.name == LSOA_FIT_LAYOUT.name:
+            run_sql(
+                con,
+                SQL_DIR,
+                "load_lsoa_fit",
+                load_id=load_id,
+                layout=LSOA_FIT_LAYOUT.name,
+                vintage=LSOA_FIT_VINTAGE,
+            )
+            return count_staged(con)
         lookup = _BY_NAME[match.layout.name]
         _roles_view(con, lookup)
         vintage = {level: lookup.vintages.get(level) for level in _CODES}
@@ -228,9 +258,31 @@ class LookupsLoader(Loader):
         return count_staged(con)
 
     def load_notes(self, con: duckdb.DuckDBPyConnection, layout: str, load_id: int) -> list[str]:
+        if layout == LSOA_FIT_LAYOUT.name:
+            return [lsoa_fit_note(con, load_id)]
         if layout != PRACTICE_MAP_LAYOUT.name:
             return []
         return [practice_map_note(con, load_id)]
+
+
+def lsoa_fit_note(con: duckdb.DuckDBPyConnection, load_id: int) -> str:
+    """What the best-fit lookup holds: how many areas kept, merged or changed code."""
+    row = con.execute(
+        "with k as (select lsoa21_code, count(*) as parts, bool_or(lsoa11_code = lsoa21_code) "
+        "as kept from geo_lsoa_fit where load_id = $id and lsoa11_code like 'E%' group by 1) "
+        "select count(*), count(*) filter (where kept), count(*) filter (where parts > 1), "
+        "(select count(*) from geo_lsoa_fit where load_id = $id and lsoa11_code like 'E%') "
+        "from k",
+        {"id": load_id},
+    ).fetchone()
+    assert row is not None
+    lsoa21, kept, merged, lsoa11 = row
+    return (
+        f"kept ONS's best fit of {lsoa11:,} English 2011 LSOAs to {lsoa21:,} 2021 LSOAs in "
+        f"geo_lsoa_fit ({kept:,} kept their code, {merged:,} 2021 LSOAs are 2011 LSOAs merged); "
+        "a 2011 LSOA split in 2021 names one of its parts only, so the others take their IMD "
+        "decile from their MSOA or district (lsoa_imd.method)"
+    )
 
 
 def practice_map_note(con: duckdb.DuckDBPyConnection, load_id: int) -> str:

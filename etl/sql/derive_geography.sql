@@ -2,8 +2,8 @@
 -- units, and the IMD decile of every LSOA, from geography as published (geo_name,
 -- geo_link, imd_lsoa). Run after any load that changes geography.
 -- params:  none
--- reads:   geo_practice_map, fact_qof, fact_population, ref_level and the macros level_key(),
---          parent_rank() (etl/sql/macros.sql)
+-- reads:   geo_practice_map, geo_lsoa_fit, fact_qof, fact_population, ref_level and the
+--          macros level_key(), parent_rank() (etl/sql/macros.sql)
 -- returns: nothing; replaces dim_area, area_alias, area_ancestor, area_base,
 --          practice_placement, lsoa_imd
 -- Codes change between years (ICB E54000052 became E54000063); ODS codes do not, so an
@@ -281,6 +281,23 @@ with direct as (
     select lsoa11_code as lsoa_code, imd_decile, 'IMD 2019 decile of the LSOA (2011 code)' as method
     from imd_lsoa
 ),
+by_fit as (
+    -- ONS's best fit of 2011 LSOAs to 2021 LSOAs (geo_lsoa_fit): the decile of the 2011
+    -- LSOA that became it, or the median of those merged into it
+    select
+        f.lsoa21_code as lsoa_code,
+        cast(round(median(i.imd_decile)) as tinyint) as imd_decile,
+        case
+            when count(*) = 1
+                then 'IMD 2019 decile of the 2011 LSOA it best fits (ONS LSOA 2011 to 2021 lookup)'
+            else 'IMD 2019 median decile of the 2011 LSOAs merged into it (ONS LSOA 2011 to '
+                || '2021 lookup)'
+        end as method
+    from geo_lsoa_fit as f
+    join imd_lsoa as i on i.lsoa11_code = f.lsoa11_code
+    where f.lsoa21_code like 'E%' and f.lsoa21_code not in (select lsoa_code from direct)
+    group by f.lsoa21_code
+),
 by_msoa as (
     select
         regexp_replace(lsoa11_name, '[A-Z]$', '') as msoa_name,
@@ -296,6 +313,7 @@ best_fit as (
     from (select distinct area_code, area_name from g_names where level = level_key().lsoa) as n
     join by_msoa as m on m.msoa_name = regexp_replace(n.area_name, '[A-Z]$', '')
     where n.area_code not in (select lsoa_code from direct)
+        and n.area_code not in (select lsoa_code from by_fit)
 ),
 by_lad as (
     -- LSOAs of new 2021 MSOAs (growth areas) match no 2011 MSOA name: fall back to the
@@ -318,9 +336,12 @@ lad_fit as (
         and l.parent_level = level_key().lad
     join by_lad as m on m.lad_code = l.parent
     where n.area_code not in (select lsoa_code from direct)
+        and n.area_code not in (select lsoa_code from by_fit)
         and n.area_code not in (select lsoa_code from best_fit)
 )
 select lsoa_code, imd_decile, cast((imd_decile + 1) // 2 as tinyint), method from direct
+union all
+select lsoa_code, imd_decile, cast((imd_decile + 1) // 2 as tinyint), method from by_fit
 union all
 select distinct on (lsoa_code) lsoa_code, imd_decile, cast((imd_decile + 1) // 2 as tinyint), method
 from best_fit

@@ -132,6 +132,18 @@ create table if not exists geo_link (
     load_id integer not null
 );
 
+-- ONS's best-fit lookup of LSOAs 2011 -> 2021 (lsoa11_lsoa21_lad22): each 2011 LSOA to the
+-- 2021 LSOA that best fits it; a 2021 LSOA made of merged 2011 LSOAs is named by each,
+-- one part of a split 2011 LSOA by none. derive_geography reads it to give 2021 LSOAs the
+-- IMD 2019 decile of the 2011 LSOAs they came from (lsoa_imd).
+create table if not exists geo_lsoa_fit (
+    lsoa11_code varchar not null,
+    lsoa21_code varchar not null,
+    lad_code varchar,                      -- LAD of the 2021 LSOA, of the lookup's vintage
+    vintage smallint not null,             -- the LAD codes' year (2022)
+    load_id integer not null
+);
+
 -- every published practice -> PCN -> sub-ICB -> ICB -> NHS region mapping, one row per
 -- practice and mapping (the QOF financial-year mapping, NHS England's monthly "Patients
 -- Registered at a GP Practice" map), with the date the mapping describes: the history of

@@ -331,6 +331,58 @@ def test_lookup_checks_codes_by_level(tmp_path: Path) -> None:
     ]
 
 
+LSOA_FIT_HEADER = "ObjectId,LSOA11CD,LSOA11NM,LSOA21CD,LSOA21NM,LAD22CD,LAD22NM,LAD22NMW\n"
+IMD_HEADER = (
+    "LSOA code (2011),LSOA name (2011),Local Authority District code (2019),"
+    "Local Authority District name (2019),Index of Multiple Deprivation (IMD) Rank,"
+    "Index of Multiple Deprivation (IMD) Decile\n"
+)
+
+
+def test_lsoa_best_fit_gives_2021_lsoas_their_2011_decile(tmp_path: Path) -> None:
+    """ONS's best fit: a kept code, a re-coded LSOA, and two 2011 LSOAs merged into one."""
+    fit = write(
+        tmp_path / "lsoa11_lsoa21.csv",
+        LSOA_FIT_HEADER
+        + "1,E01000001,City 001A,E01000001,City 001A,E09000001,City,\n"
+        + "2,E01000002,City 001B,E01035001,City 001E,E09000001,City,\n"
+        + "3,E01000003,City 001C,E01035002,City 001F,E09000001,City,\n"
+        + "4,E01000004,City 001D,E01035002,City 001F,E09000001,City,\n",
+    )
+    imd = write(
+        tmp_path / "imd.csv",
+        IMD_HEADER
+        + "E01000001,City 001A,E09000001,City,100,1\n"
+        + "E01000002,City 001B,E09000001,City,8000,3\n"
+        + "E01000003,City 001C,E09000001,City,12000,4\n"
+        + "E01000004,City 001D,E09000001,City,25000,8\n",
+    )
+    db = tmp_path / "w.duckdb"
+    (summary,) = load_files(db, "lookups", [fit])
+    load_files(db, "imd", [imd])
+    assert "4 English 2011 LSOAs to 3 2021 LSOAs" in " ".join(summary.notes)
+    assert "1 kept their code, 1 2021 LSOAs are 2011 LSOAs merged" in " ".join(summary.notes)
+    deciles = rows(db, "select lsoa_code, imd_decile, method from lsoa_imd order by lsoa_code")
+    assert [(code, decile) for code, decile, _ in deciles] == [
+        ("E01000001", 1), ("E01000002", 3), ("E01000003", 4), ("E01000004", 8),
+        ("E01035001", 3),  # re-coded: its one 2011 LSOA's decile
+        ("E01035002", 6),  # merged: the median of 4 and 8
+    ]  # fmt: skip
+    assert "merged into it" in str(deciles[-1][2]) and "it best fits" in str(deciles[-2][2])
+
+
+def test_lsoa_best_fit_checks_its_codes(tmp_path: Path) -> None:
+    bad = write(
+        tmp_path / "lsoa11_lsoa21.csv",
+        LSOA_FIT_HEADER + "1,E01000001,City 001A,E02000001,City 001,E09000001,City,\n",
+    )
+    with pytest.raises(LoadError) as caught:
+        load_files(tmp_path / "w.duckdb", "lookups", [bad])
+    assert [(p.line, p.column, p.value) for p in caught.value.problems] == [
+        (2, "lsoa21_code", "E02000001")
+    ]
+
+
 def test_open_data_needs_some_known_files(tmp_path: Path) -> None:
     (tmp_path / "stuff").mkdir()
     (tmp_path / "stuff" / "a.csv").write_text("a,b\n1,2\n")

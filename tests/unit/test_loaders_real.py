@@ -38,7 +38,7 @@ KIND_FILES: dict[str, list[str]] = {
         "gp-reg-pat-prac-map_2026-07.zip",
         "lad23_ctyua23_geographr.csv", "lad24_region24_geographr.csv",
         "lsoa11_sicbl22_icb22_lad22_geographr.csv", "lsoa21_sicbl24_icb24_geographr.csv",
-        "lsoa21_ward24_lad24_geographr.csv",
+        "lsoa21_ward24_lad24_geographr.csv", "lsoa11_lsoa21_lad22_ons.csv",
     ],
     "qof": ["MAPPING_NHS_GEOGRAPHIES_2223.csv", "PREVALENCE_2223.csv", "PREVALENCE_2425.csv"],
     "imd": ["File_1_-_IMD2019_Index_of_Multiple_Deprivation.xlsx"],
@@ -51,11 +51,6 @@ KIND_FILES: dict[str, list[str]] = {
         "indicators-CountyUA.data.csv", "trafford_deaths_usual_place_65plus_tidy.csv",
     ],
 }  # fmt: skip
-# files added to shared/data on 2026-12-03 that no loader reads yet: the real-data path
-# (issue 13) teaches the loaders their layouts; until then open-data lists them as not loaded
-AWAITING_A_LOADER: dict[str, str] = {
-    "lookups/lsoa11_lsoa21_lad22_ons.csv": "not a layout the lookups loader knows",
-}
 FOLDER = {kind: kind for kind in KIND_FILES}
 
 # rows read and loaded per file (MANIFEST.md); population: 296 LADs x 2 sexes x 19 bands x 2 years
@@ -71,6 +66,7 @@ EXPECTED_ROWS: dict[str, tuple[int, int]] = {
     "lsoa21_ward24_lad24_geographr.csv": (35_672, 35_672),
     "lad23_ctyua23_geographr.csv": (318, 318),
     "lad24_region24_geographr.csv": (296, 296),
+    "lsoa11_lsoa21_lad22_ons.csv": (34_753, 34_753),  # England and Wales, one row per 2011 LSOA
     # zips read directly: one practice each; practices x 2 sexes x 19 bands (GP rows only)
     "gp-reg-pat-prac-map_2026-07.zip": (6_139, 6_139),
     "gp-reg-pat-prac-quin-age_2026-07.zip": (326_241, 6_139 * 2 * 19),
@@ -158,23 +154,8 @@ def test_every_shared_file_is_known_to_these_tests() -> None:
         if p.is_file() and not p.name.startswith(".")
     }
     known = {f"{FOLDER[kind]}/{name}" for kind, names in KIND_FILES.items() for name in names}
-    assert on_disk - known - set(AWAITING_A_LOADER) == set()
-    assert (known | set(AWAITING_A_LOADER)) - on_disk == set()
-
-
-def test_open_data_lists_files_awaiting_a_loader(tmp_path: Path) -> None:
-    folder = tmp_path / "open"
-    for name in AWAITING_A_LOADER:
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(SHARED_DATA / name, folder / name)
-    shutil.copy(SHARED_DATA / "fingertips" / "gm_schoolsdash_neets.csv", folder)
-    (folder / "fingertips").mkdir()
-    shutil.move(folder / "gm_schoolsdash_neets.csv", folder / "fingertips")
-    result = CliRunner().invoke(app, ["open-data", str(folder), "--db", str(tmp_path / "w.db")])
-    assert result.exit_code == 0, result.output
-    text = " ".join(result.output.split())
-    for name, reason in AWAITING_A_LOADER.items():
-        assert f"{name}: not loaded" in text and reason in text
+    assert on_disk - known == set()
+    assert known - on_disk == set()
 
 
 @pytest.mark.parametrize("file_name", sorted(EXPECTED_ROWS))
@@ -467,15 +448,19 @@ def test_every_2021_lsoa_has_an_imd_decile(con: duckdb.DuckDBPyConnection) -> No
         ).fetchall()
     )
     direct = methods.pop("IMD 2019 decile of the LSOA (2011 code)")
-    best_fit = {k: v for k, v in methods.items() if "best fit" in k}
+    by_lookup = {k: v for k, v in methods.items() if "ONS LSOA 2011 to 2021 lookup" in k}
+    best_fit = {k: v for k, v in methods.items() if "best fit)" in k}
     coarse = {k: v for k, v in methods.items() if "coarse fit" in k}
     assert "none" not in methods
     assert sum(methods.values()) + direct == 33_755
-    # about 95% of 2021 LSOAs kept their 2011 code; 1,544 match a 2011 MSOA by name;
-    # 401 are in MSOAs new in 2021 and take their local authority's median
+    # about 95% of 2021 LSOAs kept their 2011 code; ONS's best-fit lookup gives 937 more
+    # the decile of the 2011 LSOA they best fit (840) or the median of those merged into
+    # them (97); the other parts of split LSOAs match a 2011 MSOA by name (781) or, in
+    # MSOAs new in 2021, take their local authority's median (227)
     assert direct == 31_810
-    assert sum(best_fit.values()) == 1_544
-    assert sum(coarse.values()) == 401
+    assert sorted(by_lookup.values()) == [97, 840]
+    assert sum(best_fit.values()) == 781
+    assert sum(coarse.values()) == 227
 
 
 def test_cli_reports_files_it_does_not_read(tmp_path: Path) -> None:
