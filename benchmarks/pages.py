@@ -64,13 +64,15 @@ def _require_death_figures() -> bool:
 
 
 def sidebar(place: Place) -> None:
-    """ui.selection.sidebar: years, the levels that have areas, the chosen level's areas."""
+    """ui.selection.sidebar: years, the levels that have areas, the chosen level's areas, and
+    whether the place has been replaced since."""
     places.years()
     for level in LEVEL_KEYS:
         if level != LevelKey.ENGLAND:
             places.areas(level)
     if not place.is_england:
         places.areas(place.level)
+    places.replaced_note(place)
 
 
 def overview_page(place: Place, year: int) -> None:
@@ -91,9 +93,11 @@ def overview_page(place: Place, year: int) -> None:
 
 
 def demographics_page(place: Place, year: int) -> None:
+    demographics.place_bases(place)
     pyramid = demographics.pyramid(place, year)
     own = pyramid.filter(pl.col("area") == "place")
     demographics.basis_of(own)
+    demographics.estimated_bases(place)
     if own.is_empty():
         demographics.bases()
     else:
@@ -198,6 +202,8 @@ PAGES: tuple[PageQueries, ...] = (
         demographics_page,
         frozenset(
             {
+                "demographics.place_bases",
+                "demographics.estimated_bases",
                 "demographics.pyramid",
                 "demographics.basis_of",
                 "demographics.bases",
@@ -276,4 +282,4 @@ PAGES: tuple[PageQueries, ...] = (
         ),
     ),
 )
-SIDEBAR_CALLS = frozenset({"places.years", "places.areas"})
+SIDEBAR_CALLS = frozenset({"places.years", "places.areas", "places.replaced_note"})

@@ -270,6 +270,8 @@ def show(
         for measure, value, note in rows:
             table.add_row(measure, value, note)
         out.print(table)
+    if figures.replaced and output is not OutputFormat.json:
+        err.print(f"note: {figures.replaced}")
 
 
 export = typer.Typer(

@@ -2,7 +2,8 @@
 
 Published lookups disagree on years and codes; ``derive_geography.sql`` reconciles them
 into the areas people pick (``dim_area``), every code they might type (``area_alias``),
-each area's ancestors and base units, and the IMD decile of every LSOA in use. The code
+each area's ancestors and base units, the IMD decile of every LSOA in use, and the shape
+each area is drawn with (``etl.shapes``). The code
 that loads calls ``derive`` as a step of its write transaction, after the files and before
 the derived sums (``etl.derived.refresh``), which are summed over these areas.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import duckdb
 
 from etl import SQL_DIR
+from etl.shapes import derive_shapes
 from etl.warehouse import Transaction
 from peolc.errors import LoadError
 from peolc.sqlfiles import run_sql
@@ -38,6 +40,7 @@ def derive(tx: Transaction) -> None:
     try:
         with tx.step() as con:
             run_sql(con, SQL_DIR, "derive_geography")
+            derive_shapes(con)
     except duckdb.ConstraintException as e:
         conflicts = tx.con.execute(_CONFLICTS).fetchall()
         detail = "\n".join(

@@ -35,7 +35,7 @@ def _load_id(con: duckdb.DuckDBPyConnection, summary: LoadSummary) -> int | None
 def _mappings(con: duckdb.DuckDBPyConnection) -> str:
     rows = con.execute(
         "select string_agg(distinct file_name, ', ' order by file_name) from load_log "
-        "where load_id in (select load_id from geo_practice_map where in_geo_link)"
+        "where load_id in (select load_id from geo_practice_map)"
     ).fetchone()
     return str(rows[0]) if rows and rows[0] else "none loaded"
 
@@ -56,11 +56,12 @@ def note_for(con: duckdb.DuckDBPyConnection, load_id: int) -> str | None:
     people = sum(int(r[5] or 0) for r in rows)
     register = None if rows[0][4] is None else sum(int(r[4] or 0) for r in rows)
     counted = "people" if register is None else "registered patients"
-    head = f"{practices:,} practices ("
+    head = f"{practices:,} practice{'' if practices == 1 else 's'} ("
     if register is not None:
         head += f"{register:,} on the {PALLIATIVE_REGISTER} register, "
     head += (
-        f"{people:,} {counted}) are in no loaded mapping of today's areas "
+        f"{people:,} {counted}) {'is' if practices == 1 else 'are'} in no loaded mapping of "
+        "today's areas "
         f"({_mappings(con)}); they still count in England"
     )
     parts = []

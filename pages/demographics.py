@@ -6,11 +6,17 @@ import polars as pl
 import streamlit as st
 
 import pages
-from peolc.levels import ENGLAND, POPULATION_BASE_BY_KIND
+from peolc.levels import APPORTIONED_NOTE, ENGLAND, POPULATION_BASE_BY_KIND
 from peolc.measures import DEATHS_SOURCE
 from queries import demographics, sources
 from ui import charts, exhibit, missing, selection
 from ui import demographics_charts as dc
+
+
+def _sentence(text: str) -> str:
+    """``text`` with a capital first letter, the rest as written (ONS stays ONS)."""
+    return text[:1].upper() + text[1:]
+
 
 pages.through_entry_point()
 chosen = selection.current()
@@ -24,6 +30,7 @@ st.caption(
     "lists include people living elsewhere and people who have moved away."
 )
 
+
 st.subheader("Population by age and sex")
 kinds = demographics.place_bases(place)
 chosen_basis = None  # the place's best base
@@ -31,7 +38,7 @@ if len(kinds) > 1:
     picked = st.radio(
         "Count the population as",
         kinds,
-        format_func=lambda kind: POPULATION_BASE_BY_KIND[kind].short.capitalize(),
+        format_func=lambda kind: _sentence(POPULATION_BASE_BY_KIND[kind].short),
         horizontal=True,
         key="demo_basis",
         help="ONS residents (where people live) or patients on the area's GP lists: both "
@@ -41,6 +48,8 @@ if len(kinds) > 1:
 pyramid = demographics.pyramid(place, year, basis=chosen_basis)
 own = pyramid.filter(pl.col("area") == "place")
 basis = demographics.BASIS_TEXT.get(str(demographics.basis_of(own)), "not loaded")
+if demographics.basis_of(own) in demographics.estimated_bases(place):
+    basis += f" ({APPORTIONED_NOTE})"
 if own.is_empty():
     loaded = [demographics.BASIS_TEXT[k] for k in demographics.bases()["base_kind"]]
     st.info(

@@ -74,6 +74,12 @@ POPULATION_BASES: tuple[PopulationBase, ...] = (
     ),
 )
 POPULATION_BASE_BY_KIND: dict[str, PopulationBase] = {b.kind: b for b in POPULATION_BASES}
+# said wherever a population includes residents shared out from a sub-ICB location that
+# was split after its estimate (etl/sql/derive_geography.sql: area_successor, area_base)
+APPORTIONED_NOTE = (
+    "an estimate in part: residents of a sub-ICB location split since are shared out by "
+    "the registered patients of the practices each part took"
+)
 
 
 class CountsBy:
@@ -89,7 +95,8 @@ class Level:
     """A kind of place people can pick, with where its figures come from.
 
     ``parents`` are the levels a place is compared with when the comparator is its
-    parent, first found wins (a district in no county compares with its region);
+    parent, first found wins (a district in no county compares with its region, a
+    practice in no PCN with its sub-ICB);
     ``peer_parent`` is the level whose area a place's peers share (an ICB is compared
     with every ICB in England, a sub-ICB with the sub-ICBs of its NHS region).
     """
@@ -120,7 +127,7 @@ LEVELS: tuple[Level, ...] = (
           C.RESIDENCE),
     Level(K.PCN, "Primary care network", "PCNs", "nhs", (K.SUB_ICB,), K.ICB,
           C.REGISTERED_PRACTICE),
-    Level(K.PRACTICE, "GP practice", "GP practices", "nhs", (K.PCN,), K.SUB_ICB,
+    Level(K.PRACTICE, "GP practice", "GP practices", "nhs", (K.PCN, K.SUB_ICB), K.SUB_ICB,
           C.REGISTERED_PRACTICE),
     Level(K.REGION, "Region (ONS)", "regions", "la", (K.ENGLAND,), K.ENGLAND, C.RESIDENCE),
     Level(K.CTY_UA, "County / unitary authority", "counties and UAs", "la", (K.REGION,),

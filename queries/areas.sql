@@ -1,11 +1,12 @@
--- areas: the places of one level that people can pick, with their parent area.
+-- areas: the places of one level that people can pick (today's: an area replaced since,
+-- dim_area.is_current false, is reached by its code only), with their parent area.
 -- params:  $level (text, a level key such as 'icb' or 'practice')
 -- returns: area_code, area_name, ods_code, parent_code, parent_name; ordered by name
 -- reads:   dim_area
 with chosen as (
     select area_code, area_name, ods_code, parent_code
     from dim_area
-    where level = $level
+    where level = $level and is_current
 ),
 parents as (
     select area_code, any_value(area_name) as area_name

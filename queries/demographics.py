@@ -50,6 +50,13 @@ def place_bases(place: Place, db: Db = None) -> tuple[str, ...]:
 
 
 @memo
+def estimated_bases(place: Place, db: Db = None) -> tuple[str, ...]:
+    """Of ``place_bases``, those partly estimated (residents shared out from a split area)."""
+    frame = run("population_bases_of_area", db, area_code=place.code, level=place.level)
+    return tuple(str(b) for b in frame.filter(pl.col("apportioned"))["basis"])
+
+
+@memo
 def comparator(place: Place, db: Db = None, basis: str | None = None) -> pl.DataFrame:
     """England's population to set beside the place's: on the place's basis when loaded.
 

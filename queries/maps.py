@@ -17,7 +17,8 @@ del K
 
 @memo
 def boundaries(level: str, db: Db = None) -> pl.DataFrame:
-    """area_code, area_name, geometry_json, synthetic, vintage for every area of ``level``."""
+    """area_code, area_name, geometry_json, synthetic, vintage, estimated, note for every
+    one of today's areas of ``level``."""
     if level not in MAP_LEVELS:
         return pl.DataFrame(
             schema={
@@ -26,6 +27,8 @@ def boundaries(level: str, db: Db = None) -> pl.DataFrame:
                 "geometry_json": pl.String,
                 "synthetic": pl.Boolean,
                 "vintage": pl.Int16,
+                "estimated": pl.Boolean,
+                "note": pl.String,
             }
         )
     return run("boundaries", db, level=level)
@@ -45,4 +48,13 @@ def attribution(shapes: pl.DataFrame) -> tuple[str, ...]:
         return ("Shapes: SYNTHETIC (generated), not real boundaries.",)
     year = int(shapes["vintage"].max())  # type: ignore[arg-type]
     source, copyright_line = ons_boundaries(year)
-    return ("Boundaries: ONS, simplified.", source, f"{copyright_line}.")
+    lines = ("Boundaries: ONS, simplified.", source, f"{copyright_line}.")
+    estimated = shapes.filter(pl.col("estimated")) if "estimated" in shapes.columns else shapes[:0]
+    if estimated.is_empty():
+        return lines
+    areas = "area" if estimated.height == 1 else "areas"
+    return (
+        *lines,
+        f"{estimated.height} {areas} changed since the boundaries: estimated shapes "
+        "(Data & methods).",
+    )

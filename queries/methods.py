@@ -33,8 +33,21 @@ METHODS: tuple[tuple[str, str], ...] = (
         "Sub-ICB, ICB, NHS region and local authority figures count "
         "deaths by the LSOA of usual residence; PCN and practice figures by registered GP "
         "practice. Deprivation is the IMD 2019 decile of the LSOA (2021 LSOAs new since 2011 "
-        "take a best fit; see lsoa_imd.method). Areas are on the latest loaded geography; "
-        "previous codes (e.g. E54000052) still find the current area.",
+        "take the decile of the 2011 LSOA they best fit, by ONS's lookup, else a median of "
+        "their MSOA or district; see lsoa_imd.method). Areas are on the latest loaded "
+        "geography; previous codes (e.g. E54000052) still find the area.",
+    ),
+    (
+        "Areas that changed (the April 2026 ICB mergers)",
+        "The newest NHS England practice map is today's geography. An ICB or sub-ICB it "
+        "lacks is a former area: its old codes still open it, as it was (its practices and "
+        "small areas then), with a note naming what it became and the share of its "
+        "registered patients each successor took. Today's areas are built from their "
+        "practices where figures are by practice (QOF, registered patients). ONS residents "
+        "of a sub-ICB location split since its estimate (NHS Frimley, E38000252) are shared "
+        "out in those shares and labelled an estimate. On maps, an ICB without its own "
+        "boundary is drawn as the union of its sub-ICB locations', and a new sub-ICB "
+        "location as the former one it took most of: estimated shapes.",
     ),
 )
 

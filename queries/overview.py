@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from peolc.breakdowns import BreakdownKey
-from peolc.levels import POPULATION_BASES
+from peolc.levels import APPORTIONED_NOTE, POPULATION_BASES
 from peolc.measures import DEATHS, MEASURE_BY_KEY, MeasureKey
 from peolc.vocabulary import SettingKey
 from queries import deaths as death_measures
@@ -50,6 +50,7 @@ class Headline:
     year: int | None
     tiles: tuple[Tile, ...]
     synthetic: bool
+    replaced: str | None = None  # a former area: what it became (places.replaced_note)
 
     def title(self) -> str:
         label = f"{self.place.name} ({self.place.code}, {self.place.level_label})"
@@ -64,6 +65,7 @@ class Headline:
             "place": {"code": self.place.code, "level": self.place.level, "name": self.place.name},
             "year": self.year,
             "synthetic": self.synthetic,
+            "replaced": self.replaced,
             "figures": [asdict(t) for t in self.tiles],
         }
 
@@ -155,13 +157,15 @@ def headline(place: places.Place, year: int | None = None, db: Db = None) -> Hea
     year = year or places.latest_year(db)
     synthetic = meta(db).get("data_origin") in ("demo", "mixed")
     if year is None:
-        return Headline(place, None, (), synthetic)
+        return Headline(place, None, (), synthetic, places.replaced_note(place, db))
     row = run("overview_headline", db, area_code=place.code, level=place.level, year=year)
     values = row.row(0, named=True) if not row.is_empty() else {}
     rows = _measure_rows(place, year, db)
     basis = POPULATION_BASIS.get(str(values.get("population_basis")), "")
     pop_year = values.get("population_year")
     population, population_note = _int(values.get("population")), f"{basis}, {pop_year}"
+    if values.get("population_apportioned"):
+        population_note += f"; {APPORTIONED_NOTE}"
     qof_year = values.get("qof_year")
     if population is None and values.get("list_size") is not None:
         population = _int(values.get("list_size"))
@@ -199,4 +203,4 @@ def headline(place: places.Place, year: int | None = None, db: Db = None) -> Hea
             f"% of deaths in {year}",
         )
     )
-    return Headline(place, year, tuple(tiles), synthetic)
+    return Headline(place, year, tuple(tiles), synthetic, places.replaced_note(place, db))

@@ -6,9 +6,19 @@ import polars as pl
 
 from peolc.errors import QueryError
 from peolc.levels import ENGLAND, LEVEL_KEYS, Place
-from queries.runner import Db, run
+from queries.runner import Db, memo, run
 
-__all__ = ["ENGLAND", "Place", "areas", "latest_year", "lineage", "resolve", "years"]
+__all__ = [
+    "ENGLAND",
+    "Place",
+    "areas",
+    "latest_year",
+    "lineage",
+    "replaced_note",
+    "resolve",
+    "successors",
+    "years",
+]
 
 
 def resolve(code: str, db: Db = None, level: str | None = None) -> Place:
@@ -30,6 +40,48 @@ def resolve(code: str, db: Db = None, level: str | None = None) -> Place:
         )
     row = found.row(0, named=True)
     return Place(str(row["area_code"]), str(row["level"]), str(row["area_name"]))
+
+
+SHOWN_SHARE = 0.01  # successors taking less are summed as "others"
+
+
+@memo
+def successors(place: Place, db: Db = None) -> pl.DataFrame:
+    """What a former area became (empty for today's areas): ``area_successors.sql``."""
+    return run("area_successors", db, area_code=place.code, level=place.level)
+
+
+@memo
+def replaced_note(place: Place, db: Db = None) -> str | None:
+    """A sentence naming a former area's successors, or None for today's areas.
+
+    Figures for a former area are for it as it was (its practices and small areas in its
+    last vintage); the note says so, so a shared link or ``peolc show`` with an old code
+    never passes an old area off as today's.
+    """
+    found = successors(place, db)
+    if found.is_empty():
+        return None
+    shown = found.filter(pl.col("share") >= SHOWN_SHARE)
+    parts = [
+        f"{name} ({code}, {share:.0%})"
+        for code, name, share in shown.select("successor_code", "successor_name", "share").rows()
+    ]
+    rest = found.filter((pl.col("share") < SHOWN_SHARE) & (pl.col("share") > 0))
+    if not rest.is_empty():
+        areas_word = "area" if rest.height == 1 else "areas"
+        parts.append(
+            f"{rest.height} other {areas_word} (under 1% together)"
+            if float(rest["share"].sum()) < SHOWN_SHARE
+            else f"{rest.height} other {areas_word} ({float(rest['share'].sum()):.0%})"
+        )
+    as_of, basis = int(found["as_of"][0]), str(found["basis"][0])
+    return (
+        f"{place.name} ({place.code}) has been replaced: its practices are now in "
+        + ", ".join(parts)
+        + f" (shares of {basis}). Figures here are for the area as it was, on the "
+        f"{as_of} geography."
+    )
 
 
 def areas(level: str, db: Db = None) -> pl.DataFrame:

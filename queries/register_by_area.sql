@@ -1,6 +1,6 @@
 -- register_by_area: the QOF palliative care register, list size and deaths with palliative
--- need of each area of one level within a parent area (the parent itself when the levels
--- are the same), for register coverage.
+-- need of each of today's areas of one level within a parent area (the parent itself when
+-- the levels are the same, today's or not), for register coverage.
 -- params:  $parent_code, $parent_level, $child_level, $year (int), $england_level, $practice_level
 --          (text; the last two: peolc.levels.LevelKey.ENGLAND and .PRACTICE, bound by
 --          queries.registers: a practice is the base kind of registered patients)
@@ -18,6 +18,7 @@ with areas as (
     from dim_area as a
     join area_ancestor as up on up.area_code = a.area_code and up.level = a.level
     where a.level = $child_level
+        and (a.is_current or (a.area_code = $parent_code and a.level = $parent_level))
         and up.ancestor_code = $parent_code
         and up.ancestor_level = $parent_level
 ),

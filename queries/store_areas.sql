@@ -1,5 +1,6 @@
--- store_areas: the published values of every indicator for each area of one level within
--- a parent area (all of England when the parent is England), for one year, not split.
+-- store_areas: the published values of every indicator for each of today's areas of one
+-- level within a parent area (all of England when the parent is England), for one year,
+-- not split (areas replaced since, dim_area.is_current false, are not peers).
 -- params:  $peer_level (text), $parent_code (text), $parent_level (text), $year (int),
 --          $precedence (text[]: source kinds, best first)
 -- returns: area_code, area_name, measure, numerator, denominator, value, lower, upper,
@@ -10,6 +11,7 @@ with peers as (
     from dim_area as a
     join area_ancestor as up on up.area_code = a.area_code and up.level = a.level
     where a.level = $peer_level
+        and a.is_current
         and up.ancestor_code = $parent_code
         and up.ancestor_level = $parent_level
 ),

@@ -41,18 +41,37 @@ def _resolver(code: str, level: str | None) -> url_state.Resolved | None:
 
 
 def _place_options(level: str) -> list[Place]:
-    """The places of ``level`` people can pick, ordered by name."""
+    """The places of ``level`` people can pick, ordered by name.
+
+    Today's areas; a former one (replaced since) only when a shared link named it, first.
+    """
     if level == ENGLAND.level:
         return [ENGLAND]
     frame = places.areas(level)
-    return [
+    options = [
         Place(str(code), level, str(name))
         for code, name in frame.select("area_code", "area_name").iter_rows()
     ]
+    linked = st.session_state.get("linked_former")
+    if isinstance(linked, Place) and linked.level == level:
+        options.insert(0, linked)
+    return options
 
 
 def _place_label(place: Place) -> str:
-    return place.name if place.is_england else f"{place.name} ({place.code})"
+    if place.is_england:
+        return place.name
+    former = st.session_state.get("linked_former")
+    return f"{place.name} ({place.code}{', former' if place == former else ''})"
+
+
+def _remember_linked_former(level: object, code: object) -> None:
+    """A link's place that has been replaced since stays pickable (as it was), for this session."""
+    if not isinstance(level, str) or not isinstance(code, str):
+        return
+    place = places.resolve(code, level=level)
+    if places.replaced_note(place) is not None:
+        st.session_state["linked_former"] = place
 
 
 def _remember_place(options: list[Place]) -> None:
@@ -83,6 +102,8 @@ def _seed_from_url(year_options: list[int]) -> None:
     )
     for key, value in seeded.items():
         st.session_state[key] = value
+    if "place" in seeded:
+        _remember_linked_former(seeded.get("level"), seeded["place"])
 
 
 def _keep_if_valid(key: str, options: Sequence[object] | dict[str, str]) -> None:
@@ -138,6 +159,9 @@ def sidebar() -> Selection:
     st.query_params.from_dict(
         url_state.to_params(level, place.code, year_value, compare, breakdown)
     )
+    replaced = places.replaced_note(place)
+    if replaced:
+        st.warning(replaced, icon=":material/history:")
     selection = Selection(place, year_value, compare, breakdown)
     st.session_state["selection"] = selection
     return selection

@@ -299,9 +299,8 @@ def practice_map_note(con: duckdb.DuckDBPyConnection, load_id: int) -> str:
     return (
         f"kept the practice mapping of {when:%Y-%m-%d} in geo_practice_map (vintage "
         f"{when:%Y}): {practices:,} practices, {pcns:,} PCNs ({no_pcn:,} practices in no PCN), "
-        f"{subs:,} sub-ICBs, {icbs:,} ICBs, {regions:,} regions; today's areas are unchanged "
-        "(the QOF mapping's and ONS lookups' geography): it places only practices no loaded "
-        "mapping of today's areas names"
+        f"{subs:,} sub-ICBs, {icbs:,} ICBs, {regions:,} regions; the newest map is today's "
+        "geography: an ICB, sub-ICB or region it lacks is kept as a former area, as it was"
     )
 
 

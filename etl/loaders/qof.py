@@ -13,6 +13,7 @@ import duckdb
 from etl import SQL_DIR
 from etl.layout import Column, HeaderMatch, Layout
 from etl.loaders.base import Loader, count_loaded, count_staged
+from etl.loaders.practice_map import UNALLOCATED_PCN
 from etl.sources import SourceFile
 from peolc.errors import LoadError
 from peolc.sqlfiles import run_sql
@@ -125,6 +126,7 @@ class QofLoader(Loader):
                 load_id=load_id,
                 year=year,
                 layout=MAPPING_LAYOUT.name,
+                unallocated_pcn=UNALLOCATED_PCN,
             )
             return count_staged(con)  # one row per practice
         run_sql(con, SQL_DIR, "load_qof_prevalence", load_id=load_id, year=year)

@@ -4,11 +4,49 @@
 -- params:  none
 -- reads:   geo_practice_map, geo_lsoa_fit, fact_qof, fact_population, ref_level and the
 --          macros level_key(), parent_rank() (etl/sql/macros.sql)
--- returns: nothing; replaces dim_area, area_alias, area_ancestor, area_base,
---          practice_placement, lsoa_imd
+-- returns: nothing; replaces dim_area, area_alias, area_ancestor, area_successor,
+--          area_base, practice_placement, lsoa_imd
 -- Codes change between years (ICB E54000052 became E54000063); ODS codes do not, so an
 -- area is identified by its ODS code where it has one and takes the code and name of
 -- its latest vintage. England only: Welsh, Scottish and NI codes are left out.
+
+-- NHS England's monthly practice maps (geo_practice_map rows not already in geo_link) are
+-- geography too: the newest says which practices, PCNs, sub-ICBs, ICBs and NHS regions
+-- exist today (the April 2026 mergers) and how they nest
+create or replace temp table g_map as
+select *
+from geo_practice_map
+where not in_geo_link;
+
+create or replace temp table g_source_names as
+select area_code, level, area_name, ods_code, vintage from geo_name
+union all
+select distinct practice_code, level_key().practice, practice_name, practice_code, vintage
+from g_map
+union all
+select distinct pcn_code, level_key().pcn, coalesce(pcn_name, pcn_code), pcn_code, vintage
+from g_map
+where pcn_code is not null
+union all
+select distinct sub_icb_code, level_key().sub_icb, sub_icb_name, sub_icb_ods, vintage from g_map
+union all
+select distinct icb_code, level_key().icb, icb_name, icb_ods, vintage from g_map
+union all
+select distinct region_code, level_key().nhs_region, region_name, region_ods, vintage from g_map;
+
+create or replace temp table g_source_links as
+select child_code, child_level, parent_code, parent_level, vintage from geo_link
+union all
+select distinct practice_code, level_key().practice, pcn_code, level_key().pcn, vintage
+from g_map
+where pcn_code is not null
+union all
+select distinct practice_code, level_key().practice, sub_icb_code, level_key().sub_icb, vintage
+from g_map
+union all
+select distinct sub_icb_code, level_key().sub_icb, icb_code, level_key().icb, vintage from g_map
+union all
+select distinct icb_code, level_key().icb, region_code, level_key().nhs_region, vintage from g_map;
 
 create or replace temp table g_names as
 with named as (
@@ -22,7 +60,7 @@ with named as (
             case when level = level_key().sub_icb
                 then nullif(regexp_extract(area_name, ' - ([0-9A-Z]{3}|[0-9A-Z]{5})$', 1), '') end
         ) as ods
-    from geo_name
+    from g_source_names
     where area_code like 'E%' or level in (level_key().practice, level_key().pcn)
 ),
 ods_by_code as (
@@ -69,8 +107,14 @@ newest as (
 )
 -- Local-authority areas have no ODS code to follow across reorganisations: one missing
 -- from the newest vintage of its level was abolished (e.g. the Cumbria, North Yorkshire
--- and Somerset districts in April 2023, still in the 2022 LSOA11 lookup).
-select g.*
+-- and Somerset districts in April 2023, still in the 2022 LSOA11 lookup). An NHS region,
+-- ICB or sub-ICB missing from it was replaced (the April 2026 mergers: Surrey Heartlands,
+-- QXU, is now part of Surrey and Sussex): it is kept as a former area, as it was in its
+-- last vintage, answering for its own years, but not offered or compared with today's.
+select
+    g.*,
+    g.level not in (level_key().nhs_region, level_key().icb, level_key().sub_icb)
+        or g.vintage = n.vintage as is_current
 from grouped as g
 join newest as n on n.level = g.level
 where g.level not in (select level from ref_level where family = 'la') or g.vintage = n.vintage;
@@ -89,18 +133,22 @@ select ods, current_code, level, 'ods_code'
 from g_canon
 where ods is not null and ods <> current_code;
 
--- published links, translated to current codes; the latest vintage wins per child
+-- published links of every vintage, translated to current codes
+create or replace temp table g_translated as
+select distinct
+    c.area_code as child,
+    l.child_level,
+    p.area_code as parent,
+    l.parent_level,
+    l.vintage
+from g_source_links as l
+join g_alias as c on c.alias = l.child_code and c.level = l.child_level
+join g_alias as p on p.alias = l.parent_code and p.level = l.parent_level;
+
+-- today's links: the latest vintage wins per child
 create or replace temp table g_links as
 with translated as (
-    select
-        c.area_code as child,
-        l.child_level,
-        p.area_code as parent,
-        l.parent_level,
-        l.vintage
-    from geo_link as l
-    join g_alias as c on c.alias = l.child_code and c.level = l.child_level
-    join g_alias as p on p.alias = l.parent_code and p.level = l.parent_level
+    select * from g_translated
 ),
 majority as (
     -- a PCN belongs to the sub-ICB of most of its practices; a county/UA to its LADs' region
@@ -159,11 +207,12 @@ select
     (select p.parent from main_parent as p
      where p.child = c.current_code and p.child_level = c.level and p.rank is not null
      order by p.rank limit 1) as parent_code,
-    c.vintage
+    c.vintage,
+    c.is_current
 from g_canon as c
 where c.level in (select level from ref_level where parent_level is not null)
 union all
-select 'E92000001', level_key().england, 'England', null, null, coalesce(max(vintage), 0)
+select 'E92000001', level_key().england, 'England', null, null, coalesce(max(vintage), 0), true
 from g_canon;
 
 delete from area_alias;
@@ -184,16 +233,115 @@ with recursive up(node, node_level, ancestor, ancestor_level) as (
     select up.node, up.node_level, l.parent, l.parent_level
     from up
     join g_links as l on l.child = up.ancestor and l.child_level = up.ancestor_level
+    -- a practice's sub-ICB is its own, not its PCN's: a PCN across a boundary belongs to
+    -- the sub-ICB of most of its practices, which is not every practice's
+    where not (up.node_level = level_key().practice and up.ancestor_level = level_key().pcn)
 )
 select * from up;
+
+-- Former areas as they were: the links of their last vintage (for each child, its latest
+-- link at or before that vintage), down to their practices and LSOAs and up to England
+create or replace temp table g_former as
+select current_code as area_code, level, vintage as as_of from g_canon where not is_current;
+
+create or replace temp table g_links_asof as
+select f.as_of, t.child, t.child_level, t.parent, t.parent_level
+from (select distinct as_of from g_former) as f
+join g_translated as t on t.vintage <= f.as_of
+qualify row_number() over (
+    partition by f.as_of, t.child, t.child_level, t.parent_level
+    order by t.vintage desc, t.parent
+) = 1;
+
+create or replace temp table g_former_down as
+with recursive down(node, node_level, ancestor, ancestor_level, as_of) as (
+    select area_code, level, area_code, level, as_of from g_former
+    union
+    select l.child, l.child_level, d.ancestor, d.ancestor_level, d.as_of
+    from down as d
+    join g_links_asof as l
+        on l.as_of = d.as_of and l.parent = d.node and l.parent_level = d.node_level
+    -- practices by their own sub-ICB, as in g_closure, not through their PCN's
+    where not (l.child_level = level_key().practice and l.parent_level = level_key().pcn)
+)
+select node, node_level, ancestor, ancestor_level from down;
+
+create or replace temp table g_former_up as
+with recursive up(node, node_level, ancestor, ancestor_level, as_of) as (
+    select area_code, level, area_code, level, as_of from g_former
+    union
+    select u.node, u.node_level, l.parent, l.parent_level, u.as_of
+    from up as u
+    join g_links_asof as l
+        on l.as_of = u.as_of and l.child = u.ancestor and l.child_level = u.ancestor_level
+    where not (u.node_level = level_key().practice and u.ancestor_level = level_key().pcn)
+)
+select node, node_level, ancestor, ancestor_level from up
+union
+select area_code, level, 'E92000001', level_key().england from g_former;
 
 delete from area_ancestor;
 insert into area_ancestor
 select node, node_level, ancestor, ancestor_level
 from g_closure
 where node_level <> level_key().lsoa
+    and not exists (select 1 from g_former as f where f.area_code = node and f.level = node_level)
+union all
+select node, node_level, ancestor, ancestor_level from g_former_up
 union all
 select 'E92000001', level_key().england, 'E92000001', level_key().england;
+
+-- What each former area became: today's areas of its level that its practices (as it
+-- was) are in now, each with its share of their registered patients (the latest list
+-- sizes), or of the practices where no list is loaded
+delete from area_successor;
+insert into area_successor
+with moved as (
+    select f.ancestor as area_code, f.ancestor_level as level, now.ancestor as successor_code,
+        f.node as practice_code
+    from g_former_down as f
+    join g_closure as now
+        on now.node = f.node and now.node_level = f.node_level
+        and now.ancestor_level = f.ancestor_level
+    join g_canon as c
+        on c.current_code = now.ancestor and c.level = now.ancestor_level and c.is_current
+    where f.node_level = level_key().practice
+),
+listed as (
+    select base_code as practice_code, sum(population) as patients, any_value(year) as year
+    from fact_population
+    where base_kind = level_key().practice
+        and year = (select max(year) from fact_population where base_kind = level_key().practice)
+    group by base_code
+),
+weighed as (
+    select
+        m.area_code,
+        m.level,
+        m.successor_code,
+        count(*) as practices,
+        sum(l.patients) as patients,
+        max(l.year) as year
+    from moved as m
+    left join listed as l using (practice_code)
+    group by m.area_code, m.level, m.successor_code
+)
+select
+    area_code,
+    level,
+    successor_code,
+    case
+        when sum(patients) over (partition by area_code, level) > 0
+            then coalesce(patients, 0) / sum(patients) over (partition by area_code, level)
+        else practices / sum(practices) over (partition by area_code, level)
+    end as share,
+    practices,
+    case
+        when sum(patients) over (partition by area_code, level) > 0
+            then 'registered patients, ' || max(year) over (partition by area_code, level)
+        else 'practices'
+    end as basis
+from weighed;
 
 -- Every practice counts: one with QOF registers or registered patients that no mapping in
 -- geo_link names is placed in the lowest of today's areas (PCN, else sub-ICB, else ICB,
@@ -253,27 +401,63 @@ from unmapped as u
 left join known as k using (practice_code)
 left join newest as n using (practice_code);
 
+-- Base units: today's areas take them by today's links, former areas as they were. A
+-- sub-ICB location is a base unit under every code it has had: ONS publishes residents
+-- under the code of the estimate's geography (SICBL 2023), which a later mapping may have
+-- replaced. A former sub-ICB location's residents go to today's areas in the shares its
+-- practices' patients took (area_successor): an estimate, labelled where it is shown.
 delete from area_base;
 insert into area_base
-select distinct ancestor, ancestor_level, node_level, node
-from g_closure
-where node_level in (level_key().lsoa, level_key().lad, level_key().practice)
-    and ancestor_level <> level_key().lsoa
-union
-select c.ancestor, c.ancestor_level, level_key().practice, p.practice_code
-from practice_placement as p
-join g_closure as c on c.node = p.area_code and c.node_level = p.level
-union
-select 'E92000001', level_key().england, level_key().practice, practice_code
-from practice_placement
-union
--- a sub-ICB location is a base unit under every code it has had: ONS publishes its
--- residents under the code of the estimate's geography (SICBL 2023), which a later
--- mapping may have replaced
-select c.ancestor, c.ancestor_level, level_key().sub_icb, a.alias
-from g_closure as c
-join g_alias as a on a.area_code = c.node and a.level = c.node_level
-where c.node_level = level_key().sub_icb and a.alias_kind <> 'ods_code';
+with today as (
+    select c.*
+    from g_closure as c
+    where not exists (
+        select 1 from g_former as f where f.area_code = c.ancestor and f.level = c.ancestor_level
+    )
+        and c.ancestor_level <> level_key().lsoa
+),
+units as (
+    select ancestor, ancestor_level, node_level as base_kind, node as base_code, 1.0 as share
+    from today
+    where node_level in (level_key().lsoa, level_key().lad, level_key().practice)
+    union
+    select ancestor, ancestor_level, node_level, node, 1.0
+    from g_former_down
+    where node_level in (level_key().lsoa, level_key().lad, level_key().practice)
+        and ancestor_level <> level_key().lsoa
+    union
+    select c.ancestor, c.ancestor_level, level_key().practice, p.practice_code, 1.0
+    from practice_placement as p
+    join g_closure as c on c.node = p.area_code and c.node_level = p.level
+    union
+    select 'E92000001', level_key().england, level_key().practice, practice_code, 1.0
+    from practice_placement
+    union
+    select t.ancestor, t.ancestor_level, level_key().sub_icb, a.alias, 1.0
+    from today as t
+    join g_alias as a on a.area_code = t.node and a.level = t.node_level
+    where t.node_level = level_key().sub_icb and a.alias_kind <> 'ods_code'
+        and not exists (
+            select 1 from g_former as f where f.area_code = t.node and f.level = t.node_level
+        )
+    union
+    select f.ancestor, f.ancestor_level, level_key().sub_icb, a.alias, 1.0
+    from g_former_down as f
+    join g_alias as a on a.area_code = f.node and a.level = f.node_level
+    where f.node_level = level_key().sub_icb and a.alias_kind <> 'ods_code'
+),
+apportioned as (
+    -- one row per successor: an area above two successors takes both shares
+    select t.ancestor, t.ancestor_level, level_key().sub_icb as base_kind, a.alias as base_code,
+        s.share
+    from area_successor as s
+    join today as t on t.node = s.successor_code and t.node_level = s.level
+    join g_alias as a on a.area_code = s.area_code and a.level = s.level
+    where s.level = level_key().sub_icb and a.alias_kind <> 'ods_code'
+)
+select ancestor, ancestor_level, base_kind, base_code, sum(share) as share
+from (select * from units union all select * from apportioned)
+group by ancestor, ancestor_level, base_kind, base_code;
 
 delete from lsoa_imd;
 insert into lsoa_imd

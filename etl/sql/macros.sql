@@ -128,7 +128,9 @@ where lvl not in {{practice_levels}} and lvl <> {{england_level}}
 -- practices; basis says which
 create or replace macro area_population(a, lvl) as table
 with candidates as (
-    select p.*, population_base_priority(p.base_kind) as priority
+    select
+        p.* replace (p.population * b.share as population),
+        population_base_priority(p.base_kind) as priority
     from fact_population as p
     join area_base as b on b.base_kind = p.base_kind and b.base_code = p.base_code
     where b.area_code = a and b.level = lvl

@@ -205,7 +205,22 @@ create table if not exists dim_area (
     ods_code varchar,
     parent_code varchar,
     vintage smallint not null,
+    -- false: an NHS region, ICB or sub-ICB replaced since (merged, split or re-coded with a
+    -- new ODS code): kept as it was in its last vintage, not offered or compared with
+    -- today's areas; area_successor names what it became
+    is_current boolean not null,
     primary key (level, area_code)
+);
+
+-- what each former area became: today's areas of its level that hold its practices, and
+-- the share of its registered patients (or, without them, of its practices) each took
+create table if not exists area_successor (
+    area_code varchar not null,            -- the former area (dim_area.is_current false)
+    level varchar not null,
+    successor_code varchar not null,       -- today's area of the same level
+    share double not null,                 -- 0-1, summing to 1 over its successors
+    practices integer not null,            -- of its practices (as it was), how many moved there
+    basis varchar not null                 -- what the share counts (registered patients, year)
 );
 
 -- any code a person might type (current ONS, ODS, previous ONS) -> the current area
@@ -224,12 +239,15 @@ create table if not exists area_ancestor (
     ancestor_level varchar not null
 );
 
--- base units of each area: LSOAs (residents), LADs (residents), practices (patients)
+-- base units of each area: LSOAs (residents), LADs (residents), sub-ICB locations
+-- (residents), practices (patients); share is 1 but for the residents of a sub-ICB
+-- location split since its estimate, apportioned to today's areas (area_successor)
 create table if not exists area_base (
     area_code varchar not null,
     level varchar not null,
     base_kind varchar not null,
-    base_code varchar not null
+    base_code varchar not null,
+    share double not null
 );
 
 -- practices with figures (QOF, registered patients) that no mapping in geo_link names: they
@@ -420,6 +438,19 @@ create table if not exists derived.population_area (
     population bigint not null
 );
 
+-- the shape maps draw for each area (etl/shapes.py): its published boundary, or, where
+-- areas changed since (the April 2026 mergers), one rebuilt from its parts (estimated)
+create table if not exists derived.area_shape (
+    level varchar not null,
+    area_code varchar not null,
+    area_name varchar not null,
+    vintage smallint not null,            -- of the newest boundary used
+    synthetic boolean not null,           -- generated shapes (old demos)
+    estimated boolean not null,           -- not its own published boundary
+    note varchar,                         -- how an estimated shape was drawn
+    geometry_json varchar not null        -- GeoJSON geometry, WGS84, simplified
+);
+
 -- every kind of population an area has (its base units with rows), best first: the first
 -- is population_area's; pages offer the others (registered patients beside residents)
 create table if not exists derived.population_area_basis (
@@ -428,7 +459,8 @@ create table if not exists derived.population_area_basis (
     basis varchar not null,               -- a base kind (peolc.levels.POPULATION_BASES)
     priority tinyint not null,            -- 1 = best (population_base_priority)
     first_year smallint not null,
-    last_year smallint not null
+    last_year smallint not null,
+    apportioned boolean not null          -- part estimated (area_base.share below 1)
 );
 
 -- residents of each area whose best base is LSOAs, by year and IMD decile (null: none)

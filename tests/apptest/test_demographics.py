@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from queries import demographics
-from tests.apptest.helpers import LEVELS, assert_clean, figures, open_place, texts
+from tests.apptest.helpers import LEVELS, assert_clean, figures, open_link, open_place, texts
 
 PAGE = "pages/demographics.py"
 
@@ -72,3 +72,15 @@ def test_real_warehouse_says_what_is_missing(use_real: Path, level: str) -> None
     else:
         assert "ONS mid-year estimates" in captions
     assert not any("SYNTHETIC" in t for t in texts(app))
+
+
+def test_apportioned_residents_are_labelled_an_estimate(use_real: Path) -> None:
+    """Thames Valley took most of NHS Frimley's sub-ICB: its residents are shared out."""
+    app = open_link(page=PAGE, level="icb", place="E54000070")
+    assert_clean(app)
+    captions = " ".join(c.value for c in app.caption)
+    assert "residents (ONS mid-year estimates for sub-ICB locations) (an estimate in part" in (
+        captions
+    )
+    app.radio(key="demo_basis").set_value("practice").run()  # GP lists: counted, no estimate
+    assert "an estimate in part" not in " ".join(c.value for c in app.caption)

@@ -42,13 +42,30 @@ def test_map_caption_carries_the_ons_attribution(
     assert "SYNTHETIC (generated)" not in caption
 
 
-def test_previous_code_link_opens_the_current_area(use_real: Path) -> None:
-    app = open_link(place="E54000052")
+def test_previous_code_link_opens_the_area_as_it_was(use_real: Path) -> None:
+    """Surrey Heartlands' 2022 code: the ICB as it was, with what it became since."""
+    app = open_link(place="E54000052", year="2022")
     assert_clean(app)
     assert app.title[0].value == "NHS Surrey Heartlands Integrated Care Board"
     assert "E54000052 refers to E54000063; showing that area." in [
         w.value for w in app.sidebar.warning
     ]
+    [replaced] = [w.value for w in app.warning if "has been replaced" in w.value]
+    assert "NHS Surrey and Sussex Integrated Care Board (E54000069, 100%)" in replaced
+    assert {m.label: m.value for m in app.metric}["Palliative care register"] == "3,576"
+    picker = app.sidebar.selectbox(key="place")
+    assert picker.value is not None and picker.value.code == "E54000063"  # offered, first
+    assert picker.options[0] == "NHS Surrey Heartlands Integrated Care Board (E54000063, former)"
+
+
+def test_the_picker_offers_todays_icbs(use_real: Path) -> None:
+    app = open_link(level="icb", place="E54000069", year="2022")
+    assert_clean(app)
+    options = app.sidebar.selectbox(key="place").options
+    assert len(options) == 36 and not any("former" in o for o in options)
+    assert not [w for w in app.warning if "has been replaced" in w.value]
+    # the merged ICB's 2022-23 register, rebuilt from its 273 practices' QOF figures
+    assert {m.label: m.value for m in app.metric}["Palliative care register"] == "13,030"
 
 
 def test_real_warehouse_says_deaths_are_missing(use_real: Path) -> None:

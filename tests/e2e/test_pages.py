@@ -138,11 +138,17 @@ def test_every_page_for_an_icb_on_open_data(tab: Page, real_server: str, path: s
     elif path == "equity_audit":
         expect(tab.get_by_text("give every split").first).to_be_visible()
         expect(tab.get_by_role("button", name="CSV")).to_have_count(0)
-    elif path == "demographics":  # open data: the ICB's population is its GP lists
+    elif path == "demographics":  # open data: ONS residents of its sub-ICB locations ...
+        expect(
+            tab.get_by_text("residents (ONS mid-year estimates for sub-ICB locations)").first
+        ).to_be_visible()
+        check_csv(tab, path, synthetic=False)
+        # ... and its GP lists beside them
+        tab.get_by_text("Registered patients", exact=True).click()
         expect(
             tab.get_by_text("patients registered with the area's GP practices").first
         ).to_be_visible()
-        check_csv(tab, path, synthetic=False)
+        screenshot(tab, "pages-real-icb-demographics-registered")
     else:
         check_csv(tab, path, synthetic=False)
 

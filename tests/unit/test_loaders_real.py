@@ -334,14 +334,23 @@ def test_open_data_builds_quickly(open_data: tuple[Path, float]) -> None:
 
 
 def test_areas_per_level(con: duckdb.DuckDBPyConnection) -> None:
-    counts = dict(con.execute("select level, count(*) from dim_area group by level").fetchall())
+    counts = dict(
+        con.execute(
+            "select level || case when is_current then '' else ' (former)' end, count(*) "
+            "from dim_area group by all"
+        ).fetchall()
+    )
+    # today's areas by the July 2026 practice map (36 ICBs after the April 2026 mergers),
+    # and the 12 ICBs and one sub-ICB (Frimley's E38000252, split three ways) they replaced
     assert counts == {
         "england": 1,
         "nhs_region": 7,
-        "icb": 42,
+        "icb": 36,
+        "icb (former)": 12,
         "sub_icb": 106,
-        "pcn": 1_268,
-        "practice": 6_378,
+        "sub_icb (former)": 1,
+        "pcn": 1_321,
+        "practice": 6_402,
         "region": 9,
         "cty_ua": 153,
         "lad": 296,
@@ -388,10 +397,20 @@ def test_every_practice_reaches_england(con: duckdb.DuckDBPyConnection) -> None:
             "where level = 'practice' group by ancestor_level"
         ).fetchall()
     )
+    # every practice of the QOF 2022-23 mapping or the July 2026 map; 51 in no PCN in 2026
     assert levels == {
-        "practice": 6_378, "pcn": 6_378, "sub_icb": 6_378, "icb": 6_378,
-        "nhs_region": 6_378, "england": 6_378,
+        "practice": 6_402, "pcn": 6_351, "sub_icb": 6_402, "icb": 6_402,
+        "nhs_region": 6_402, "england": 6_402,
     }  # fmt: skip
+    # one area of each level above it, never two (a PCN across a boundary is not a path)
+    assert (
+        scalar(
+            con,
+            "select count(*) from (select area_code, ancestor_level from area_ancestor "
+            "where level = 'practice' group by all having count(*) > 1)",
+        )
+        == 0
+    )
 
 
 def test_every_practice_counts_in_england(
@@ -405,10 +424,18 @@ def test_every_practice_counts_in_england(
     # mapping lacks included
     assert england.select("register", "list_size").row(0) == (356_543, 63_766_671)
     placed = dict(con.execute("select practice_code, level from practice_placement").fetchall())
-    assert placed["Y00361"] == "england"  # in neither mapping: England only
-    assert placed["C82018"] == "sub_icb"  # placed by the July 2026 practice map
+    assert placed == {"Y00361": "england"}  # in neither mapping: England only
+    # C82018 is not in the 2022-23 mapping: the July 2026 map places it today
+    assert (
+        scalar(
+            con,
+            "select ancestor_code from area_ancestor where area_code = 'C82018' "
+            "and ancestor_level = 'icb'",
+        )
+        == "E54000015"
+    )
     note = scalar(con, "select notes from load_log where file_name = 'PREVALENCE_2425.csv'")
-    assert "9 practices (156 on the PC register, 36,348 registered patients)" in str(note)
+    assert "1 practice (0 on the PC register, 45 registered patients) is in no" in str(note)
     assert "1 in England only, being in no practice mapping (Y00361)" in str(note)
 
 
@@ -428,14 +455,22 @@ def test_every_area_has_its_parent(con: duckdb.DuckDBPyConnection) -> None:
         )
         == 0
     )
+    # every boundary is an area's, under one of its codes (HIOW's 2023 shape is E54000042's,
+    # now E54000067); every one of today's areas has a shape, its own or rebuilt
     assert (
         scalar(
             con,
-            "select count(*) from geo_boundary b left join dim_area d "
-            "on d.area_code = b.area_code and d.level = b.level where d.area_code is null",
+            "select count(*) from geo_boundary b left join area_alias a "
+            "on a.alias = b.area_code and a.level = b.level where a.area_code is null",
         )
         == 0
     )
+    unshaped = con.execute(
+        "select d.level, d.area_code from dim_area d left join derived.area_shape s "
+        "using (level, area_code) where d.is_current and s.area_code is null "
+        "and d.level in ('nhs_region', 'icb', 'sub_icb', 'region', 'cty_ua', 'lad')"
+    ).fetchall()
+    assert unshaped == []
 
 
 def test_every_2021_lsoa_has_an_imd_decile(con: duckdb.DuckDBPyConnection) -> None:
@@ -475,3 +510,56 @@ def test_cli_reports_files_it_does_not_read(tmp_path: Path) -> None:
     assert "gm_schoolsdash_neets.csv: 10 rows" in result.output
     assert "fingertips/readme.csv: not loaded" in result.output
     assert "notes/todo.txt: not loaded" in result.output
+
+
+def test_every_icb_has_residents_and_registered_patients(con: duckdb.DuckDBPyConnection) -> None:
+    bases = con.execute(
+        "select b.basis, count(*), count(*) filter (where b.apportioned) from "
+        "derived.population_area_basis b join dim_area d using (level, area_code) "
+        "where d.level = 'icb' and d.is_current group by b.basis order by b.basis"
+    ).fetchall()
+    # ONS residents of their sub-ICB locations (three shared in NHS Frimley's residents,
+    # apportioned by the registered patients of the practices each took) and GP lists
+    assert bases == [("practice", 36, 0), ("sub_icb", 36, 3)]
+    residents = dict(
+        con.execute(
+            "select p.area_code, sum(p.population) from derived.population_area p "
+            "join dim_area d using (level, area_code) where p.level = 'icb' and d.is_current "
+            "and p.basis = 'sub_icb' and p.year = 2022 group by all"
+        ).fetchall()
+    )
+    # each ICB rounded to whole people once: England's 57,106,398 within a person an ICB
+    assert abs(sum(residents.values()) - 57_106_398) <= 36
+    frimley = scalar(
+        con,
+        "select sum(population) from fact_population where base_kind = 'sub_icb' "
+        "and base_code = 'E38000252' and year = 2022",
+    )
+    thames_valley = scalar(
+        con,
+        "select sum(population) from fact_population where base_kind = 'sub_icb' and year = 2022 "
+        "and base_code in ('E38000223', 'E38000221', 'E38000136')",
+    )
+    share = scalar(
+        con,
+        "select share from area_successor where area_code = 'E38000252' "
+        "and successor_code = 'E38000268'",
+    )
+    expected = int(str(thames_valley)) + int(str(frimley)) * float(str(share))
+    assert residents["E54000070"] == round(expected)
+
+
+def test_merged_icbs_are_drawn_from_their_sub_icb_locations(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    estimated = dict(
+        con.execute(
+            "select area_code, note from derived.area_shape where estimated order by area_code"
+        ).fetchall()
+    )
+    assert sorted(estimated) == [
+        "E38000268", "E54000065", "E54000066", "E54000067", "E54000068", "E54000069",
+        "E54000070", "E54000071",
+    ]  # fmt: skip
+    assert "NHS Frimley ICB - D4U1Y (E38000252)" in estimated["E38000268"]
+    assert estimated["E54000070"].startswith("drawn from the boundaries of its 4 sub-ICB")
