@@ -99,17 +99,32 @@ else:
             delta_color="off",
             delta_arrow="off",
         )
-    exhibit.figure(
-        dc.share_lines(shares, title=f"{place.name}: % aged 65+ and 85+", place_name=place.name),
-        shares,
-        name=f"older-shares-{place.code}",
-        key="demo_older",
-        caption="Share of the population aged 65 and over and 85 and over each year (England "
-        f"dashed); older populations need more palliative care. Basis: {basis}. "
-        f"Source: {POPULATION}.",
-        title=f"Aged 65+ and 85+: {place.name}",
-        source=POPULATION,
-    )
+    own_years = shares.filter(pl.col("area") == "place")["year"].n_unique()
+    if own_years > 1:
+        exhibit.figure(
+            dc.share_lines(
+                shares, title=f"{place.name}: % aged 65+ and 85+", place_name=place.name
+            ),
+            shares,
+            name=f"older-shares-{place.code}",
+            key="demo_older",
+            caption="Share of the population aged 65 and over and 85 and over each year "
+            "(England dashed); older populations need more palliative care. Basis: "
+            f"{basis}. Source: {POPULATION}.",
+            title=f"Aged 65+ and 85+: {place.name}",
+            source=POPULATION,
+        )
+    else:  # one year loaded: a trend of one point says nothing, the table says it all
+        exhibit.table(
+            shares,
+            name=f"older-shares-{place.code}",
+            key="demo_older",
+            caption=f"Only {pop_year} is loaded for this population ({basis}), so there is "
+            "no trend to draw: the shares aged 65+ and 85+ of the place and England. "
+            f"Source: {POPULATION}.",
+            title=f"Aged 65+ and 85+: {place.name}",
+            source=POPULATION,
+        )
 
 st.subheader("Population by deprivation")
 imd = demographics.imd_profile(place, year)

@@ -69,7 +69,7 @@ POPULATION_BASES: tuple[PopulationBase, ...] = (
     PopulationBase(
         BaseKind.PRACTICE,
         "registered patients",
-        "patients registered with the area's GP practices",
+        "registered patients (GP practice lists)",
         False,
     ),
 )

@@ -62,13 +62,13 @@ def test_real_warehouse_says_what_is_missing(use_real: Path, level: str) -> None
     assert any(m.label.startswith("Aged 65+") for m in app.metric)
     captions = " ".join(c.value for c in app.caption)
     if level == "practice":  # LAD estimates do not nest in NHS areas: GP lists do
-        assert f"{place.name}: patients registered with the area's GP practices" in captions
+        assert f"{place.name}: registered patients (GP practice lists)" in captions
     elif level == "icb":  # ONS residents of its sub-ICB locations, its GP lists beside them
         assert f"{place.name}: residents (ONS mid-year estimates for sub-ICB" in captions
         app.radio(key="demo_basis").set_value("practice").run()
         assert_clean(app)
         captions = " ".join(c.value for c in app.caption)
-        assert f"{place.name}: patients registered with the area's GP practices" in captions
+        assert f"{place.name}: registered patients (GP practice lists)" in captions
     else:
         assert "ONS mid-year estimates" in captions
     assert not any("SYNTHETIC" in t for t in texts(app))
@@ -84,3 +84,12 @@ def test_apportioned_residents_are_labelled_an_estimate(use_real: Path) -> None:
     )
     app.radio(key="demo_basis").set_value("practice").run()  # GP lists: counted, no estimate
     assert "an estimate in part" not in " ".join(c.value for c in app.caption)
+
+
+def test_one_year_of_lists_gives_a_table_not_a_trend(use_real: Path) -> None:
+    """A practice's population is its July 2026 list only: no one-point trend line."""
+    place, app = open_place(PAGE, "practice")
+    assert_clean(app)
+    assert f"{place.name}: % aged 65+ and 85+" not in figures(app)
+    assert any("Only 2026 is loaded for this population" in c.value for c in app.caption)
+    assert app.dataframe  # the shares, as a table

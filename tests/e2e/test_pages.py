@@ -145,9 +145,7 @@ def test_every_page_for_an_icb_on_open_data(tab: Page, real_server: str, path: s
         check_csv(tab, path, synthetic=False)
         # ... and its GP lists beside them
         tab.get_by_text("Registered patients", exact=True).click()
-        expect(
-            tab.get_by_text("patients registered with the area's GP practices").first
-        ).to_be_visible()
+        expect(tab.get_by_text("registered patients (GP practice lists)").first).to_be_visible()
         screenshot(tab, "pages-real-icb-demographics-registered")
     else:
         check_csv(tab, path, synthetic=False)
