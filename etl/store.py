@@ -52,10 +52,65 @@ def refresh(tx: Transaction, kinds: Set[str]) -> None:
             _deaths(con)
         if kinds & FINGERTIPS:
             run_sql(con, SQL_DIR, "store_fingertips")
+            _from_predecessors(con)
             _fill_998_limits(con)
             _note_unknown_areas(con)
         if kinds & ICB_EXTRACT:
             _icb_extract(con)
+
+
+PREDECESSORS_NOTE = "not combined for"  # a load note's first words
+
+
+def _from_predecessors(con: duckdb.DuckDBPyConnection) -> None:
+    """Cells of a merged area summed from its predecessors' published counts, if they nest.
+
+    Only where the predecessors nest exactly (``store_predecessors.sql``): counts summed,
+    value and limits recomputed by the indicator's method, marked as computed and named
+    in the value note. Where they do not, nothing is combined and the Fingertips loads'
+    notes say which merged areas were left without.
+    """
+    cells = con.sql(sql_text(SQL_DIR, "store_predecessors")).pl()
+    if cells.is_empty():
+        return
+    exact = cells.filter(pl.col("exact"))
+    if not exact.is_empty():
+        frame = _with_values(exact.drop("exact")).with_columns(
+            pl.lit(False).alias("suppressed"),
+            (
+                pl.lit("combined from the areas it replaced (")
+                + pl.col("predecessors").list.join(", ")
+                + pl.lit("), which nest in it exactly")
+            ).alias("value_note"),
+        )
+        con.register("predecessor_values", frame.drop("predecessors"))
+        con.execute(
+            """
+            insert into store.indicator_value by name
+            select *, 'fingertips' as source, false as restricted, null as compared_england
+            from predecessor_values
+            """
+        )
+        con.unregister("predecessor_values")
+    left = cells.filter(~pl.col("exact")).unique(["level", "area_code"], maintain_order=True)
+    if left.is_empty():
+        return
+    named = ", ".join(
+        f"{code} (from {', '.join(p)})"
+        for code, p in left.select("area_code", "predecessors").rows()
+    )
+    areas = "merged area" if left.height == 1 else "merged areas"
+    note = (
+        f"{PREDECESSORS_NOTE} {left.height} {areas} whose predecessors do not nest "
+        f"exactly: {named}; they show their own published rows only"
+    )
+    con.execute(
+        "update load_log set notes = concat_ws('; ', nullif(regexp_replace("
+        "coalesce(notes, ''), '(; )?' || $words || ' [0-9,]+ merged area.*$', ''), ''), "
+        "$note) where kind = 'fingertips' and load_id = (select max(load_id) from load_log "
+        "where kind = 'fingertips')",
+        {"note": note, "words": PREDECESSORS_NOTE},
+    )
 
 
 def _note_unknown_areas(con: duckdb.DuckDBPyConnection) -> None:
