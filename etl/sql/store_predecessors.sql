@@ -7,7 +7,7 @@
 --          wholly into it, and they hold all its practices); one row per cell of a merged
 --          area it has none of its own: where they nest, only cells every predecessor
 --          publishes a count and a denominator for; where they do not, any (to be noted)
--- reads:   area_successor, area_base, store.indicator_value
+-- reads:   area_successor, area_base, store.indicator_value, level_key() (macros.sql)
 -- A merged area (Surrey and Sussex, E54000069) is the sum of its predecessors only when
 -- they nest exactly: West and North London (E54000071) is North West London and North
 -- Central London whole; Surrey and Sussex also took 11 of Frimley's practices, so it is
@@ -29,7 +29,7 @@ merged as (
     join (
         select level, area_code, count(*) as practices
         from area_base
-        where base_kind = 'practice'
+        where base_kind = level_key().practice
         group by level, area_code
     ) as p on p.level = s.level and p.area_code = s.area_code
     group by s.level, s.area_code
