@@ -154,7 +154,9 @@ def equity_audit_page(place: Place, year: int) -> None:
     warehouse_info.is_synthetic()
     split = equity.split(place, year, BREAKDOWN)
     rows = split.filter(pl.col("measure") == MEASURE)
-    if rows.is_empty():
+    if rows.is_empty():  # the page names the splits that have figures
+        for other in equity.DIMENSIONS:
+            equity.split(place, year, other)
         return
     index = deaths.inequality(rows, MEASURE, BREAKDOWN)
     gap_sentence(rows, MEASURE, BREAKDOWN, place.name, index)

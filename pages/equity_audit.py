@@ -47,10 +47,22 @@ key = st.selectbox(
 measure = MEASURE_BY_KEY[key]
 rows = split.filter(pl.col("measure") == key)
 if rows.is_empty():
+    elsewhere = [
+        label
+        for other, label in equity.DIMENSIONS.items()
+        if other != dimension
+        and not equity.split(place, year, other).filter(pl.col("measure") == key).is_empty()
+    ]
     st.info(
         f"No source loaded gives {measure.label.lower()} for {place.name} in {year} split by "
         f"{split_name}. Record-level deaths (`peolc load deaths`) give every split; Fingertips "
         "publishes some splits (age bands, deprivation deciles) for some areas."
+        + (
+            f" Loaded for this place, measure and year: split by {', '.join(elsewhere)}; "
+            "choose it under Breakdown in the sidebar."
+            if elsewhere
+            else ""
+        )
     )
     st.stop()
 source = exhibit.source_line(rows)

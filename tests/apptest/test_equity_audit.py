@@ -97,3 +97,22 @@ def test_real_warehouse_shows_fingertips_county_deciles_for_england(use_real: Pa
     most = table.loc[table["Group"] == "Most deprived decile (IMD2019)"]
     assert len(table) == 10 and len(most) == 1
     assert any("Source: OHID Fingertips" in t for t in texts(app))
+
+
+def test_an_empty_split_names_the_splits_that_have_figures(use_real: Path) -> None:
+    """Cheshire and Merseyside, 2021: no IMD quintiles, but Fingertips' age bands."""
+    app = open_link(page=PAGE, level="icb", place="E54000008", year="2021")
+    assert_clean(app)
+    place = places.resolve("E54000008")
+    measure = str(equity.split(place, 2021, "age_band")["measure"][0])  # hospital deaths
+    app.selectbox(key="equity_measure").set_value(measure).run()
+    assert_clean(app)
+    [info] = [i.value for i in app.info if "give every split" in i.value]
+    found = [
+        equity.DIMENSIONS[d]
+        for d in equity.DIMENSIONS
+        if d != "imd_quintile"
+        and not equity.split(place, 2021, d).filter(pl.col("measure") == measure).is_empty()
+    ]
+    assert found  # the test means something only if some split has figures
+    assert f"Loaded for this place, measure and year: split by {', '.join(found)};" in info
