@@ -87,9 +87,10 @@ def _from_predecessors(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(
             """
             insert into store.indicator_value by name
-            select *, 'fingertips' as source, false as restricted, null as compared_england
+            select *, $source as source, false as restricted, null as compared_england
             from predecessor_values
-            """
+            """,
+            {"source": SourceKind.FINGERTIPS},
         )
         con.unregister("predecessor_values")
     left = cells.filter(~pl.col("exact")).unique(["level", "area_code"], maintain_order=True)
@@ -104,12 +105,24 @@ def _from_predecessors(con: duckdb.DuckDBPyConnection) -> None:
         f"{PREDECESSORS_NOTE} {left.height} {areas} whose predecessors do not nest "
         f"exactly: {named}; they show their own published rows only"
     )
+    newest = con.execute(
+        "select max(load_id) from load_log where kind = $kind", {"kind": SourceKind.FINGERTIPS}
+    ).fetchall()[0][0]
+    if newest is not None:
+        _replace_note(con, int(newest), f"{PREDECESSORS_NOTE} [0-9,]+ merged area", note)
+
+
+def _replace_note(con: duckdb.DuckDBPyConnection, load_id: int, starts: str, note: str) -> None:
+    """Put ``note`` last in a load's notes, in place of the one a rebuild wrote before.
+
+    ``starts`` is a regular expression for how that earlier note begins; it and what
+    follows it go (the store's notes are always written last).
+    """
     con.execute(
         "update load_log set notes = concat_ws('; ', nullif(regexp_replace("
-        "coalesce(notes, ''), '(; )?' || $words || ' [0-9,]+ merged area.*$', ''), ''), "
-        "$note) where kind = 'fingertips' and load_id = (select max(load_id) from load_log "
-        "where kind = 'fingertips')",
-        {"note": note, "words": PREDECESSORS_NOTE},
+        "coalesce(notes, ''), '(; )?' || $starts || '.*$', ''), ''), $note) "
+        "where load_id = $id",
+        {"note": note, "starts": starts, "id": load_id},
     )
 
 
@@ -126,12 +139,7 @@ def _note_unknown_areas(con: duckdb.DuckDBPyConnection) -> None:
     for load_id, rows, codes in unknown:
         note = f"{rows:,} {UNKNOWN_AREAS} ({few(codes)}): kept, and shown once a geography "
         note += "load makes them known"
-        con.execute(  # replaces the note an earlier rebuild wrote (it is always the last)
-            "update load_log set notes = concat_ws('; ', nullif(regexp_replace("
-            "coalesce(notes, ''), '(; )?[0-9,]+ ' || $words || '.*$', ''), ''), $note) "
-            "where load_id = $id",
-            {"note": note, "words": UNKNOWN_AREAS, "id": load_id},
-        )
+        _replace_note(con, load_id, f"[0-9,]+ {UNKNOWN_AREAS}", note)
 
 
 def _fill_998_limits(con: duckdb.DuckDBPyConnection) -> None:

@@ -30,7 +30,6 @@ st.caption(
     "lists include people living elsewhere and people who have moved away."
 )
 
-
 st.subheader("Population by age and sex")
 kinds = demographics.place_bases(place)
 chosen_basis = None  # the place's best base

@@ -66,13 +66,7 @@ def comparator(place: Place, db: Db = None, basis: str | None = None) -> pl.Data
     """
     basis = basis_of(population(place, db, basis))
     if basis is not None and basis != basis_of(population(ENGLAND, db)):
-        same = run(
-            "population_by_age_on_basis",
-            db,
-            area_code=ENGLAND.code,
-            level=ENGLAND.level,
-            basis=basis,
-        )
+        same = population(ENGLAND, db, basis)
         if not same.is_empty():
             return same
     return population(ENGLAND, db)

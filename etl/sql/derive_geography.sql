@@ -325,23 +325,27 @@ weighed as (
     from moved as m
     left join listed as l using (practice_code)
     group by m.area_code, m.level, m.successor_code
+),
+totals as (
+    select
+        *,
+        sum(patients) over (partition by area_code, level) as all_patients,
+        sum(practices) over (partition by area_code, level) as all_practices,
+        max(year) over (partition by area_code, level) as list_year
+    from weighed
 )
 select
     area_code,
     level,
     successor_code,
     case
-        when sum(patients) over (partition by area_code, level) > 0
-            then coalesce(patients, 0) / sum(patients) over (partition by area_code, level)
-        else practices / sum(practices) over (partition by area_code, level)
+        when all_patients > 0 then coalesce(patients, 0) / all_patients
+        else practices / all_practices
     end as share,
     practices,
-    case
-        when sum(patients) over (partition by area_code, level) > 0
-            then 'registered patients, ' || max(year) over (partition by area_code, level)
-        else 'practices'
-    end as basis
-from weighed;
+    case when all_patients > 0 then 'registered patients, ' || list_year else 'practices' end
+        as basis
+from totals;
 
 -- Every practice counts: one with QOF registers or registered patients that no mapping in
 -- geo_link names is placed in the lowest of today's areas (PCN, else sub-ICB, else ICB,
