@@ -115,7 +115,7 @@ else:
         )
     else:  # one year loaded: a trend of one point says nothing, the table says it all
         exhibit.table(
-            shares,
+            dc.share_table(shares, place_name=place.name, basis_text=demographics.BASIS_TEXT),
             name=f"older-shares-{place.code}",
             key="demo_older",
             caption=f"Only {pop_year} is loaded for this population ({basis}), so there is "

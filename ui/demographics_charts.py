@@ -54,6 +54,28 @@ def share_lines(frame: pl.DataFrame, *, title: str, place_name: str) -> go.Figur
     return layout(fig, title)
 
 
+def share_table(
+    frame: pl.DataFrame, *, place_name: str, basis_text: dict[str, str]
+) -> pl.DataFrame:
+    """``older_shares`` as a reader sees it: the place by name, bases in words, % to 1 dp.
+
+    For the one-year case, where a trend of one point would say nothing and the table is
+    the exhibit; the place comes first, then England.
+    """
+    return frame.sort(pl.col("area") != "place", "group", "year").select(
+        pl.when(pl.col("area") == "place")
+        .then(pl.lit(place_name))
+        .otherwise(pl.lit("England"))
+        .alias("Area"),
+        pl.col("year").alias("Year"),
+        pl.col("group").alias("Age group"),
+        pl.col("population").alias("People in the age group"),
+        pl.col("total").alias("All ages"),
+        pl.col("percent").round(1).alias("% of all ages"),
+        pl.col("basis").replace_strict(basis_text, default=pl.col("basis")).alias("Basis"),
+    )
+
+
 def reference_bars(
     frame: pl.DataFrame,
     *,

@@ -92,4 +92,7 @@ def test_one_year_of_lists_gives_a_table_not_a_trend(use_real: Path) -> None:
     assert_clean(app)
     assert f"{place.name}: % aged 65+ and 85+" not in figures(app)
     assert any("Only 2026 is loaded for this population" in c.value for c in app.caption)
-    assert app.dataframe  # the shares, as a table
+    shares = next(d.value for d in app.dataframe if "Age group" in d.value.columns)
+    assert list(shares["Area"].unique()) == [place.name, "England"]  # named, place first
+    assert set(shares["Basis"]) == {"registered patients (GP practice lists)"}
+    assert all(round(p, 1) == p for p in shares["% of all ages"])  # as the tiles show it
