@@ -8,12 +8,16 @@ amber; other series use the Okabe-Ito colour-blind-safe palette. Every figure dr
 
 from __future__ import annotations
 
+import functools
 import json
+import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 # plotly imports pandas lazily; importing it here, under Python's import lock, stops the
 # first concurrent sessions meeting a half-imported module
+import numpy as np
+import numpy.typing as npt
 import pandas  # noqa: F401
 import plotly.graph_objects as go
 import polars as pl
@@ -312,6 +316,26 @@ def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:
     return [ring for polygon in polygons for ring in polygon]
 
 
+@functools.lru_cache(maxsize=4096)
+def _outline(geometry_json: str) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """An area's rings as longitude and latitude arrays, NaN between rings (a gap to plotly).
+
+    Kept per geometry: every session draws the same few hundred shapes, and plotly checks
+    an array at once where it checks a list point by point.
+    """
+    xs: list[float] = []
+    ys: list[float] = []
+    for ring in _rings(json.loads(geometry_json)):
+        xs.extend(point[0] for point in ring)
+        ys.extend(point[1] for point in ring)
+        xs.append(math.nan)
+        ys.append(math.nan)
+    x, y = np.array(xs, dtype=np.float64), np.array(ys, dtype=np.float64)
+    x.setflags(write=False)
+    y.setflags(write=False)
+    return x, y
+
+
 def choropleth(
     features: pl.DataFrame,
     values: pl.DataFrame,
@@ -338,20 +362,13 @@ def choropleth(
     low = float(present.min()) if len(present) else 0.0  # type: ignore[arg-type]
     high = float(present.max()) if len(present) else 1.0  # type: ignore[arg-type]
     span = (high - low) or 1.0
+    shaded = iter(  # one call for every area: sampling a scale costs the same for one or many
+        sample_colorscale("Cividis", [(float(v) - low) / span for v in present.to_list()])
+    )
     fig = go.Figure()
     for code, name, geometry, value in data.iter_rows():
-        xs: list[float | None] = []
-        ys: list[float | None] = []
-        for ring in _rings(json.loads(geometry)):
-            xs.extend(point[0] for point in ring)
-            ys.extend(point[1] for point in ring)
-            xs.append(None)
-            ys.append(None)
-        colour = (
-            "#E5E5E5"
-            if value is None
-            else sample_colorscale("Cividis", [(float(value) - low) / span])[0]
-        )
+        xs, ys = _outline(geometry)
+        colour = "#E5E5E5" if value is None else next(shaded)
         selected = code == highlight
         fig.add_trace(
             go.Scatter(

@@ -8,7 +8,7 @@ Pages call ``current()`` and never read widgets or the URL themselves.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import streamlit as st
@@ -58,11 +58,19 @@ def _place_options(level: str) -> list[Place]:
     return options
 
 
-def _place_label(place: Place) -> str:
-    if place.is_england:
-        return place.name
+def _place_labeller() -> Callable[[Place], str]:
+    """The picker's label of a place: name (code), a linked former area marked so.
+
+    Session state is read once here, not once for each of the thousands of options.
+    """
     former = st.session_state.get("linked_former")
-    return f"{place.name} ({place.code}{', former' if place == former else ''})"
+
+    def label(place: Place) -> str:
+        if place.is_england:
+            return place.name
+        return f"{place.name} ({place.code}{', former' if place == former else ''})"
+
+    return label
 
 
 def _remember_linked_former(level: object, code: object) -> None:
@@ -130,7 +138,7 @@ def sidebar() -> Selection:
         place = st.selectbox(
             LEVEL_BY_KEY[level].label,
             options,
-            format_func=_place_label,
+            format_func=_place_labeller(),
             key="place",
             help="Type to search by name or code.",
         )
